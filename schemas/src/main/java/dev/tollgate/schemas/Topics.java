@@ -1,0 +1,43 @@
+package dev.tollgate.schemas;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Every topic of the Tollgate event contract. Topic names are a deployment contract: billing consumers,
+ * warehouse sinks and replays depend on them, so a breaking change gets a new {@code .vN} topic instead.
+ *
+ * <p>Every event is keyed by org id ({@link EventKeys#orgKey}), so one org's events stay ordered on one
+ * partition.
+ */
+public final class Topics {
+
+    /** The exchange: request parameters, status, and content where capture is enabled. */
+    public static final String REQUESTS = "tollgate.requests.v1";
+    /** The billing record: one {@code UsageEvent} per accepted request. */
+    public static final String USAGE = "tollgate.usage.v1";
+    /** The spans of each request. */
+    public static final String TRACES = "tollgate.traces.v1";
+    /** Spend per scope and period, computed by streams and fed back to the gateway. Compacted. */
+    public static final String BUDGET_STATE = "tollgate.budget-state.v1";
+
+    private static final int PARTITIONS = 6;
+
+    private static final List<TopicSpec> ALL = List.of(
+            new TopicSpec(REQUESTS, PARTITIONS, false, Duration.ofDays(7),
+                    "RequestEvent per request, keyed by org id"),
+            new TopicSpec(USAGE, PARTITIONS, false, Duration.ofDays(30),
+                    "UsageEvent per accepted request, keyed by org id; the billing record"),
+            new TopicSpec(TRACES, PARTITIONS, false, Duration.ofDays(3),
+                    "TraceEvent (the spans of one request), keyed by org id"),
+            new TopicSpec(BUDGET_STATE, PARTITIONS, true, Duration.ZERO,
+                    "Budget state per scope and period, compacted, keyed by scope"));
+
+    private Topics() {
+    }
+
+    /** All topics the platform needs, in a stable order. */
+    public static List<TopicSpec> all() {
+        return ALL;
+    }
+}

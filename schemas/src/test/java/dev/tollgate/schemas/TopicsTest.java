@@ -1,0 +1,47 @@
+package dev.tollgate.schemas;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class TopicsTest {
+
+    @Test
+    void everyTopicNameIsUniqueAndVersioned() {
+        assertThat(Topics.all()).extracting(TopicSpec::name).doesNotHaveDuplicates()
+                .allMatch(n -> n.matches("tollgate\\.[a-z-]+\\.v\\d+"));
+    }
+
+    @Test
+    void budgetStateIsCompactedAndEventLogsAreNot() {
+        assertThat(spec(Topics.BUDGET_STATE).configs()).containsEntry("cleanup.policy", "compact");
+        assertThat(spec(Topics.USAGE).configs()).containsEntry("cleanup.policy", "delete")
+                .containsEntry("retention.ms", Long.toString(Duration.ofDays(30).toMillis()));
+    }
+
+    @Test
+    void rejectsAnUnversionedTopicName() {
+        assertThatThrownBy(() -> new TopicSpec("tollgate.usage", 1, false, Duration.ZERO, ""))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(".vN");
+    }
+
+    @Test
+    void refusesToKeyAnEventWithoutOrg() {
+        assertThatThrownBy(() -> EventKeys.orgKey(" ")).isInstanceOf(IllegalArgumentException.class);
+        assertThat(EventKeys.orgKey("acme")).isEqualTo("acme");
+    }
+
+    @Test
+    void pointsSerdesAtTheRegistryV3Api() {
+        assertThat(AvroSerdes.serializerConfig("http://localhost:8081"))
+                .containsEntry("apicurio.registry.url", "http://localhost:8081/apis/registry/v3")
+                .containsEntry("apicurio.registry.auto-register", true);
+        assertThat(AvroSerdes.registryApi("http://h:1/apis/registry/v3")).isEqualTo("http://h:1/apis/registry/v3");
+    }
+
+    private static TopicSpec spec(String name) {
+        return Topics.all().stream().filter(t -> t.name().equals(name)).findFirst().orElseThrow();
+    }
+}
