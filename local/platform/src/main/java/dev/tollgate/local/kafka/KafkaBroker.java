@@ -1,0 +1,191 @@
+package dev.tollgate.local.kafka;
+
+import dev.tollgate.local.LocalInstallation;
+import dev.tollgate.local.process.ChildJvm;
+import dev.tollgate.local.process.Ports;
+import dev.tollgate.schemas.TopicSpec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.Uuid;
+import org.jboss.logging.Logger;
+
+/**
+ * A real single-node KRaft Kafka broker (broker and controller in one process) in a child JVM, run from the
+ * Maven artifacts of the same Kafka version as the clients. It can be stopped and started again on the same
+ * port and data, which is how the reliability tests take Kafka away under load.
+ */
+public final class KafkaBroker implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(KafkaBroker.class);
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+
+    private final Config config;
+    private final String clusterId = Uuid.randomUuid().toString();
+    private ChildJvm process;
+
+    /**
+     * How to run the broker.
+     *
+     * @param port           the client (PLAINTEXT) port
+     * @param controllerPort the KRaft controller port
+     * @param workDir        holds the data, the server.properties and the log file
+     * @param heap           the child's maximum heap, e.g. {@code 512m}
+     */
+    public record Config(int port, int controllerPort, Path workDir, String heap) {
+        public Config {
+            if (port == controllerPort) {
+                throw new IllegalArgumentException("the broker and controller ports must differ: " + port);
+            }
+        }
+
+        /** Ephemeral ports under {@code workDir}. */
+        public static Config ephemeral(Path workDir) {
+            return new Config(Ports.freePort(), Ports.freePort(), workDir, "512m");
+        }
+    }
+
+    public KafkaBroker(Config config) {
+        this.config = config;
+    }
+
+    /** Starts the broker and waits until it answers a metadata request. */
+    public KafkaBroker start() {
+        Ports.requireFree(config.port(), "Kafka broker");
+        Ports.requireFree(config.controllerPort(), "Kafka controller");
+        long started = System.nanoTime();
+        LocalInstallation installation = LocalInstallation.fromBuild();
+        Path properties = writeServerProperties();
+        process = ChildJvm.start(new ChildJvm.Spec("kafka",
+                List.of("-Xmx" + config.heap(), "-XX:+UseG1GC", "-Dlog4j2.level=WARN",
+                        "-Dlog4j2.configurationFile=" + writeLog4jConfig()),
+                List.of("-cp", installation.childClasspath(), BrokerMain.class.getName()),
+                List.of(properties.toString(), clusterId), config.workDir().resolve("kafka.log"), Map.of()));
+        process.awaitReady(START_TIMEOUT, this::answersMetadata);
+        LOG.infof("kafka ready bootstrap=%s startup_ms=%d", bootstrapServers(),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+        return this;
+    }
+
+    /** {@code host:port} for clients. */
+    public String bootstrapServers() {
+        return "127.0.0.1:" + config.port();
+    }
+
+    /** Stops the broker gracefully, keeping its data for a restart. */
+    public void stop() {
+        if (process != null) {
+            process.close();
+            process = null;
+        }
+    }
+
+    /** Whether the broker process is running. */
+    public boolean isRunning() {
+        return process != null && process.isAlive();
+    }
+
+    /** Creates the topics that do not exist yet, with their partitions and configs. */
+    public void createTopics(List<TopicSpec> topics) {
+        try (Admin admin = admin()) {
+            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            List<NewTopic> missing = topics.stream().filter(t -> !existing.contains(t.name()))
+                    .map(t -> new NewTopic(t.name(), t.partitions(), (short) 1).configs(t.configs()))
+                    .toList();
+            admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+            LOG.infof("topics created=%s", missing.stream().map(NewTopic::name).collect(Collectors.joining(",")));
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("cannot create topics: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /** A new admin client for this broker; the caller closes it. */
+    public Admin admin() {
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10000));
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    private boolean answersMetadata() {
+        try (Admin admin = admin()) {
+            return !admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty();
+        } catch (Exception notYet) {
+            return false;
+        }
+    }
+
+    private Path writeServerProperties() {
+        Properties p = new Properties();
+        p.setProperty("process.roles", "broker,controller");
+        p.setProperty("node.id", "1");
+        p.setProperty("controller.quorum.voters", "1@127.0.0.1:" + config.controllerPort());
+        p.setProperty("listeners", "PLAINTEXT://127.0.0.1:" + config.port() + ",CONTROLLER://127.0.0.1:"
+                + config.controllerPort());
+        p.setProperty("advertised.listeners", "PLAINTEXT://127.0.0.1:" + config.port());
+        p.setProperty("controller.listener.names", "CONTROLLER");
+        p.setProperty("inter.broker.listener.name", "PLAINTEXT");
+        p.setProperty("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        p.setProperty("log.dirs", config.workDir().resolve("data").toAbsolutePath().toString());
+        p.setProperty("num.partitions", "6");
+        p.setProperty("auto.create.topics.enable", "false");
+        p.setProperty("offsets.topic.replication.factor", "1");
+        p.setProperty("offsets.topic.num.partitions", "6");
+        p.setProperty("transaction.state.log.replication.factor", "1");
+        p.setProperty("transaction.state.log.min.isr", "1");
+        p.setProperty("transaction.state.log.num.partitions", "6");
+        p.setProperty("share.coordinator.state.topic.replication.factor", "1");
+        p.setProperty("share.coordinator.state.topic.min.isr", "1");
+        p.setProperty("group.initial.rebalance.delay.ms", "0");
+        p.setProperty("log.flush.interval.messages", Long.toString(Long.MAX_VALUE));
+        Path file = config.workDir().resolve("server.properties");
+        try {
+            Files.createDirectories(config.workDir());
+            try (Writer out = Files.newBufferedWriter(file)) {
+                p.store(out, "Tollgate local single-node KRaft broker");
+            }
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private Path writeLog4jConfig() {
+        Path file = config.workDir().resolve("log4j2.properties");
+        try {
+            Files.createDirectories(config.workDir());
+            Files.writeString(file, """
+                    status = error
+                    appender.console.type = Console
+                    appender.console.name = STDOUT
+                    appender.console.layout.type = PatternLayout
+                    appender.console.layout.pattern = %d{ISO8601} %p [%c{1}] %m%n
+                    rootLogger.level = WARN
+                    rootLogger.appenderRef.stdout.ref = STDOUT
+                    """);
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
