@@ -1,0 +1,55 @@
+package dev.tollgate.gateway.auth;
+
+import dev.tollgate.gateway.openai.ErrorCode;
+import dev.tollgate.gateway.openai.OpenAiError;
+import io.vertx.core.http.HttpServerRequest;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+/**
+ * Resolves the caller from {@code Authorization: Bearer <key>}, or from the {@code api-key} header that
+ * Azure-style clients send. Runs before the body is read, so an unauthenticated client cannot make the gateway
+ * buffer a large body.
+ */
+@ApplicationScoped
+public class Authenticator {
+
+    private static final String BEARER = "bearer ";
+
+    private final KeyStore keys;
+
+    @Inject
+    Authenticator(KeyStore keys) {
+        this.keys = keys;
+    }
+
+    /** The outcome of authenticating one request. */
+    public sealed interface Result permits Authenticated, Rejected {
+    }
+
+    public record Authenticated(Principal principal) implements Result {
+    }
+
+    public record Rejected(OpenAiError error) implements Result {
+    }
+
+    public Result authenticate(HttpServerRequest request) {
+        String key = presentedKey(request);
+        if (key == null) {
+            return new Rejected(OpenAiError.of(ErrorCode.MISSING_API_KEY,
+                    "No API key provided. Send it as 'Authorization: Bearer <key>' or in the 'api-key' header."));
+        }
+        return keys.find(key).<Result>map(Authenticated::new).orElseGet(() -> new Rejected(OpenAiError.of(
+                ErrorCode.INVALID_API_KEY, "Incorrect API key provided. Check the key, or ask your admin for one.")));
+    }
+
+    private static String presentedKey(HttpServerRequest request) {
+        String authorization = request.getHeader("authorization");
+        if (authorization != null && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            String key = authorization.substring(BEARER.length()).trim();
+            return key.isEmpty() ? null : key;
+        }
+        String apiKey = request.getHeader("api-key");
+        return apiKey == null || apiKey.isBlank() ? null : apiKey.trim();
+    }
+}

@@ -1,0 +1,100 @@
+package dev.tollgate.gateway.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Tollgate's own gateway settings, validated at start-up. Everything the hot path needs is read once from
+ * here into memory; nothing on the request path reads configuration again.
+ */
+@ConfigMapping(prefix = "tollgate")
+public interface GatewayConfig {
+
+    /** Request limits. */
+    Limits limits();
+
+    /** How the gateway calls upstream endpoints. */
+    Upstream upstream();
+
+    /** Event publishing to Kafka. */
+    Events events();
+
+    /** The Apicurio Registry the event serdes use. */
+    Registry registry();
+
+    /** A key and an endpoint configured at start-up, for a single-tenant or local deployment. */
+    Bootstrap bootstrap();
+
+    interface Limits {
+        /** The largest request body accepted; larger bodies get 413 {@code request_too_large}. */
+        @WithDefault("4194304")
+        long maxBodyBytes();
+    }
+
+    interface Upstream {
+        /** Time allowed to open a connection to an endpoint. */
+        @WithDefault("2s")
+        Duration connectTimeout();
+
+        /** Time allowed for a whole upstream exchange, streaming included. */
+        @WithDefault("300s")
+        Duration requestTimeout();
+
+        /** Connections kept open per endpoint. */
+        @WithDefault("200")
+        int maxConnectionsPerEndpoint();
+    }
+
+    interface Events {
+        /** Events waiting to be handed to the Kafka producer; the bound of what a Kafka outage can buffer. */
+        @WithDefault("100000")
+        int bufferCapacity();
+    }
+
+    interface Registry {
+        /** Base URL of the Apicurio Registry, e.g. {@code http://registry:8080}. */
+        String url();
+    }
+
+    interface Bootstrap {
+        /** An API key accepted without any database (the local platform generates one). Never logged. */
+        Optional<String> apiKey();
+
+        /** The org the bootstrap key belongs to. */
+        @WithDefault("local")
+        String orgId();
+
+        /** The public id of the bootstrap key, as it appears in events. */
+        @WithDefault("bootstrap")
+        String keyId();
+
+        /** Endpoints registered at start-up. */
+        List<BootstrapEndpoint> endpoints();
+    }
+
+    interface BootstrapEndpoint {
+        /** The endpoint's stable id, as it appears in events. */
+        String id();
+
+        /** The model name clients ask for. */
+        String model();
+
+        /** Base URL of the OpenAI-compatible server, without {@code /v1}. */
+        String url();
+
+        /** Price of one million prompt tokens, in micro-dollars. */
+        @WithDefault("0")
+        long inputPricePerMillionMicros();
+
+        /** Price of one million completion tokens, in micro-dollars. */
+        @WithDefault("0")
+        long outputPricePerMillionMicros();
+
+        /** Version of this price, recorded on every usage event charged at it. */
+        @WithDefault("1")
+        int priceVersion();
+    }
+}

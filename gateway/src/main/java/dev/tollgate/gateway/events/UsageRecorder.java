@@ -1,0 +1,94 @@
+package dev.tollgate.gateway.events;
+
+import dev.tollgate.events.v1.RequestStatus;
+import dev.tollgate.events.v1.UsageEvent;
+import dev.tollgate.events.v1.UsageSource;
+import dev.tollgate.gateway.auth.Principal;
+import dev.tollgate.gateway.routing.Endpoint;
+import dev.tollgate.schemas.EventKeys;
+import dev.tollgate.schemas.Topics;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Instant;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+
+/**
+ * Turns the outcome of one request into its {@link UsageEvent}, priced at the endpoint's current price, and
+ * queues it for {@link Topics#USAGE} keyed by org.
+ */
+@ApplicationScoped
+public class UsageRecorder {
+
+    private static final Logger LOG = Logger.getLogger(UsageRecorder.class);
+
+    private final EventPublisher publisher;
+
+    @Inject
+    UsageRecorder(EventPublisher publisher) {
+        this.publisher = publisher;
+    }
+
+    /**
+     * The outcome of one request.
+     *
+     * @param requestId   the gateway's request id
+     * @param principal   who called
+     * @param model       the model asked for
+     * @param endpoint    the endpoint that served it, or null when none was reached
+     * @param user        the OpenAI {@code user} field, or null
+     * @param streaming   whether the client asked for a stream
+     * @param startedAt   when the gateway received the request
+     * @param latencyMs   until the last byte was sent
+     * @param ttftMs      time to first token, or null
+     * @param usage       token counts
+     * @param status      how it ended
+     * @param httpStatus  what the client received
+     * @param errorCode   the stable error code, or null
+     */
+    public record Outcome(String requestId, Principal principal, String model, Endpoint endpoint, String user,
+                          boolean streaming, Instant startedAt, long latencyMs, Long ttftMs, TokenUsage usage,
+                          RequestStatus status, int httpStatus, String errorCode) {
+    }
+
+    /** Builds and queues the usage event; returns it. */
+    public UsageEvent record(Outcome outcome) {
+        UsageEvent event = toEvent(outcome);
+        if (!publisher.publish(Topics.USAGE, EventKeys.orgKey(event.getOrgId()), event)) {
+            LOG.errorf("usage event buffer full request_id=%s event_id=%s", event.getRequestId(), event.getEventId());
+        }
+        return event;
+    }
+
+    static UsageEvent toEvent(Outcome o) {
+        TokenUsage usage = o.usage();
+        Endpoint endpoint = o.endpoint();
+        long cost = endpoint == null ? 0 : endpoint.price().costMicros(usage.promptTokens(), usage.completionTokens());
+        return UsageEvent.newBuilder()
+                .setEventId(UUID.randomUUID().toString())
+                .setRequestId(o.requestId())
+                .setAttempt(1)
+                .setOrgId(o.principal().orgId())
+                .setTeamId(o.principal().teamId())
+                .setKeyId(o.principal().keyId())
+                .setUser(o.user())
+                .setModel(o.model() == null ? "" : o.model())
+                .setEndpointId(endpoint == null ? null : endpoint.id())
+                .setPromptTokens(usage.promptTokens())
+                .setCompletionTokens(usage.completionTokens())
+                .setTotalTokens(usage.totalTokens())
+                .setCachedTokens(usage.cachedTokens())
+                .setUsageSource(usage.estimated() ? UsageSource.ESTIMATED : UsageSource.PROVIDER)
+                .setCostMicros(cost)
+                .setPriceVersion(endpoint == null ? null : endpoint.price().version())
+                .setStatus(o.status())
+                .setHttpStatus(o.httpStatus())
+                .setErrorCode(o.errorCode())
+                .setStreaming(o.streaming())
+                .setLatencyMs(o.latencyMs())
+                .setTtftMs(o.ttftMs())
+                .setStartedAt(o.startedAt())
+                .setCompletedAt(o.startedAt().plusMillis(o.latencyMs()))
+                .build();
+    }
+}

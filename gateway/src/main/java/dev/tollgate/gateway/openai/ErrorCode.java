@@ -1,0 +1,47 @@
+package dev.tollgate.gateway.openai;
+
+/**
+ * Every error the gateway answers, with its HTTP status, OpenAI error type and stable {@code code}. Clients
+ * and alerts match on the code, so a code never changes meaning once released.
+ */
+public enum ErrorCode {
+    INVALID_JSON(400, "invalid_request_error", "invalid_json"),
+    INVALID_UTF8(400, "invalid_request_error", "invalid_encoding"),
+    INVALID_REQUEST(400, "invalid_request_error", "invalid_request"),
+    MISSING_API_KEY(401, "authentication_error", "missing_api_key"),
+    INVALID_API_KEY(401, "authentication_error", "invalid_api_key"),
+    MODEL_NOT_ALLOWED(403, "permission_error", "model_not_allowed"),
+    NOT_FOUND(404, "invalid_request_error", "not_found"),
+    MODEL_NOT_FOUND(404, "invalid_request_error", "model_not_found"),
+    METHOD_NOT_ALLOWED(405, "invalid_request_error", "method_not_allowed"),
+    REQUEST_TOO_LARGE(413, "invalid_request_error", "request_too_large"),
+    UNSUPPORTED_MEDIA_TYPE(415, "invalid_request_error", "unsupported_media_type"),
+    HEADERS_TOO_LARGE(431, "invalid_request_error", "headers_too_large"),
+    UPSTREAM_UNAVAILABLE(502, "upstream_error", "upstream_unavailable"),
+    UPSTREAM_PROTOCOL_ERROR(502, "upstream_error", "upstream_protocol_error"),
+    NO_HEALTHY_ENDPOINT(503, "upstream_error", "no_healthy_endpoint"),
+    UPSTREAM_TIMEOUT(504, "upstream_error", "upstream_timeout"),
+    INTERNAL_ERROR(500, "server_error", "internal_error");
+
+    private final int status;
+    private final String type;
+    private final String code;
+
+    ErrorCode(int status, String type, String code) {
+        this.status = status;
+        this.type = type;
+        this.code = code;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String type() {
+        return type;
+    }
+
+    public String code() {
+        return code;
+    }
+}

@@ -1,0 +1,66 @@
+package dev.tollgate.gateway.events;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tollgate.events.v1.RequestStatus;
+import dev.tollgate.events.v1.UsageEvent;
+import dev.tollgate.events.v1.UsageSource;
+import dev.tollgate.gateway.auth.Principal;
+import dev.tollgate.gateway.routing.Endpoint;
+import dev.tollgate.gateway.routing.Price;
+import java.net.URI;
+import java.time.Instant;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class UsageRecorderTest {
+
+    private static final Principal ACME = new Principal("key-1", "acme", "search", Set.of());
+    private static final Endpoint ENDPOINT = new Endpoint("ep-1", "llama", URI.create("http://127.0.0.1:8000"),
+            new Price(1_000_000, 2_000_000, 3));
+
+    @Test
+    void pricesTokensAtTheEndpointPriceAndRecordsItsVersion() {
+        UsageEvent event = UsageRecorder.toEvent(outcome(ENDPOINT, new TokenUsage(1000, 500, 100, false),
+                RequestStatus.OK, 200));
+
+        assertThat(event.getCostMicros()).isEqualTo(2000); // 1000 × $1/M + 500 × $2/M
+        assertThat(event.getPriceVersion()).isEqualTo(3);
+        assertThat(event.getTotalTokens()).isEqualTo(1500);
+        assertThat(event.getCachedTokens()).isEqualTo(100);
+        assertThat(event.getUsageSource()).isEqualTo(UsageSource.PROVIDER);
+        assertThat(event.getOrgId()).isEqualTo("acme");
+        assertThat(event.getTeamId()).isEqualTo("search");
+        assertThat(event.getEndpointId()).isEqualTo("ep-1");
+    }
+
+    @Test
+    void marksEstimatedUsage() {
+        UsageEvent event = UsageRecorder.toEvent(outcome(ENDPOINT, new TokenUsage(10, 5, 0, true), RequestStatus.OK, 200));
+
+        assertThat(event.getUsageSource()).isEqualTo(UsageSource.ESTIMATED);
+    }
+
+    @Test
+    void recordsARejectionWithoutEndpointAtZeroCost() {
+        UsageEvent event = UsageRecorder.toEvent(outcome(null, TokenUsage.NONE, RequestStatus.REJECTED, 403));
+
+        assertThat(event.getCostMicros()).isZero();
+        assertThat(event.getEndpointId()).isNull();
+        assertThat(event.getPriceVersion()).isNull();
+        assertThat(event.getHttpStatus()).isEqualTo(403);
+    }
+
+    @Test
+    void givesEveryEventItsOwnId() {
+        var outcome = outcome(ENDPOINT, TokenUsage.NONE, RequestStatus.OK, 200);
+
+        assertThat(UsageRecorder.toEvent(outcome).getEventId()).isNotEqualTo(UsageRecorder.toEvent(outcome).getEventId());
+    }
+
+    private static UsageRecorder.Outcome outcome(Endpoint endpoint, TokenUsage usage, RequestStatus status, int http) {
+        Instant start = Instant.parse("2026-11-22T10:00:00Z");
+        return new UsageRecorder.Outcome("req-1", ACME, "llama", endpoint, "u", false, start, 42, null, usage, status,
+                http, null);
+    }
+}
