@@ -18,6 +18,12 @@ public final class Topics {
     public static final String USAGE = "tollgate.usage.v1";
     /** The spans of each request. */
     public static final String TRACES = "tollgate.traces.v1";
+    /**
+     * Usage records the streams app could not account for: undecodable bytes or impossible values. Each keeps
+     * the original key, value and headers, plus {@code tollgate.dlq.*} headers that give the reason, so it can be
+     * inspected and replayed into {@link #USAGE} once fixed.
+     */
+    public static final String USAGE_DLQ = "tollgate.usage-dlq.v1";
     /** Spend per scope and period, computed by streams and fed back to the gateway. Compacted. */
     public static final String BUDGET_STATE = "tollgate.budget-state.v1";
 
@@ -28,6 +34,8 @@ public final class Topics {
                     "RequestEvent per request, keyed by org id"),
             new TopicSpec(USAGE, PARTITIONS, false, Duration.ofDays(30),
                     "UsageEvent per accepted request, keyed by org id; the billing record"),
+            new TopicSpec(USAGE_DLQ, PARTITIONS, false, Duration.ofDays(30),
+                    "Usage records streams rejected: original key, value and headers, reason in tollgate.dlq.* headers"),
             new TopicSpec(TRACES, PARTITIONS, false, Duration.ofDays(3),
                     "TraceEvent (the spans of one request), keyed by org id"),
             new TopicSpec(BUDGET_STATE, PARTITIONS, true, Duration.ZERO,

@@ -22,6 +22,13 @@ class TopicsTest {
     }
 
     @Test
+    void keepsUsageDeadLettersAsLongAsUsageSoTheyCanBeReplayed() {
+        assertThat(spec(Topics.USAGE_DLQ).retention()).isEqualTo(spec(Topics.USAGE).retention());
+        assertThat(spec(Topics.USAGE_DLQ).partitions()).isEqualTo(spec(Topics.USAGE).partitions());
+        assertThat(spec(Topics.USAGE_DLQ).compacted()).isFalse();
+    }
+
+    @Test
     void rejectsAnUnversionedTopicName() {
         assertThatThrownBy(() -> new TopicSpec("tollgate.usage", 1, false, Duration.ZERO, ""))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(".vN");

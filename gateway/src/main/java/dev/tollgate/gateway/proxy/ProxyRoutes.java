@@ -42,8 +42,10 @@ public class ProxyRoutes {
     }
 
     void register(@Observes Router router) {
+        // Two routes on one path: Vert.x requires the body handler to lead its route, and authentication must
+        // run before any of the body is read.
+        router.post(ChatCompletionsHandler.API_PATH).handler(this::authenticate);
         router.post(ChatCompletionsHandler.API_PATH)
-                .handler(this::authenticate)
                 .handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes))
                 .handler(ctx -> chat.handle(ctx, ctx.get(EXCHANGE)))
                 .failureHandler(this::failed);

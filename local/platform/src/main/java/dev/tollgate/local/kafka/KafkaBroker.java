@@ -70,8 +70,9 @@ public final class KafkaBroker implements AutoCloseable {
         LocalInstallation installation = LocalInstallation.fromBuild();
         Path properties = writeServerProperties();
         process = ChildJvm.start(new ChildJvm.Spec("kafka",
-                List.of("-Xmx" + config.heap(), "-XX:+UseG1GC", "-Dlog4j2.level=WARN",
-                        "-Dlog4j2.configurationFile=" + writeLog4jConfig()),
+                List.of("-Xmx" + config.heap(), "-XX:+UseG1GC",
+                        "-Djava.util.logging.manager=org.jboss.logmanager.LogManager",
+                        "-Dlogging.configuration=" + writeLoggingConfig().toUri()),
                 List.of("-cp", installation.childClasspath(), BrokerMain.class.getName()),
                 List.of(properties.toString(), clusterId), config.workDir().resolve("kafka.log"), Map.of()));
         process.awaitReady(START_TIMEOUT, this::answersMetadata);
@@ -170,18 +171,19 @@ public final class KafkaBroker implements AutoCloseable {
         }
     }
 
-    private Path writeLog4jConfig() {
-        Path file = config.workDir().resolve("log4j2.properties");
+    /** The broker logs through slf4j to JBoss LogManager (what this classpath binds); warnings and up only. */
+    private Path writeLoggingConfig() {
+        Path file = config.workDir().resolve("logging.properties");
         try {
             Files.createDirectories(config.workDir());
             Files.writeString(file, """
-                    status = error
-                    appender.console.type = Console
-                    appender.console.name = STDOUT
-                    appender.console.layout.type = PatternLayout
-                    appender.console.layout.pattern = %d{ISO8601} %p [%c{1}] %m%n
-                    rootLogger.level = WARN
-                    rootLogger.appenderRef.stdout.ref = STDOUT
+                    logger.level=WARN
+                    logger.handlers=CONSOLE
+                    handler.CONSOLE=org.jboss.logmanager.handlers.ConsoleHandler
+                    handler.CONSOLE.formatter=PATTERN
+                    formatter.PATTERN=org.jboss.logmanager.formatters.PatternFormatter
+                    formatter.PATTERN.properties=pattern
+                    formatter.PATTERN.pattern=%d{yyyy-MM-dd HH:mm:ss,SSS} %-5p [%c{1}] %s%e%n
                     """);
             return file;
         } catch (IOException e) {

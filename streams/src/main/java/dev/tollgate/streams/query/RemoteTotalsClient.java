@@ -1,0 +1,72 @@
+package dev.tollgate.streams.query;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Set;
+
+import org.apache.kafka.streams.state.HostInfo;
+import org.jboss.logging.Logger;
+
+/**
+ * Asks the instance that owns an org for its totals, over the same HTTP API. The request is marked with
+ * {@link #FORWARDED_BY} so the owner answers from its own store and never forwards again: a query is proxied at
+ * most once, even while ownership moves.
+ */
+public class RemoteTotalsClient {
+
+    /** Header naming the instance that forwarded a query; its presence forbids further forwarding. */
+    public static final String FORWARDED_BY = "X-Tollgate-Forwarded-By";
+
+    private static final Logger LOG = Logger.getLogger(RemoteTotalsClient.class);
+    /** Owner answers that are relayed as they are; anything else is the owner failing. */
+    private static final Set<Integer> RELAYED = Set.of(200, 404, 503);
+
+    private final HttpClient http;
+    private final Duration timeout;
+    private final String self;
+
+    /**
+     * @param timeout how long to wait for the owner, connect and answer each
+     * @param self    this instance's {@code host:port}, sent in {@link #FORWARDED_BY}
+     */
+    public RemoteTotalsClient(Duration timeout, String self) {
+        this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+        this.timeout = timeout;
+        this.self = self;
+    }
+
+    /** The owner's answer for {@code orgId}, or {@link QueryOutcome.Unavailable} when it cannot give one. */
+    public QueryOutcome fetch(HostInfo owner, String orgId) {
+        URI uri = URI.create("http://" + owner.host() + ":" + owner.port() + "/v1/usage/orgs/"
+                + URLEncoder.encode(orgId, UTF_8).replace("+", "%20") + "/totals");
+        HttpRequest request = HttpRequest.newBuilder(uri)
+                .timeout(timeout)
+                .header(FORWARDED_BY, self)
+                .header("Accept", "application/json")
+                .GET()
+                .build();
+        try {
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            if (RELAYED.contains(response.statusCode())) {
+                return new QueryOutcome.Relayed(response.statusCode(), response.body());
+            }
+            LOG.warnf("event=query_proxy_failed owner=%s:%d org_id=%s status=%d",
+                    owner.host(), owner.port(), orgId, response.statusCode());
+            return new QueryOutcome.Unavailable("the instance that owns this org answered " + response.statusCode());
+        } catch (IOException e) {
+            LOG.warnf("event=query_proxy_failed owner=%s:%d org_id=%s error=\"%s\"",
+                    owner.host(), owner.port(), orgId, e.toString());
+            return new QueryOutcome.Unavailable("the instance that owns this org is unreachable");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new QueryOutcome.Unavailable("interrupted while asking the instance that owns this org");
+        }
+    }
+}

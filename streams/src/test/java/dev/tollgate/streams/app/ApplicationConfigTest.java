@@ -1,0 +1,49 @@
+package dev.tollgate.streams.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
+import java.util.Properties;
+
+import org.junit.jupiter.api.Test;
+
+import dev.tollgate.schemas.Topics;
+
+/** The deployed configuration keeps the promises the code and docs make. */
+class ApplicationConfigTest {
+
+    private static Properties applicationProperties() throws IOException {
+        Properties props = new Properties();
+        try (InputStream in = ApplicationConfigTest.class.getResourceAsStream("/application.properties")) {
+            props.load(in);
+        }
+        return props;
+    }
+
+    @Test
+    void deploysWithTheApplicationIdTheInternalTopicNamesAreBuiltFrom() throws IOException {
+        assertThat(applicationProperties().getProperty("quarkus.kafka-streams.application-id"))
+                .isEqualTo(StreamsApplication.APPLICATION_ID);
+    }
+
+    @Test
+    void processesExactlyOnce() throws IOException {
+        assertThat(applicationProperties().getProperty("kafka-streams.processing.guarantee"))
+                .isEqualTo("exactly_once_v2");
+    }
+
+    @Test
+    void waitsForTheInputAndDeadLetterTopicsBeforeStarting() throws IOException {
+        String topics = applicationProperties().getProperty("quarkus.kafka-streams.topics");
+
+        assertThat(Arrays.stream(topics.split(",")).map(String::trim))
+                .containsExactlyInAnyOrder(Topics.USAGE, Topics.USAGE_DLQ);
+    }
+
+    @Test
+    void neverReachesForDocker() throws IOException {
+        assertThat(applicationProperties().getProperty("quarkus.devservices.enabled")).isEqualTo("false");
+    }
+}
