@@ -123,6 +123,11 @@ public final class KafkaBroker implements AutoCloseable {
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10000));
     }
 
+    /** The child process id, or -1 when it is not running. */
+    public long pid() {
+        return process == null ? -1 : process.pid();
+    }
+
     @Override
     public void close() {
         stop();

@@ -75,6 +75,11 @@ public final class ApicurioRegistry implements AutoCloseable {
         return "http://127.0.0.1:" + config.port();
     }
 
+    /** The child process id, or -1 when it is not running. */
+    public long pid() {
+        return process == null ? -1 : process.pid();
+    }
+
     @Override
     public void close() {
         if (process != null) {
@@ -88,7 +93,8 @@ public final class ApicurioRegistry implements AutoCloseable {
                 "-Dquarkus.http.port=" + config.port(), "-Dquarkus.http.host=127.0.0.1",
                 "-Dquarkus.log.level=WARN", "-Dquarkus.log.category.\"io.apicurio\".level=WARN",
                 "-Dapicurio.rest.deletion.artifact.enabled=true",
-                "-Dquarkus.management.enabled=false"));
+                "-Dquarkus.management.enabled=false",
+                "-Dtollgate-local.workdir=" + config.workDir().toAbsolutePath()));
         if (config.storage().jdbcUrl() != null) {
             args.addAll(List.of("-Dapicurio.storage.kind=sql", "-Dapicurio.storage.sql.kind=postgresql",
                     "-Dapicurio.datasource.url=" + config.storage().jdbcUrl(),

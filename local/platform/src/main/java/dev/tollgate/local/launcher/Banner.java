@@ -1,0 +1,39 @@
+package dev.tollgate.local.launcher;
+
+/** What the launcher prints once everything is ready: where each part is, a key, and a request to try. */
+final class Banner {
+
+    private Banner() {
+    }
+
+    static String text(LaunchOptions o, LocalPlatform platform, String apiKey, double seconds) {
+        PlatformPorts p = o.ports();
+        String gateway = "http://127.0.0.1:" + p.gateway();
+        return String.format("""
+
+                Tollgate is running (started in %.1f s).
+
+                  Gateway, OpenAI API    %s/v1
+                  Gateway metrics        http://127.0.0.1:%d/q/metrics   health: /q/health
+                  Streams query API      http://127.0.0.1:%d/v1/usage/orgs/%s/totals
+                  vLLM simulator         http://127.0.0.1:%d  (model %s)
+                  Kafka                  %s
+                  Apicurio Registry      %s
+                  PostgreSQL             127.0.0.1:%d  (user postgres, password postgres)
+                  Logs                   %s
+
+                API key (org "%s"):
+                  %s
+
+                Try it:
+                  curl -s %s/v1/chat/completions \\
+                    -H "Authorization: Bearer %s" -H "Content-Type: application/json" \\
+                    -d '{"model":"%s","messages":[{"role":"user","content":"Hello!"}]}'
+
+                Each usage event is printed below as it arrives on tollgate.usage.v1. Ctrl-C stops everything.
+
+                """, seconds, gateway, p.gatewayManagement(), p.streams(), LaunchOptions.ORG, p.simulator(), o.model(),
+                platform.kafka().bootstrapServers(), platform.registry().url(), p.postgres(),
+                o.dataDir().resolve("logs"), LaunchOptions.ORG, apiKey, gateway, apiKey, o.model());
+    }
+}

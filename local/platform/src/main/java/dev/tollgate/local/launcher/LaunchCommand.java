@@ -1,0 +1,112 @@
+package dev.tollgate.local.launcher;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ./tollgate-local}: starts a real Kafka broker, the Apicurio Registry, PostgreSQL, a vLLM simulator,
+ * the gateway and the streams app on this machine, prints a working API key and a curl line, and stops it all
+ * on Ctrl-C.
+ */
+@Command(name = "tollgate-local", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Runs the whole Tollgate platform on this machine, without Docker.")
+public final class LaunchCommand implements Callable<Integer> {
+
+    @Option(names = "--gateway-port", defaultValue = "8080", description = "Gateway OpenAI API port (default: ${DEFAULT-VALUE}).")
+    int gatewayPort;
+    @Option(names = "--gateway-management-port", defaultValue = "9000", description = "Gateway metrics and health port (default: ${DEFAULT-VALUE}).")
+    int gatewayManagementPort;
+    @Option(names = "--streams-port", defaultValue = "8082", description = "Streams query API port (default: ${DEFAULT-VALUE}).")
+    int streamsPort;
+    @Option(names = "--simulator-port", defaultValue = "8000", description = "vLLM simulator port (default: ${DEFAULT-VALUE}).")
+    int simulatorPort;
+    @Option(names = "--kafka-port", defaultValue = "9092", description = "Kafka port; the controller uses the next one (default: ${DEFAULT-VALUE}).")
+    int kafkaPort;
+    @Option(names = "--registry-port", defaultValue = "8081", description = "Apicurio Registry port (default: ${DEFAULT-VALUE}).")
+    int registryPort;
+    @Option(names = "--postgres-port", defaultValue = "5433", description = "PostgreSQL port (default: ${DEFAULT-VALUE}).")
+    int postgresPort;
+    @Option(names = "--data-dir", defaultValue = ".tollgate", description = "Data, logs and pids (default: ${DEFAULT-VALUE}).")
+    Path dataDir;
+    @Option(names = "--keep-data", description = "Keep the data of the previous run instead of starting empty.")
+    boolean keepData;
+    @Option(names = "--model", defaultValue = "sim-llama-3-8b", description = "Model the simulator serves (default: ${DEFAULT-VALUE}).")
+    String model;
+    @Option(names = "--simulator-ttft-ms", defaultValue = "40", description = "Simulated time to first token (default: ${DEFAULT-VALUE}).")
+    int ttftMs;
+    @Option(names = "--simulator-itl-ms", defaultValue = "8", description = "Simulated time between tokens (default: ${DEFAULT-VALUE}).")
+    int itlMs;
+    @Option(names = "--simulator-output-tokens", defaultValue = "32", description = "Tokens generated when max_tokens is not set (default: ${DEFAULT-VALUE}).")
+    int outputTokens;
+    @Option(names = "--no-watch", description = "Do not print usage events as they arrive.")
+    boolean noWatch;
+
+    private final PrintStream out = System.out;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new LaunchCommand()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        long begin = System.nanoTime();
+        LaunchOptions options = new LaunchOptions(new PlatformPorts(gatewayPort, gatewayManagementPort, streamsPort,
+                simulatorPort, kafkaPort, kafkaPort + 1, registryPort, postgresPort), dataDir.toAbsolutePath(),
+                keepData, model, ttftMs, itlMs, outputTokens);
+        LocalPlatform platform = new LocalPlatform(options, out);
+        int reaped = platform.reapStaleProcesses();
+        if (reaped > 0) {
+            out.println("Stopped " + reaped + " process(es) left behind by an earlier run.");
+        }
+        options.ports().requireAllFree();
+        prepareDataDir(options);
+        String apiKey = newApiKey();
+        out.println("Starting Tollgate (logs in " + options.dataDir().resolve("logs") + ")");
+        try {
+            platform.start(apiKey);
+        } catch (RuntimeException e) {
+            System.err.println("\nTollgate failed to start: " + e.getMessage());
+            System.err.println("Everything that had started was stopped again.");
+            return 1;
+        }
+        UsageWatcher watcher = noWatch ? null
+                : new UsageWatcher(platform.kafka().bootstrapServers(), platform.registry().url(), out).start();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            out.println("\nStopping Tollgate...");
+            if (watcher != null) {
+                watcher.close();
+            }
+            platform.close();
+            out.println("Stopped.");
+            stopped.countDown();
+        }, "stop-tollgate"));
+        out.print(Banner.text(options, platform, apiKey, (System.nanoTime() - begin) / 1e9));
+        stopped.await();
+        return 0;
+    }
+
+    private static void prepareDataDir(LaunchOptions options) throws Exception {
+        if (!options.keepData() && Files.exists(options.dataDir())) {
+            try (var paths = Files.walk(options.dataDir())) {
+                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+        Files.createDirectories(options.dataDir().resolve("logs"));
+    }
+
+    /** A fresh key for this run: {@code tg_} and 32 random bytes, URL-safe. */
+    static String newApiKey() {
+        byte[] bytes = new byte[32];
+        new SecureRandom().nextBytes(bytes);
+        return "tg_" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+}

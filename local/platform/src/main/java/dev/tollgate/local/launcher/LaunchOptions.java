@@ -1,0 +1,30 @@
+package dev.tollgate.local.launcher;
+
+import java.nio.file.Path;
+
+/**
+ * What the launcher was asked to run, validated before anything starts.
+ *
+ * @param ports                 every port the platform listens on
+ * @param dataDir               holds data, logs and the pid record of this run
+ * @param keepData              keep PostgreSQL, Kafka and registry data from the previous run
+ * @param model                 the model name the simulator serves
+ * @param simulatorTtftMs       the simulator's time to first token
+ * @param simulatorItlMs        the simulator's time between tokens
+ * @param simulatorOutputTokens tokens the simulator generates when the request sets no limit
+ */
+record LaunchOptions(PlatformPorts ports, Path dataDir, boolean keepData, String model, int simulatorTtftMs,
+                     int simulatorItlMs, int simulatorOutputTokens) {
+
+    /** The org of the API key the launcher prints. */
+    static final String ORG = "local";
+
+    LaunchOptions {
+        if (model == null || !model.matches("[A-Za-z0-9._:/-]{1,128}")) {
+            throw new IllegalArgumentException("--model must be 1 to 128 letters, digits or ._:/- but was: " + model);
+        }
+        if (simulatorTtftMs < 0 || simulatorItlMs < 0 || simulatorOutputTokens < 1) {
+            throw new IllegalArgumentException("simulator latencies must be >= 0 and output tokens >= 1");
+        }
+    }
+}

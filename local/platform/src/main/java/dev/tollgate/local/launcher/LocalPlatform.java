@@ -1,0 +1,195 @@
+package dev.tollgate.local.launcher;
+
+import dev.tollgate.local.LocalInstallation;
+import dev.tollgate.local.kafka.KafkaBroker;
+import dev.tollgate.local.postgres.LocalPostgres;
+import dev.tollgate.local.process.ChildJvm;
+import dev.tollgate.local.registry.ApicurioRegistry;
+import dev.tollgate.local.vllm.SimulatorConfig;
+import dev.tollgate.local.vllm.VllmSimulator;
+import dev.tollgate.schemas.Topics;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
+
+/**
+ * The whole platform on one machine, started in dependency order and stopped in reverse. Parts that do not
+ * depend on each other start in parallel. Whatever has started is stopped again when a later part fails, so a
+ * failed start leaves no process behind.
+ */
+final class LocalPlatform implements AutoCloseable {
+
+    /** The simulated endpoint's price: $0.50 per million prompt tokens, $1.50 per million completion tokens. */
+    static final long INPUT_PRICE_MICROS = 500_000;
+    static final long OUTPUT_PRICE_MICROS = 1_500_000;
+
+    private final LaunchOptions options;
+    private final PrintStream out;
+    private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private final StaleProcesses processes;
+    private KafkaBroker kafka;
+    private ApicurioRegistry registry;
+
+    LocalPlatform(LaunchOptions options, PrintStream out) {
+        this.options = options;
+        this.out = out;
+        this.processes = new StaleProcesses(options.dataDir());
+    }
+
+    /** Starts every part; on failure stops what started and rethrows. */
+    void start(String apiKey) {
+        try {
+            LocalInstallation installation = LocalInstallation.fromBuild();
+            installation.quarkusApp("gateway");
+            installation.quarkusApp("streams");
+            LocalPostgres postgres = step("PostgreSQL", () -> LocalPostgres.start(options.ports().postgres(),
+                    options.dataDir().resolve("postgres"), options.keepData()));
+            postgres.createDatabase("tollgate").createDatabase("registry");
+            CompletableFuture<KafkaBroker> broker = async("Kafka", this::startKafka);
+            CompletableFuture<ApicurioRegistry> schemas = async("Apicurio Registry", () -> startRegistry(postgres));
+            settle(broker, schemas);
+            kafka = join(broker);
+            registry = join(schemas);
+            processes.record(kafka.pid());
+            processes.record(registry.pid());
+            step("vLLM simulator", this::startSimulator);
+            CompletableFuture<ChildJvm> gateway = async("gateway", () -> startGateway(installation, apiKey));
+            CompletableFuture<ChildJvm> streams = async("streams", () -> startStreams(installation));
+            settle(gateway, streams);
+            join(gateway);
+            join(streams);
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    KafkaBroker kafka() {
+        return kafka;
+    }
+
+    ApicurioRegistry registry() {
+        return registry;
+    }
+
+    private KafkaBroker startKafka() {
+        KafkaBroker broker = new KafkaBroker(new KafkaBroker.Config(options.ports().kafka(),
+                options.ports().kafkaController(), options.dataDir().resolve("kafka"), "512m")).start();
+        broker.createTopics(Topics.all());
+        return broker;
+    }
+
+    private ApicurioRegistry startRegistry(LocalPostgres postgres) {
+        return new ApicurioRegistry(new ApicurioRegistry.Config(options.ports().registry(),
+                options.dataDir().resolve("registry"), ApicurioRegistry.Storage.postgres(
+                        postgres.jdbcUrl("registry"), LocalPostgres.USER, LocalPostgres.PASSWORD))).start();
+    }
+
+    private VllmSimulator startSimulator() {
+        return VllmSimulator.start(SimulatorConfig.defaults().withHost("127.0.0.1")
+                .withPort(options.ports().simulator()).withServedModelNames(options.model())
+                .withTimeToFirstToken(Duration.ofMillis(options.simulatorTtftMs()))
+                .withInterTokenLatency(Duration.ofMillis(options.simulatorItlMs()))
+                .withOutputTokens(options.simulatorOutputTokens()));
+    }
+
+    private ChildJvm startGateway(LocalInstallation installation, String apiKey) {
+        Map<String, String> config = new LinkedHashMap<>(common());
+        config.put("quarkus.http.port", Integer.toString(options.ports().gateway()));
+        config.put("quarkus.management.port", Integer.toString(options.ports().gatewayManagement()));
+        config.put("tollgate.bootstrap.org-id", LaunchOptions.ORG);
+        config.put("tollgate.bootstrap.key-id", "local-key");
+        config.put("tollgate.bootstrap.endpoints[0].id", "sim-1");
+        config.put("tollgate.bootstrap.endpoints[0].model", options.model());
+        config.put("tollgate.bootstrap.endpoints[0].url", "http://127.0.0.1:" + options.ports().simulator());
+        config.put("tollgate.bootstrap.endpoints[0].input-price-per-million-micros", Long.toString(INPUT_PRICE_MICROS));
+        config.put("tollgate.bootstrap.endpoints[0].output-price-per-million-micros", Long.toString(OUTPUT_PRICE_MICROS));
+        return recorded(QuarkusApp.start("gateway", installation.quarkusApp("gateway"), "256m", config,
+                Map.of("TOLLGATE_BOOTSTRAP_API_KEY", apiKey), logs().resolve("gateway.log"),
+                "http://127.0.0.1:" + options.ports().gatewayManagement() + "/q/health/ready"));
+    }
+
+    private ChildJvm startStreams(LocalInstallation installation) {
+        Map<String, String> config = new LinkedHashMap<>(common());
+        config.put("quarkus.http.port", Integer.toString(options.ports().streams()));
+        config.put("kafka-streams.state.dir", options.dataDir().resolve("streams-state").toString());
+        config.put("kafka-streams.num.standby.replicas", "0");
+        return recorded(QuarkusApp.start("streams", installation.quarkusApp("streams"), "512m", config, Map.of(),
+                logs().resolve("streams.log"), "http://127.0.0.1:" + options.ports().streams() + "/q/health/ready"));
+    }
+
+    /** Settings both apps share; the data-dir marker lets a later run recognise the process as its own. */
+    private Map<String, String> common() {
+        return Map.of("kafka.bootstrap.servers", kafka.bootstrapServers(),
+                "tollgate.registry.url", registry.url(),
+                "tollgate-local.workdir", options.dataDir().toAbsolutePath().toString());
+    }
+
+    private ChildJvm recorded(ChildJvm process) {
+        processes.record(process.pid());
+        return process;
+    }
+
+    private Path logs() {
+        return options.dataDir().resolve("logs");
+    }
+
+    private <T extends AutoCloseable> T step(String name, Supplier<T> start) {
+        long begin = System.nanoTime();
+        T part = start.get();
+        synchronized (started) {
+            started.push(part);
+        }
+        out.printf("  %-18s ready in %5.1f s%n", name, (System.nanoTime() - begin) / 1e9);
+        return part;
+    }
+
+    private <T extends AutoCloseable> CompletableFuture<T> async(String name, Supplier<T> start) {
+        return CompletableFuture.supplyAsync(() -> step(name, start));
+    }
+
+    /** Waits until every future is done, failed or not, so that nothing starts after a failure is handled. */
+    private static void settle(CompletableFuture<?>... futures) {
+        CompletableFuture.allOf(futures).exceptionally(failed -> null).join();
+    }
+
+    private static <T> T join(CompletableFuture<T> future) {
+        try {
+            return future.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
+    }
+
+    /** Stops every started part, newest first; errors are reported and do not stop the rest. */
+    @Override
+    public void close() {
+        while (true) {
+            AutoCloseable part;
+            synchronized (started) {
+                part = started.poll();
+            }
+            if (part == null) {
+                break;
+            }
+            try {
+                part.close();
+            } catch (Exception e) {
+                out.println("  could not stop " + part.getClass().getSimpleName() + ": " + e.getMessage());
+            }
+        }
+        processes.clear();
+    }
+
+    /** Stops what a crashed earlier run left behind. */
+    int reapStaleProcesses() {
+        return processes.reap(options.dataDir().resolve("postgres"));
+    }
+}
