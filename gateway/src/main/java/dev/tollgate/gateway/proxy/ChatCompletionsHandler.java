@@ -74,7 +74,7 @@ public class ChatCompletionsHandler {
                 return;
             }
             HttpClientRequest upstreamRequest = opened.result();
-            ctx.response().closeHandler(v -> clientGone(exchange, upstreamRequest));
+            ctx.response().closeHandler(v -> clientGone(ctx.response(), exchange, upstreamRequest));
             UpstreamClient.send(upstreamRequest, body).onComplete(answered -> {
                 if (answered.failed()) {
                     upstreamFailed(ctx, exchange, endpoint, answered.cause());
@@ -134,8 +134,12 @@ public class ChatCompletionsHandler {
         });
     }
 
-    private void clientGone(Exchange exchange, HttpClientRequest upstreamRequest) {
-        if (!exchange.isFinished()) {
+    /**
+     * The client connection closed. That is a cancellation only while the answer is still being written: a
+     * connection may also close as part of ending a complete response, which must still count as answered.
+     */
+    private void clientGone(HttpServerResponse response, Exchange exchange, HttpClientRequest upstreamRequest) {
+        if (!response.ended() && !exchange.isFinished()) {
             upstreamRequest.reset();
             exchange.finish(RequestStatus.CANCELLED, CLIENT_CLOSED, "client_closed", TokenUsage.NONE);
         }

@@ -1,6 +1,9 @@
 package dev.tollgate.local.launcher;
 
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -49,10 +52,22 @@ public final class LaunchCommand implements Callable<Integer> {
     @Option(names = "--no-watch", description = "Do not print usage events as they arrive.")
     boolean noWatch;
 
-    private final PrintStream out = System.out;
+    /**
+     * The console. Not {@code System.out}: the log manager closes that during JVM shutdown, while the shutdown
+     * hook is still reporting that it stops the platform.
+     */
+    private final PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true,
+            StandardCharsets.UTF_8);
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new LaunchCommand()).execute(args));
+        CommandLine command = new CommandLine(new LaunchCommand()).setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof IllegalStateException || e instanceof IllegalArgumentException) {
+                cmd.getErr().println("tollgate-local: " + e.getMessage());
+                return 2;
+            }
+            throw e;
+        });
+        System.exit(command.execute(args));
     }
 
     @Override
