@@ -48,7 +48,9 @@ final class LocalPlatform implements AutoCloseable {
         try {
             LocalInstallation installation = LocalInstallation.fromBuild();
             installation.quarkusApp("gateway");
-            installation.quarkusApp("streams");
+            if (options.streams()) {
+                installation.quarkusApp("streams");
+            }
             LocalPostgres postgres = step("PostgreSQL", () -> LocalPostgres.start(options.ports().postgres(),
                     options.dataDir().resolve("postgres"), options.keepData()));
             postgres.createDatabase("tollgate").createDatabase("registry");
@@ -61,7 +63,8 @@ final class LocalPlatform implements AutoCloseable {
             processes.record(registry.pid());
             step("vLLM simulator", this::startSimulator);
             CompletableFuture<ChildJvm> gateway = async("gateway", () -> startGateway(installation, apiKey));
-            CompletableFuture<ChildJvm> streams = async("streams", () -> startStreams(installation));
+            CompletableFuture<ChildJvm> streams = options.streams()
+                    ? async("streams", () -> startStreams(installation)) : CompletableFuture.completedFuture(null);
             settle(gateway, streams);
             join(gateway);
             join(streams);
