@@ -7,6 +7,7 @@ import dev.tollgate.gateway.auth.KeyStore;
 import dev.tollgate.gateway.config.GatewayConfig;
 import dev.tollgate.gateway.registry.EndpointEntity;
 import dev.tollgate.gateway.routing.EndpointRegistry;
+import dev.tollgate.gateway.routing.UpstreamCredentials;
 import dev.tollgate.gateway.tenancy.ApiKeyEntity;
 import dev.tollgate.schemas.AvroSerdes;
 import dev.tollgate.schemas.Topics;
@@ -30,6 +31,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -55,6 +57,7 @@ public class StateFollower {
 
     private final KeyStore keys;
     private final EndpointRegistry endpoints;
+    private final UpstreamCredentials credentials;
     private final String environment;
     private final Duration snapshotTimeout;
     private final Map<String, Object> consumerProps;
@@ -62,14 +65,16 @@ public class StateFollower {
     private final Map<String, Long> endpointVersions = new ConcurrentHashMap<>();
     private final CountDownLatch snapshotLoaded = new CountDownLatch(1);
     private volatile boolean running = true;
+    private volatile boolean following;
     private volatile KafkaConsumer<String, Object> consumer;
     private Thread thread;
 
     @Inject
-    StateFollower(KeyStore keys, EndpointRegistry endpoints, AdminConfig admin, GatewayConfig config,
-                  @Identifier("default-kafka-broker") Map<String, Object> kafka) {
+    StateFollower(KeyStore keys, EndpointRegistry endpoints, UpstreamCredentials credentials, AdminConfig admin,
+                  GatewayConfig config, @Identifier("default-kafka-broker") Map<String, Object> kafka) {
         this.keys = keys;
         this.endpoints = endpoints;
+        this.credentials = credentials;
         this.environment = admin.environment();
         this.snapshotTimeout = admin.snapshotTimeout();
         this.registryUrl = config.registry().url();
@@ -96,32 +101,61 @@ public class StateFollower {
         }
     }
 
-    /** Whether the snapshot is held, so this replica knows every key and endpoint that existed at start. */
+    /**
+     * Whether the snapshot is held and the topics are being followed, so this replica knows every key and
+     * endpoint and sees every change.
+     */
     public boolean ready() {
-        return snapshotLoaded.getCount() == 0;
+        return following;
     }
 
+    /**
+     * Snapshot, then follow, until stopped. If following fails (the broker unreachable past the client's retries,
+     * a record the registry cannot decode), the whole cycle starts again: a fresh snapshot repairs whatever was
+     * missed, and readiness is DOWN meanwhile.
+     */
     private void run() {
-        try (KafkaConsumer<String, Object> c = createConsumer()) {
-            consumer = c;
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (String topic : List.of(Topics.KEYS, Topics.ENDPOINTS)) {
-                c.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+        while (running) {
+            try (KafkaConsumer<String, Object> c = createConsumer()) {
+                consumer = c;
+                follow(c);
+            } catch (WakeupException stopping) {
+                LOG.debug("admin state follower stopped");
+            } catch (RuntimeException e) {
+                following = false;
+                LOG.errorf("admin state follower failed, reloading reason=%s", e.getMessage());
+                pause(SNAPSHOT_RETRY);
             }
-            c.assign(partitions);
-            Map<TopicPartition, Long> ends = c.endOffsets(partitions);
-            loadSnapshot();
-            ends.forEach(c::seek);
-            snapshotLoaded.countDown();
-            while (running) {
-                for (ConsumerRecord<String, Object> record : c.poll(POLL)) {
-                    apply(record);
-                }
+        }
+    }
+
+    private void follow(KafkaConsumer<String, Object> c) {
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (String topic : List.of(Topics.KEYS, Topics.ENDPOINTS)) {
+            List<PartitionInfo> found = c.partitionsFor(topic);
+            if (found == null || found.isEmpty()) {
+                throw new IllegalStateException("topic " + topic + " does not exist; create it from Topics.all()");
             }
-        } catch (WakeupException stopping) {
-            LOG.debug("admin state follower stopped");
-        } catch (RuntimeException e) {
-            LOG.errorf(e, "admin state follower failed; this replica no longer sees admin changes");
+            found.forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+        }
+        c.assign(partitions);
+        Map<TopicPartition, Long> ends = c.endOffsets(partitions);
+        loadSnapshot();
+        ends.forEach(c::seek);
+        following = true;
+        snapshotLoaded.countDown();
+        while (running) {
+            for (ConsumerRecord<String, Object> record : c.poll(POLL)) {
+                apply(record);
+            }
+        }
+    }
+
+    private static void pause(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -138,12 +172,7 @@ public class StateFollower {
                 return;
             } catch (Throwable e) {
                 LOG.warnf("admin state snapshot failed, retrying reason=%s", e.getMessage());
-                try {
-                    Thread.sleep(SNAPSHOT_RETRY.toMillis());
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
+                pause(SNAPSHOT_RETRY);
             }
         }
     }
@@ -171,6 +200,7 @@ public class StateFollower {
         if (state == null) {
             endpointVersions.remove(endpointId);
             endpoints.remove(endpointId);
+            credentials.set(endpointId, null);
             LOG.infof("admin state applied endpoint=%s removed=true", endpointId);
             return;
         }
@@ -180,9 +210,11 @@ public class StateFollower {
         }
         endpointVersions.put(endpointId, state.getVersion());
         if (States.routable(state, environment)) {
+            credentials.set(endpointId, state.getUpstreamApiKey());
             endpoints.register(States.endpoint(state));
         } else {
             endpoints.remove(endpointId);
+            credentials.set(endpointId, null);
         }
         LOG.infof("admin state applied %s routable=%s", States.describe(state), States.routable(state, environment));
     }

@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 
+import dev.tollgate.gateway.sync.AdminStateReadiness;
 import dev.tollgate.local.testing.PostgresResource;
 import dev.tollgate.local.testing.TollgateInfraResource;
 import dev.tollgate.local.testing.VllmSimulatorResource;
@@ -18,13 +19,21 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Readiness;
+import org.jboss.logging.Logger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.jboss.logging.Logger;
 
 /**
  * The admin API against real PostgreSQL, a real broker, the real registry and a vLLM simulator. A replica
@@ -54,6 +63,18 @@ public class AdminApiIT {
         if (second != null) {
             second.close();
         }
+    }
+
+    @Inject
+    @Readiness
+    AdminStateReadiness readiness;
+
+    @Test
+    void reportsReadyOnceTheAdminStateSnapshotIsLoaded() {
+        HealthCheckResponse check = readiness.call();
+
+        assertThat(check.getName()).isEqualTo("admin-state");
+        assertThat(check.getStatus()).isEqualTo(HealthCheckResponse.Status.UP);
     }
 
     @Test
@@ -149,6 +170,29 @@ public class AdminApiIT {
         assertThat(toRoute).isLessThan(PROPAGATION_BOUND);
         assertThat(toStop).isLessThan(PROPAGATION_BOUND);
         assertThat(toResume).isLessThan(PROPAGATION_BOUND);
+    }
+
+    @Test
+    void sendsTheEndpointsUpstreamApiKeyUpstreamAndNeverTheClientsKey() throws Exception {
+        Vertx vertx = Vertx.vertx();
+        BlockingQueue<String> seen = new LinkedBlockingQueue<>();
+        try {
+            HttpServer upstream = vertx.createHttpServer().requestHandler(request -> {
+                seen.add(String.valueOf(request.getHeader("authorization")));
+                request.response().putHeader("content-type", "application/json").end("{\"id\":\"x\",\"object\":"
+                        + "\"chat.completion\",\"model\":\"admin-model-auth\",\"choices\":[{\"index\":0,\"message\":"
+                        + "{\"role\":\"assistant\",\"content\":\"ok\"},\"finish_reason\":\"stop\"}],\"usage\":"
+                        + "{\"prompt_tokens\":1,\"completion_tokens\":1,\"total_tokens\":2}}");
+            }).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+            admin().body("{\"model\":\"admin-model-auth\",\"base_url\":\"http://127.0.0.1:" + upstream.actualPort()
+                    + "\",\"upstream_api_key\":\"sk-forwarded-9\"}").post("/admin/v1/endpoints").then().statusCode(201);
+
+            until(() -> chat(ChatKey.BOOTSTRAP, "admin-model-auth").statusCode() == 200);
+
+            assertThat(seen.poll(5, TimeUnit.SECONDS)).isEqualTo("Bearer sk-forwarded-9");
+        } finally {
+            vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        }
     }
 
     @Test
