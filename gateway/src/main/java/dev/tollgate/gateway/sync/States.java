@@ -13,7 +13,6 @@ import dev.tollgate.gateway.routing.Price;
 import dev.tollgate.gateway.tenancy.ApiKeyEntity;
 import java.net.URI;
 import java.nio.ByteBuffer;
-import java.time.Instant;
 import java.util.HashSet;
 import java.util.Locale;
 
@@ -76,9 +75,5 @@ public final class States {
     static String describe(EndpointState state) {
         return "endpoint=" + state.getEndpointId() + " model=" + state.getModel() + " environment="
                 + state.getEnvironment() + " status=" + state.getStatus() + " version=" + state.getVersion();
-    }
-
-    static Instant now() {
-        return Instant.now();
     }
 }

@@ -213,6 +213,18 @@ public class AdminApiIT {
     }
 
     @Test
+    void routesOnlyToEndpointsOfItsOwnEnvironment() {
+        admin().body("{\"model\":\"env-model\",\"environment\":\"staging\",\"base_url\":\"" + second.baseUrl() + "\"}")
+                .post("/admin/v1/endpoints").then().statusCode(201);
+        // Published after the staging endpoint on the same single partition: once it routes, the other was seen.
+        admin().body("{\"model\":\"env-marker\",\"base_url\":\"" + second.baseUrl() + "\"}")
+                .post("/admin/v1/endpoints").then().statusCode(201);
+        until(() -> !"model_not_found".equals(chat(ChatKey.BOOTSTRAP, "env-marker").jsonPath().getString("error.code")));
+
+        chat(ChatKey.BOOTSTRAP, "env-model").then().statusCode(404).body("error.code", equalTo("model_not_found"));
+    }
+
+    @Test
     void neverListsTheUpstreamApiKey() {
         admin().body("{\"model\":\"admin-model-c\",\"environment\":\"staging\",\"base_url\":\"http://10.0.0.9:8000\","
                 + "\"upstream_api_key\":\"sk-listed-never-77\"}").post("/admin/v1/endpoints").then().statusCode(201);
