@@ -19,6 +19,7 @@ import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
+import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import org.jboss.logging.Logger;
 
@@ -47,6 +48,7 @@ public class ChatCompletionsHandler {
 
     /** Handles a request whose key was accepted and whose body was read within the limit. */
     public void handle(RoutingContext ctx, Exchange exchange) {
+        rateLimits.quote(ctx, exchange.principal());
         RequestParser.Parsed parsed = RequestParser.chat(ctx.body().buffer().getBytes());
         if (parsed instanceof RequestParser.Invalid invalid) {
             reject(ctx, exchange, invalid.error(), RequestStatus.CLIENT_ERROR);
@@ -65,7 +67,7 @@ public class ChatCompletionsHandler {
         long routeStart = System.nanoTime();
         Endpoint endpoint = endpoints.pick(request.model()).orElse(null);
         exchange.trace().span("route", routeStart, System.nanoTime(), endpoint != null,
-                endpoint == null ? java.util.Map.of() : java.util.Map.of("tollgate.endpoint_id", endpoint.id()));
+                endpoint == null ? Map.of() : Map.of("tollgate.endpoint_id", endpoint.id()));
         if (endpoint == null) {
             reject(ctx, exchange, new OpenAiError(ErrorCode.MODEL_NOT_FOUND, "The model '" + request.model()
                     + "' does not exist or is not served by this gateway.", "model"), RequestStatus.CLIENT_ERROR);

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.jboss.logging.Logger;
 
 /**
  * One authenticated request, from the moment its key was accepted to its last byte. Whatever way it ends
@@ -24,6 +25,8 @@ import java.util.function.Supplier;
  * hold when completion and a disconnect race.
  */
 public final class Exchange {
+
+    private static final Logger LOG = Logger.getLogger(Exchange.class);
 
     private final UsageRecorder recorder;
     private final String requestId;
@@ -137,8 +140,7 @@ public final class Exchange {
             try {
                 hook.accept(done);
             } catch (RuntimeException e) {
-                org.jboss.logging.Logger.getLogger(Exchange.class).errorf(e, "finish hook failed request_id=%s",
-                        requestId);
+                LOG.errorf(e, "finish hook failed request_id=%s", requestId);
             }
         }
     }

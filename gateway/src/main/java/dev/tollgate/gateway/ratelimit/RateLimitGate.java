@@ -9,6 +9,7 @@ import dev.tollgate.gateway.proxy.Exchange;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -28,7 +29,7 @@ public class RateLimitGate {
         this.enabled = config.enabled();
         this.defaultMaxTokens = config.defaultMaxTokens();
         RateLimiter.Limits orgDefault = limits(config.orgDefault());
-        Map<String, RateLimiter.Limits> orgs = new java.util.HashMap<>();
+        Map<String, RateLimiter.Limits> orgs = new HashMap<>();
         config.orgs().forEach((org, limits) -> orgs.put(org, limits(limits)));
         this.limiter = new RateLimiter(new RateLimiter.Policy(config.replicaShare(),
                 org -> orgs.getOrDefault(org, orgDefault)), System::nanoTime);
@@ -62,6 +63,16 @@ public class RateLimitGate {
         error.send(ctx.response());
         exchange.fail(error, RequestStatus.REJECTED);
         return false;
+    }
+
+    /**
+     * Puts the current {@code x-ratelimit-*} values on a response without charging anything, so that answers
+     * refused before the rate-limit step (malformed body, model not allowed) carry them too.
+     */
+    public void quote(RoutingContext ctx, Principal principal) {
+        if (enabled) {
+            limiter.peek(principal).applyTo(ctx.response());
+        }
     }
 
     /** The limiter, for tests and for the admin API to inspect. */

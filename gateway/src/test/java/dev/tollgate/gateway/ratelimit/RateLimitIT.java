@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.notNullValue;
 
 import dev.tollgate.events.v1.RequestStatus;
 import dev.tollgate.events.v1.UsageEvent;
@@ -86,7 +87,20 @@ class RateLimitIT {
                 .body("error.type", equalTo("tokens"))
                 .body("error.message", containsString("tokens per min (TPM)"))
                 .header("x-ratelimit-limit-tokens", "100")
-                .header("retry-after", org.hamcrest.Matchers.notNullValue());
+                .header("retry-after", notNullValue());
+    }
+
+    @Test
+    void quotesTheCurrentLimitsOnAMalformedRequestWithoutChargingIt() {
+        String key = "tg_it_quote_" + UUID.randomUUID().toString().replace("-", "");
+        keys.add(key, new Principal("quote-" + UUID.randomUUID(), "limits-org", null, Set.of(), 5L, null));
+
+        given().header("Authorization", "Bearer " + key).contentType(ContentType.JSON).body("{\"model\": ")
+                .post("/v1/chat/completions").then().statusCode(400)
+                .header("x-ratelimit-limit-requests", "5").header("x-ratelimit-remaining-requests", "5");
+        given().header("Authorization", "Bearer " + key).contentType(ContentType.JSON).body(chat())
+                .post("/v1/chat/completions").then().statusCode(200)
+                .header("x-ratelimit-remaining-requests", "4");
     }
 
     private static String chat() {

@@ -1,6 +1,7 @@
 package dev.tollgate.gateway.ratelimit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tollgate.gateway.auth.Principal;
 import java.util.Set;
@@ -159,9 +160,9 @@ class RateLimiterTest {
 
     @Test
     void rejectsAReplicaShareOutsideZeroToOne() {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> limiter(0, null, null))
+        assertThatThrownBy(() -> limiter(0, null, null))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("replica-share");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> limiter(1.5, null, null))
+        assertThatThrownBy(() -> limiter(1.5, null, null))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
