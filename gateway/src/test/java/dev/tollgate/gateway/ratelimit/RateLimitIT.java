@@ -91,6 +91,25 @@ class RateLimitIT {
     }
 
     @Test
+    void settlesTheUpFrontChargeWithTheTokensTheRequestReallyUsed() {
+        String key = "tg_it_settle_" + UUID.randomUUID().toString().replace("-", "");
+        keys.add(key, new Principal("settle-" + UUID.randomUUID(), "limits-org", null, Set.of(), null, 100L));
+
+        Response first = given().header("Authorization", "Bearer " + key).contentType(ContentType.JSON).body(chat())
+                .post("/v1/chat/completions").then().statusCode(200)
+                .header("x-ratelimit-remaining-tokens", "92").extract().response();
+        long used = first.jsonPath().getLong("usage.total_tokens");
+        Response second = given().header("Authorization", "Bearer " + key).contentType(ContentType.JSON).body(chat())
+                .post("/v1/chat/completions").then().statusCode(200).extract().response();
+
+        // 100 − the first request's real total − the second one's charge of 8, plus what refilled meanwhile
+        // (100 per minute: under 2 per second). Without settlement it would be 100 − 8 − 8.
+        long remaining = Long.parseLong(second.header("x-ratelimit-remaining-tokens"));
+        assertThat(used).isGreaterThan(12);
+        assertThat(remaining).isBetween(100 - used - 8, 100 - used - 8 + 3);
+    }
+
+    @Test
     void quotesTheCurrentLimitsOnAMalformedRequestWithoutChargingIt() {
         String key = "tg_it_quote_" + UUID.randomUUID().toString().replace("-", "");
         keys.add(key, new Principal("quote-" + UUID.randomUUID(), "limits-org", null, Set.of(), 5L, null));
