@@ -3,13 +3,13 @@ package dev.tollgate.gateway.auth;
 import java.util.Set;
 
 /**
- * Who is calling: the key's public id and its tenancy, resolved from memory on every request.
+ * Who is calling: the key's public id, its tenancy and its limits, resolved from memory on every request.
  *
  * @param keyId         public id of the key, safe to log and to put in events
  * @param orgId         the org the key belongs to; every event is keyed by it
  * @param teamId        the team or project within the org, or null
  * @param allowedModels the models the key may use; empty means all
- * @param limits        the key's rate limits
+ * @param limits        the key's own rate limits; org limits apply on top
  */
 public record Principal(String keyId, String orgId, String teamId, Set<String> allowedModels, KeyLimits limits) {
 
@@ -18,9 +18,24 @@ public record Principal(String keyId, String orgId, String teamId, Set<String> a
         limits = limits == null ? KeyLimits.UNLIMITED : limits;
     }
 
-    /** A principal without rate limits. */
+    /** A principal without rate limits of its own. */
     public Principal(String keyId, String orgId, String teamId, Set<String> allowedModels) {
         this(keyId, orgId, teamId, allowedModels, KeyLimits.UNLIMITED);
+    }
+
+    /** A principal with its own requests- and tokens-per-minute limits, each null for none. */
+    public Principal(String keyId, String orgId, String teamId, Set<String> allowedModels, Long rpm, Long tpm) {
+        this(keyId, orgId, teamId, allowedModels, new KeyLimits(rpm, tpm));
+    }
+
+    /** The key's own requests-per-minute limit, or null when only org limits apply. */
+    public Long rpm() {
+        return limits.requestsPerMinute();
+    }
+
+    /** The key's own tokens-per-minute limit, or null when only org limits apply. */
+    public Long tpm() {
+        return limits.tokensPerMinute();
     }
 
     /** Whether this key may call {@code model}. */

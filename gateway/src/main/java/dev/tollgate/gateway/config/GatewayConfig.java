@@ -60,6 +60,29 @@ public interface GatewayConfig {
         /** Events waiting to be handed to the Kafka producer; the bound of what a Kafka outage can buffer. */
         @WithDefault("100000")
         int bufferCapacity();
+
+        /**
+         * What to do with new requests while the buffer is full: {@code fail-closed} refuses them with 503
+         * {@code events_unavailable} before any upstream call, so no billed work goes unrecorded;
+         * {@code fail-open} serves them and loses their events. See docs/events.md.
+         */
+        @WithDefault("fail-closed")
+        WhenFull whenFull();
+
+        /** Readiness goes DOWN while the backlog is above this fraction of the buffer capacity. */
+        @WithDefault("0.8")
+        double readinessHighWater();
+
+        /** Org ids whose prompt and completion text is captured in request events; no org by default. */
+        Optional<List<String>> captureContentOrgs();
+    }
+
+    /** The policy for requests that arrive while the event buffer is full. */
+    enum WhenFull {
+        /** Refuse them: billing safety first. */
+        FAIL_CLOSED,
+        /** Serve them and lose their events: availability first. */
+        FAIL_OPEN
     }
 
     interface Registry {

@@ -28,7 +28,12 @@ import org.jboss.logging.Logger;
  * Publishes events to Kafka without ever blocking a request. The request path only offers an event to a
  * bounded queue; one publisher thread hands events to an idempotent {@code acks=all} producer. That thread is
  * the only place that may block: on metadata, on the registry's first schema lookup, or on a full producer
- * buffer while Kafka is away. The queue's capacity bounds what an outage can buffer.
+ * buffer while Kafka is away.
+ *
+ * <p>The capacity bounds every event accepted and not yet acknowledged by Kafka: those waiting in the queue
+ * and those the producer holds. (The queue alone would not bound an outage: the producer keeps accepting
+ * records into its own memory while the broker is away.) An event leaves the count only when Kafka
+ * acknowledged it or it was given up.
  */
 @ApplicationScoped
 public class EventPublisher {
@@ -38,7 +43,8 @@ public class EventPublisher {
 
     private final BlockingDeque<ProducerRecord<String, SpecificRecord>> queue;
     private final Producer<String, SpecificRecord> producer;
-    private final AtomicLong inFlight = new AtomicLong();
+    private final AtomicLong pending = new AtomicLong();
+    private final int capacity;
     private final AtomicLong rejected = new AtomicLong();
     private final Thread publisher;
     private volatile boolean running = true;
@@ -46,7 +52,8 @@ public class EventPublisher {
     @Inject
     EventPublisher(GatewayConfig config, @Identifier("default-kafka-broker") Map<String, Object> kafka,
                    MeterRegistry metrics) {
-        this.queue = new LinkedBlockingDeque<>(config.events().bufferCapacity());
+        this.capacity = config.events().bufferCapacity();
+        this.queue = new LinkedBlockingDeque<>(capacity);
         this.producer = createProducer(config, kafka);
         this.publisher = new Thread(this::publishLoop, "tollgate-event-publisher");
         this.publisher.setDaemon(true);
@@ -61,16 +68,35 @@ public class EventPublisher {
      * @return false when the buffer is full; the caller decides what that means for its request
      */
     public boolean publish(String topic, String key, SpecificRecord event) {
-        boolean accepted = queue.offer(new ProducerRecord<>(topic, key, event));
-        if (!accepted) {
+        if (pending.incrementAndGet() > capacity || !queue.offer(new ProducerRecord<>(topic, key, event))) {
+            pending.decrementAndGet();
             rejected.incrementAndGet();
+            return false;
         }
-        return accepted;
+        return true;
     }
 
     /** Events accepted but not yet acknowledged by Kafka. */
     public long backlog() {
-        return queue.size() + inFlight.get();
+        return pending.get();
+    }
+
+    /** The most events the buffer holds. */
+    public int capacity() {
+        return capacity;
+    }
+
+    /**
+     * Whether {@code events} more would fit now. A hint, not a reservation: concurrent requests may take the
+     * room first, and then their last events are refused and counted in {@code tollgate.events.rejected}.
+     */
+    public boolean hasRoomFor(int events) {
+        return pending.get() + events <= capacity;
+    }
+
+    /** Whether the publisher thread is alive; false means no event will reach Kafka again. */
+    public boolean isRunning() {
+        return running && publisher.isAlive();
     }
 
     /** Waits up to {@code timeout} for the backlog to drain; true when it did. */
@@ -117,9 +143,9 @@ public class EventPublisher {
         try {
             send(record);
         } catch (RuntimeException e) {
-            inFlight.decrementAndGet();
             LOG.warnf("event not handed to kafka, retrying topic=%s reason=%s", record.topic(), e.getMessage());
             if (!queue.offerFirst(record)) {
+                pending.decrementAndGet();
                 rejected.incrementAndGet();
                 LOG.errorf("event lost topic=%s reason=buffer full", record.topic());
             }
@@ -128,15 +154,15 @@ public class EventPublisher {
     }
 
     private void send(ProducerRecord<String, SpecificRecord> record) {
-        inFlight.incrementAndGet();
         producer.send(record, (metadata, error) -> {
-            inFlight.decrementAndGet();
             if (error == null) {
+                pending.decrementAndGet();
                 return;
             }
             if (error instanceof RetriableException && running && queue.offer(record)) {
                 LOG.warnf("event delivery timed out, requeued topic=%s reason=%s", record.topic(), error.getMessage());
             } else {
+                pending.decrementAndGet();
                 rejected.incrementAndGet();
                 LOG.errorf("event lost topic=%s reason=%s", record.topic(), error.getMessage());
             }

@@ -8,6 +8,7 @@ import dev.tollgate.gateway.routing.Endpoint;
 import dev.tollgate.schemas.EventKeys;
 import dev.tollgate.schemas.Topics;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import java.time.Instant;
 import java.util.UUID;
@@ -15,7 +16,9 @@ import org.jboss.logging.Logger;
 
 /**
  * Turns the outcome of one request into its {@link UsageEvent}, priced at the endpoint's current price, and
- * queues it for {@link Topics#USAGE} keyed by org.
+ * queues it for {@link Topics#USAGE} keyed by org. It then hands the finished request to every observer of
+ * {@link ExchangeFinished} (request and trace events, metrics, the access log), so each of them sees every
+ * request exactly once, after its usage event was queued.
  */
 @ApplicationScoped
 public class UsageRecorder {
@@ -23,10 +26,23 @@ public class UsageRecorder {
     private static final Logger LOG = Logger.getLogger(UsageRecorder.class);
 
     private final EventPublisher publisher;
+    private final Event<ExchangeFinished> finished;
 
     @Inject
-    UsageRecorder(EventPublisher publisher) {
+    UsageRecorder(EventPublisher publisher, Event<ExchangeFinished> finished) {
         this.publisher = publisher;
+        this.finished = finished;
+    }
+
+    /** Records the usage event of a finished request, then notifies the other observers; returns the event. */
+    public UsageEvent record(ExchangeFinished exchange) {
+        UsageEvent event = record(exchange.outcome());
+        try {
+            finished.fire(exchange);
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "an observer of a finished request failed request_id=%s", event.getRequestId());
+        }
+        return event;
     }
 
     /**

@@ -19,9 +19,15 @@ public enum ErrorCode {
     REQUEST_TOO_LARGE(413, "invalid_request_error", "request_too_large"),
     UNSUPPORTED_MEDIA_TYPE(415, "invalid_request_error", "unsupported_media_type"),
     HEADERS_TOO_LARGE(431, "invalid_request_error", "headers_too_large"),
+    /** Over a requests-per-minute limit; the type is {@code requests}, as OpenAI answers. */
+    RATE_LIMIT_REQUESTS(429, "requests", "rate_limit_exceeded"),
+    /** Over a tokens-per-minute limit; the type is {@code tokens}, as OpenAI answers. */
+    RATE_LIMIT_TOKENS(429, "tokens", "rate_limit_exceeded"),
     UPSTREAM_UNAVAILABLE(502, "upstream_error", "upstream_unavailable"),
     UPSTREAM_PROTOCOL_ERROR(502, "upstream_error", "upstream_protocol_error"),
     NO_HEALTHY_ENDPOINT(503, "upstream_error", "no_healthy_endpoint"),
+    /** The event buffer is full (Kafka away too long): refused before any billed work, see docs/events.md. */
+    EVENTS_UNAVAILABLE(503, "server_error", "events_unavailable"),
     UPSTREAM_TIMEOUT(504, "upstream_error", "upstream_timeout"),
     PROPAGATION_FAILED(503, "server_error", "propagation_failed"),
     INTERNAL_ERROR(500, "server_error", "internal_error");

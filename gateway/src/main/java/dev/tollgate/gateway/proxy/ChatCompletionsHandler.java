@@ -8,6 +8,7 @@ import dev.tollgate.gateway.openai.ChatRequest;
 import dev.tollgate.gateway.openai.ErrorCode;
 import dev.tollgate.gateway.openai.OpenAiError;
 import dev.tollgate.gateway.openai.RequestParser;
+import dev.tollgate.gateway.ratelimit.RateLimitGate;
 import dev.tollgate.gateway.routing.Endpoint;
 import dev.tollgate.gateway.routing.EndpointRegistry;
 import io.vertx.core.buffer.Buffer;
@@ -18,6 +19,7 @@ import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
+import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import org.jboss.logging.Logger;
 
@@ -35,15 +37,18 @@ public class ChatCompletionsHandler {
 
     private final EndpointRegistry endpoints;
     private final UpstreamClient upstream;
+    private final RateLimitGate rateLimits;
 
     @Inject
-    ChatCompletionsHandler(EndpointRegistry endpoints, UpstreamClient upstream) {
+    ChatCompletionsHandler(EndpointRegistry endpoints, UpstreamClient upstream, RateLimitGate rateLimits) {
         this.endpoints = endpoints;
         this.upstream = upstream;
+        this.rateLimits = rateLimits;
     }
 
     /** Handles a request whose key was accepted and whose body was read within the limit. */
     public void handle(RoutingContext ctx, Exchange exchange) {
+        rateLimits.quote(ctx, exchange.principal());
         Buffer raw = ctx.body().buffer(); // null, not empty, when the client sent no body at all
         RequestParser.Parsed parsed = RequestParser.chat(raw == null ? new byte[0] : raw.getBytes());
         if (parsed instanceof RequestParser.Invalid invalid) {
@@ -57,7 +62,13 @@ public class ChatCompletionsHandler {
                     + request.model() + "'.", "model"), RequestStatus.REJECTED);
             return;
         }
+        if (!rateLimits.admit(ctx, exchange, request)) {
+            return;
+        }
+        long routeStart = System.nanoTime();
         Endpoint endpoint = endpoints.pick(request.model()).orElse(null);
+        exchange.trace().span("route", routeStart, System.nanoTime(), endpoint != null,
+                endpoint == null ? Map.of() : Map.of("tollgate.endpoint_id", endpoint.id()));
         if (endpoint == null) {
             reject(ctx, exchange, new OpenAiError(ErrorCode.MODEL_NOT_FOUND, "The model '" + request.model()
                     + "' does not exist or is not served by this gateway.", "model"), RequestStatus.CLIENT_ERROR);
@@ -69,7 +80,9 @@ public class ChatCompletionsHandler {
 
     private void call(RoutingContext ctx, Exchange exchange, ChatRequest request, Endpoint endpoint) {
         Buffer body = request.stream() ? withUsageRequested(request) : ctx.body().buffer();
+        exchange.upstreamStarted();
         upstream.open(endpoint, API_PATH, exchange.requestId()).onComplete(opened -> {
+            exchange.upstreamConnected(opened.succeeded());
             if (opened.failed()) {
                 upstreamFailed(ctx, exchange, endpoint, opened.cause());
                 return;
@@ -97,7 +110,7 @@ public class ChatCompletionsHandler {
             }
             Buffer body = read.result();
             int status = answer.statusCode();
-            TokenUsage usage = status == 200 ? usageOf(body, request) : TokenUsage.NONE;
+            TokenUsage usage = status == 200 ? usageOf(body, request, exchange) : TokenUsage.NONE;
             HttpServerResponse response = ctx.response().setStatusCode(status)
                     .putHeader("content-type", contentType(answer));
             response.end(body);
@@ -122,6 +135,7 @@ public class ChatCompletionsHandler {
         answer.exceptionHandler(error -> {
             LOG.warnf("upstream stream broke request_id=%s reason=%s", exchange.requestId(), error.getMessage());
             response.reset();
+            exchange.answered(relay.finishReason(), () -> relay.completion().toString());
             exchange.finish(RequestStatus.UPSTREAM_ERROR, 200, ErrorCode.UPSTREAM_PROTOCOL_ERROR.code(),
                     usageOf(relay, request));
         });
@@ -130,6 +144,7 @@ public class ChatCompletionsHandler {
                 response.end(relay.remainder());
             }
             boolean complete = relay.complete();
+            exchange.answered(relay.finishReason(), () -> relay.completion().toString());
             exchange.finish(complete ? RequestStatus.OK : RequestStatus.UPSTREAM_ERROR, 200,
                     complete ? null : ErrorCode.UPSTREAM_PROTOCOL_ERROR.code(), usageOf(relay, request));
         });
@@ -180,9 +195,15 @@ public class ChatCompletionsHandler {
         }
     }
 
-    private static TokenUsage usageOf(Buffer body, ChatRequest request) {
+    private static TokenUsage usageOf(Buffer body, ChatRequest request, Exchange exchange) {
         try {
             JsonNode answer = RequestParser.MAPPER.readTree(body.getBytes());
+            JsonNode reason = answer.path("choices").path(0).path("finish_reason");
+            exchange.answered(reason.isTextual() ? reason.asText() : null, () -> {
+                StringBuilder output = new StringBuilder();
+                answer.path("choices").forEach(c -> output.append(c.path("message").path("content").asText("")));
+                return output.toString();
+            });
             TokenUsage usage = UsageParser.fromResponse(answer);
             if (usage != null) {
                 return usage;

@@ -2,14 +2,21 @@ package dev.tollgate.gateway.proxy;
 
 import dev.tollgate.events.v1.RequestStatus;
 import dev.tollgate.gateway.auth.Principal;
+import dev.tollgate.gateway.events.ExchangeFinished;
 import dev.tollgate.gateway.events.TokenUsage;
+import dev.tollgate.gateway.events.Trace;
 import dev.tollgate.gateway.events.UsageRecorder;
 import dev.tollgate.gateway.openai.ChatRequest;
 import dev.tollgate.gateway.openai.OpenAiError;
 import dev.tollgate.gateway.routing.Endpoint;
 import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.jboss.logging.Logger;
 
 /**
  * One authenticated request, from the moment its key was accepted to its last byte. Whatever way it ends
@@ -19,20 +26,62 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class Exchange {
 
+    private static final Logger LOG = Logger.getLogger(Exchange.class);
+
     private final UsageRecorder recorder;
     private final String requestId;
     private final Principal principal;
     private final Instant startedAt = Instant.now();
-    private final long startNanos = System.nanoTime();
+    private final long startNanos;
     private final AtomicBoolean finished = new AtomicBoolean();
     private volatile ChatRequest request;
     private volatile Endpoint endpoint;
     private volatile long firstTokenNanos;
+    private final Trace trace;
+    private final List<Consumer<ExchangeFinished>> whenFinished = new CopyOnWriteArrayList<>();
+    private volatile long upstreamStartNanos;
+    private volatile String finishReason;
+    private volatile Supplier<String> output = ExchangeFinished.NO_OUTPUT;
 
     Exchange(UsageRecorder recorder, String requestId, Principal principal) {
+        this(recorder, requestId, principal, Trace.start(null, System.nanoTime()));
+    }
+
+    Exchange(UsageRecorder recorder, String requestId, Principal principal, Trace trace) {
         this.recorder = recorder;
         this.requestId = requestId;
         this.principal = principal;
+        this.trace = trace;
+        this.startNanos = trace.startNanos();
+    }
+
+    /** The request's spans; steps add theirs as they end. */
+    public Trace trace() {
+        return trace;
+    }
+
+    /**
+     * Runs {@code hook} once the request has ended, right after its events were recorded; used to settle what
+     * was reserved for it (rate limits). Hooks run on the finishing thread and must not block.
+     */
+    public void whenFinished(Consumer<ExchangeFinished> hook) {
+        whenFinished.add(hook);
+    }
+
+    /** The upstream call starts now: what follows counts as upstream time, not gateway overhead. */
+    void upstreamStarted() {
+        upstreamStartNanos = System.nanoTime();
+    }
+
+    /** The connection to the upstream was opened, or could not be. */
+    void upstreamConnected(boolean ok) {
+        trace.span("upstream_connect", upstreamStartNanos, System.nanoTime(), ok);
+    }
+
+    /** What the upstream answered: its finish reason and, for content capture only, its text. */
+    void answered(String finishReason, Supplier<String> output) {
+        this.finishReason = finishReason;
+        this.output = output;
     }
 
     public String requestId() {
@@ -54,6 +103,8 @@ public final class Exchange {
     void firstToken() {
         if (firstTokenNanos == 0) {
             firstTokenNanos = System.nanoTime();
+            trace.span("first_token", upstreamStartNanos == 0 ? startNanos : upstreamStartNanos, firstTokenNanos,
+                    true);
         }
     }
 
@@ -75,8 +126,22 @@ public final class Exchange {
         long now = System.nanoTime();
         ChatRequest r = request;
         Long ttft = firstTokenNanos == 0 ? null : TimeUnit.NANOSECONDS.toMillis(firstTokenNanos - startNanos);
-        recorder.record(new UsageRecorder.Outcome(requestId, principal, r == null ? null : r.model(), endpoint,
-                r == null ? null : r.user(), r != null && r.stream(), startedAt,
-                TimeUnit.NANOSECONDS.toMillis(now - startNanos), ttft, usage, status, httpStatus, errorCode));
+        long upstreamNanos = 0;
+        if (upstreamStartNanos != 0) {
+            upstreamNanos = now - upstreamStartNanos;
+            trace.span("complete", upstreamStartNanos, now, status == RequestStatus.OK);
+        }
+        UsageRecorder.Outcome outcome = new UsageRecorder.Outcome(requestId, principal, r == null ? null : r.model(),
+                endpoint, r == null ? null : r.user(), r != null && r.stream(), startedAt,
+                TimeUnit.NANOSECONDS.toMillis(now - startNanos), ttft, usage, status, httpStatus, errorCode);
+        ExchangeFinished done = new ExchangeFinished(outcome, r, trace, finishReason, output, upstreamNanos);
+        recorder.record(done);
+        for (Consumer<ExchangeFinished> hook : whenFinished) {
+            try {
+                hook.accept(done);
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "finish hook failed request_id=%s", requestId);
+            }
+        }
     }
 }

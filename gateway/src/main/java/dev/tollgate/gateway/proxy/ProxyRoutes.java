@@ -3,6 +3,8 @@ package dev.tollgate.gateway.proxy;
 import dev.tollgate.events.v1.RequestStatus;
 import dev.tollgate.gateway.auth.Authenticator;
 import dev.tollgate.gateway.config.GatewayConfig;
+import dev.tollgate.gateway.events.EventAdmission;
+import dev.tollgate.gateway.events.Trace;
 import dev.tollgate.gateway.events.UsageRecorder;
 import dev.tollgate.gateway.openai.ErrorCode;
 import dev.tollgate.gateway.openai.OpenAiError;
@@ -32,10 +34,12 @@ public class ProxyRoutes {
     private final ChatCompletionsHandler chat;
     private final long maxBodyBytes;
     private final int maxHeaderBytes;
+    private final EventAdmission events;
 
     @Inject
     ProxyRoutes(Authenticator authenticator, UsageRecorder recorder, ChatCompletionsHandler chat,
-                GatewayConfig config) {
+                GatewayConfig config, EventAdmission events) {
+        this.events = events;
         this.authenticator = authenticator;
         this.recorder = recorder;
         this.chat = chat;
@@ -60,6 +64,7 @@ public class ProxyRoutes {
     }
 
     private void authenticate(RoutingContext ctx) {
+        long start = System.nanoTime();
         String requestId = requestId(ctx);
         ctx.response().putHeader("x-request-id", requestId);
         if (headerBytes(ctx) > maxHeaderBytes) {
@@ -67,9 +72,21 @@ public class ProxyRoutes {
                     + maxHeaderBytes + " bytes.").send(ctx.response());
             return;
         }
+        Trace trace = Trace.start(ctx.request().getHeader("traceparent"), start);
         Authenticator.Result result = authenticator.authenticate(ctx.request());
         if (result instanceof Authenticator.Authenticated ok) {
-            ctx.put(EXCHANGE, new Exchange(recorder, requestId, ok.principal()));
+            trace.span("auth", start, System.nanoTime(), true);
+            Exchange exchange = new Exchange(recorder, requestId, ok.principal(), trace);
+            ctx.put(EXCHANGE, exchange);
+            if (!events.admits()) {
+                // Fail closed: without room for its usage event, no request may cause billed work.
+                OpenAiError error = OpenAiError.of(ErrorCode.EVENTS_UNAVAILABLE, "The gateway cannot record usage "
+                        + "right now (its event buffer is full), so it does not serve requests. Retry shortly.");
+                ctx.response().putHeader("retry-after", "5");
+                error.send(ctx.response());
+                exchange.fail(error, RequestStatus.REJECTED);
+                return;
+            }
             ctx.next();
         } else {
             ((Authenticator.Rejected) result).error().send(ctx.response());

@@ -42,7 +42,23 @@ final class TestConfig implements GatewayConfig {
 
     @Override
     public Events events() {
-        return () -> 10;
+        return new Events() {
+            public int bufferCapacity() {
+                return 10;
+            }
+
+            public WhenFull whenFull() {
+                return WhenFull.FAIL_CLOSED;
+            }
+
+            public double readinessHighWater() {
+                return 0.8;
+            }
+
+            public Optional<List<String>> captureContentOrgs() {
+                return Optional.empty();
+            }
+        };
     }
 
     @Override

@@ -1,0 +1,32 @@
+package dev.tollgate.gateway.events;
+
+import dev.tollgate.gateway.config.GatewayConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+/**
+ * Decides whether a new request may start while Kafka is away. A request produces {@link #EVENTS_PER_REQUEST}
+ * events (usage, request, trace). Under {@code fail-closed} (the default) a request is refused up front when
+ * the buffer has no room for them, so the gateway never does billed work whose usage event it cannot keep.
+ * Under {@code fail-open} every request is served and the events that do not fit are lost and counted.
+ */
+@ApplicationScoped
+public class EventAdmission {
+
+    /** Usage, request and trace event. */
+    public static final int EVENTS_PER_REQUEST = 3;
+
+    private final EventPublisher publisher;
+    private final boolean failClosed;
+
+    @Inject
+    EventAdmission(EventPublisher publisher, GatewayConfig config) {
+        this.publisher = publisher;
+        this.failClosed = config.events().whenFull() == GatewayConfig.WhenFull.FAIL_CLOSED;
+    }
+
+    /** Whether a new request may go ahead. Never blocks. */
+    public boolean admits() {
+        return !failClosed || publisher.hasRoomFor(EVENTS_PER_REQUEST);
+    }
+}

@@ -1,0 +1,173 @@
+package dev.tollgate.gateway.events;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tollgate.events.v1.CapturedContent;
+import dev.tollgate.events.v1.CapturedMessage;
+import dev.tollgate.events.v1.RequestEvent;
+import dev.tollgate.events.v1.RequestParams;
+import dev.tollgate.events.v1.Span;
+import dev.tollgate.events.v1.SpanStatus;
+import dev.tollgate.events.v1.TraceEvent;
+import dev.tollgate.gateway.config.GatewayConfig;
+import dev.tollgate.gateway.openai.ChatRequest;
+import dev.tollgate.schemas.EventKeys;
+import dev.tollgate.schemas.Topics;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+
+/**
+ * Publishes the {@link RequestEvent} and the {@link TraceEvent} of every finished request, next to its usage
+ * event and through the same bounded queue, keyed by org. Prompt and completion text go into the request event
+ * only for the orgs listed in {@code tollgate.events.capture-content-orgs}; otherwise the event carries a
+ * summary of the parameters and never any content.
+ */
+@ApplicationScoped
+public class ExchangeEvents {
+
+    private static final Logger LOG = Logger.getLogger(ExchangeEvents.class);
+
+    private final EventPublisher publisher;
+    private final Set<String> captureOrgs;
+
+    @Inject
+    ExchangeEvents(EventPublisher publisher, GatewayConfig config) {
+        this.publisher = publisher;
+        this.captureOrgs = Set.copyOf(config.events().captureContentOrgs().orElse(List.of()));
+    }
+
+    void publish(@Observes ExchangeFinished finished) {
+        String org = finished.outcome().principal().orgId();
+        String key = EventKeys.orgKey(org);
+        RequestEvent request = requestEvent(finished, captureOrgs.contains(org));
+        TraceEvent trace = traceEvent(finished);
+        boolean queued = publisher.publish(Topics.REQUESTS, key, request);
+        queued &= publisher.publish(Topics.TRACES, key, trace);
+        if (!queued) {
+            LOG.errorf("request or trace event dropped, buffer full request_id=%s", request.getRequestId());
+        }
+    }
+
+    /** The request event: parameters, status and finish reason; content only when {@code capture}. */
+    static RequestEvent requestEvent(ExchangeFinished finished, boolean capture) {
+        UsageRecorder.Outcome o = finished.outcome();
+        ChatRequest request = finished.request();
+        JsonNode body = request == null ? null : request.body();
+        return RequestEvent.newBuilder()
+                .setEventId(UUID.randomUUID().toString())
+                .setRequestId(o.requestId())
+                .setOrgId(o.principal().orgId())
+                .setTeamId(o.principal().teamId())
+                .setKeyId(o.principal().keyId())
+                .setModel(o.model() == null ? "" : o.model())
+                .setEndpointId(o.endpoint() == null ? null : o.endpoint().id())
+                .setApi("chat.completions")
+                .setParams(params(request))
+                .setStatus(o.status())
+                .setHttpStatus(o.httpStatus())
+                .setErrorCode(o.errorCode())
+                .setFinishReason(finished.finishReason())
+                .setReceivedAt(o.startedAt())
+                .setCompletedAt(o.startedAt().plusMillis(o.latencyMs()))
+                .setContent(capture && body != null ? content(body, finished.output().get()) : null)
+                .build();
+    }
+
+    /** The trace event: a root span for the request and one child span per step. */
+    static TraceEvent traceEvent(ExchangeFinished finished) {
+        UsageRecorder.Outcome o = finished.outcome();
+        Trace trace = finished.trace();
+        List<Span> spans = new ArrayList<>();
+        long endNanos = trace.startNanos() + o.latencyMs() * 1_000_000L;
+        for (Trace.Span step : trace.spans()) {
+            endNanos = Math.max(endNanos, step.endNanos());
+            spans.add(Span.newBuilder().setSpanId(step.spanId()).setParentSpanId(trace.rootSpanId())
+                    .setName(step.name()).setStartTime(micros(trace, step.startNanos()))
+                    .setEndTime(micros(trace, step.endNanos()))
+                    .setStatus(step.ok() ? SpanStatus.OK : SpanStatus.ERROR)
+                    .setAttributes(new HashMap<>(step.attributes())).build());
+        }
+        Map<String, String> rootAttributes = new HashMap<>();
+        rootAttributes.put("gen_ai.operation.name", "chat");
+        rootAttributes.put("gen_ai.request.model", o.model() == null ? "" : o.model());
+        rootAttributes.put("http.response.status_code", Integer.toString(o.httpStatus()));
+        rootAttributes.put("tollgate.request_id", o.requestId());
+        if (o.errorCode() != null) {
+            rootAttributes.put("error.type", o.errorCode());
+        }
+        spans.add(0, Span.newBuilder().setSpanId(trace.rootSpanId()).setParentSpanId(trace.parentSpanId())
+                .setName("chat").setStartTime(micros(trace, trace.startNanos())).setEndTime(micros(trace, endNanos))
+                .setStatus(o.httpStatus() < 400 ? SpanStatus.OK : SpanStatus.ERROR)
+                .setAttributes(rootAttributes).build());
+        return TraceEvent.newBuilder()
+                .setEventId(UUID.randomUUID().toString())
+                .setRequestId(o.requestId())
+                .setOrgId(o.principal().orgId())
+                .setTraceId(trace.traceId())
+                .setSpans(spans)
+                .build();
+    }
+
+    private static Instant micros(Trace trace, long nanos) {
+        long micros = trace.epochMicros(nanos);
+        return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L);
+    }
+
+    private static RequestParams params(ChatRequest request) {
+        RequestParams.Builder params = RequestParams.newBuilder();
+        if (request == null) {
+            return params.build();
+        }
+        JsonNode body = request.body();
+        JsonNode format = body.path("response_format").path("type");
+        return params.setStream(request.stream())
+                .setMaxTokens(request.maxTokens())
+                .setTemperature(number(body, "temperature"))
+                .setTopP(number(body, "top_p"))
+                .setN(body.path("n").isIntegralNumber() ? body.path("n").asInt() : null)
+                .setSeed(body.path("seed").isIntegralNumber() ? body.path("seed").asLong() : null)
+                .setMessageCount(request.messageCount())
+                .setToolCount(body.path("tools").isArray() ? body.path("tools").size() : 0)
+                .setResponseFormat(format.isTextual() ? format.asText() : null)
+                .setUser(request.user())
+                .build();
+    }
+
+    private static Double number(JsonNode body, String field) {
+        JsonNode value = body.path(field);
+        return value.isNumber() ? value.asDouble() : null;
+    }
+
+    private static CapturedContent content(JsonNode body, String output) {
+        List<CapturedMessage> messages = new ArrayList<>();
+        for (JsonNode message : body.path("messages")) {
+            messages.add(new CapturedMessage(message.path("role").asText(""), text(message.path("content"))));
+        }
+        return new CapturedContent(messages, output);
+    }
+
+    /** A message's text: a string as is, the text parts of a multi-part message joined; null otherwise. */
+    private static String text(JsonNode content) {
+        if (content.isTextual()) {
+            return content.asText();
+        }
+        if (!content.isArray()) {
+            return null;
+        }
+        StringBuilder text = new StringBuilder();
+        for (JsonNode part : content) {
+            if (part.path("text").isTextual()) {
+                text.append(part.path("text").asText());
+            }
+        }
+        return text.toString();
+    }
+}

@@ -1,0 +1,23 @@
+package dev.tollgate.gateway.events;
+
+import dev.tollgate.gateway.openai.ChatRequest;
+import java.util.function.Supplier;
+
+/**
+ * Everything known about a request once it has ended, handed to whoever turns it into events, metrics and
+ * log lines. Fired exactly once per authenticated request, on the request's own thread: observers must not
+ * block.
+ *
+ * @param outcome       what the usage event is built from
+ * @param request       the validated request, or null when it never got that far (unreadable body)
+ * @param trace         the request's spans
+ * @param finishReason  the upstream's finish reason of the first choice, or null
+ * @param output        the generated text, computed only when asked for (content capture)
+ * @param upstreamNanos time spent on the upstream call, from opening it to the end; 0 when none was made
+ */
+public record ExchangeFinished(UsageRecorder.Outcome outcome, ChatRequest request, Trace trace, String finishReason,
+                               Supplier<String> output, long upstreamNanos) {
+
+    /** No generated text. */
+    public static final Supplier<String> NO_OUTPUT = () -> null;
+}

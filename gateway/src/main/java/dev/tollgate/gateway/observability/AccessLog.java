@@ -1,0 +1,46 @@
+package dev.tollgate.gateway.observability;
+
+import dev.tollgate.gateway.events.ExchangeFinished;
+import dev.tollgate.gateway.events.UsageRecorder;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.jboss.logging.Logger;
+
+/**
+ * One log line per authenticated request, in {@code key=value} form on the {@code tollgate.access} category so
+ * it can be routed or silenced on its own. It carries ids, the model, the outcome and timings only: never the
+ * API key, never prompt or completion content (those reach Kafka, and only where capture is enabled).
+ */
+@ApplicationScoped
+public class AccessLog {
+
+    static final String CATEGORY = "tollgate.access";
+    private static final Logger LOG = Logger.getLogger(CATEGORY);
+
+    void log(@Observes ExchangeFinished finished) {
+        if (LOG.isInfoEnabled()) {
+            LOG.info(line(finished));
+        }
+    }
+
+    static String line(ExchangeFinished finished) {
+        UsageRecorder.Outcome o = finished.outcome();
+        StringBuilder line = new StringBuilder(256)
+                .append("request_id=").append(o.requestId())
+                .append(" trace_id=").append(finished.trace().traceId())
+                .append(" org=").append(o.principal().orgId())
+                .append(" key_id=").append(o.principal().keyId())
+                .append(" model=").append(o.model() == null ? "-" : o.model())
+                .append(" endpoint=").append(o.endpoint() == null ? "-" : o.endpoint().id())
+                .append(" status=").append(o.httpStatus())
+                .append(" outcome=").append(o.status())
+                .append(" code=").append(o.errorCode() == null ? "-" : o.errorCode())
+                .append(" stream=").append(o.streaming())
+                .append(" latency_ms=").append(o.latencyMs())
+                .append(" ttft_ms=").append(o.ttftMs() == null ? "-" : o.ttftMs().toString())
+                .append(" upstream_ms=").append(finished.upstreamNanos() / 1_000_000)
+                .append(" tokens_in=").append(o.usage().promptTokens())
+                .append(" tokens_out=").append(o.usage().completionTokens());
+        return line.toString();
+    }
+}

@@ -1,0 +1,111 @@
+package dev.tollgate.gateway.ratelimit;
+
+import dev.tollgate.events.v1.RequestStatus;
+import dev.tollgate.gateway.auth.Principal;
+import dev.tollgate.gateway.openai.ChatRequest;
+import dev.tollgate.gateway.openai.ErrorCode;
+import dev.tollgate.gateway.openai.OpenAiError;
+import dev.tollgate.gateway.proxy.Exchange;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The rate-limit step of a chat request: charges it against its key's and org's limits, puts the
+ * {@code x-ratelimit-*} headers on the answer, and either lets it through (settling its tokens when it ends)
+ * or answers 429 {@code rate_limit_exceeded} with {@code retry-after}. Runs on the event loop; never blocks.
+ */
+@ApplicationScoped
+public class RateLimitGate {
+
+    private final RateLimiter limiter;
+    private final boolean enabled;
+    private final long defaultMaxTokens;
+
+    @Inject
+    RateLimitGate(RateLimitConfig config) {
+        this.enabled = config.enabled();
+        this.defaultMaxTokens = config.defaultMaxTokens();
+        RateLimiter.Limits orgDefault = limits(config.orgDefault());
+        Map<String, RateLimiter.Limits> orgs = new HashMap<>();
+        config.orgs().forEach((org, limits) -> orgs.put(org, limits(limits)));
+        this.limiter = new RateLimiter(new RateLimiter.Policy(config.replicaShare(),
+                org -> orgs.getOrDefault(org, orgDefault)), System::nanoTime);
+    }
+
+    /**
+     * Admits {@code request} or refuses it. When refused, the 429 has been sent and the exchange finished as
+     * {@code REJECTED}; the caller stops.
+     *
+     * @return true when the request may go ahead
+     */
+    public boolean admit(RoutingContext ctx, Exchange exchange, ChatRequest request) {
+        if (!enabled) {
+            return true;
+        }
+        long start = System.nanoTime();
+        long tokens = reservedTokens(request, defaultMaxTokens);
+        RateLimiter.Decision decision = limiter.admit(exchange.principal(), tokens);
+        decision.quota().applyTo(ctx.response());
+        boolean admitted = decision instanceof RateLimiter.Admitted;
+        exchange.trace().span("rate_limit", start, System.nanoTime(), admitted,
+                Map.of("tollgate.ratelimit.reserved_tokens", Long.toString(tokens)));
+        if (decision instanceof RateLimiter.Admitted ok) {
+            exchange.whenFinished(done -> limiter.settle(ok.admission(), done.outcome().usage().totalTokens()));
+            return true;
+        }
+        RateLimiter.Limited limited = (RateLimiter.Limited) decision;
+        OpenAiError error = OpenAiError.of(limited.kind() == RateLimiter.Kind.REQUESTS ? ErrorCode.RATE_LIMIT_REQUESTS
+                : ErrorCode.RATE_LIMIT_TOKENS, message(exchange.principal(), limited));
+        ctx.response().putHeader("retry-after", Long.toString(Durations.retryAfterSeconds(limited.retryAfterNanos())));
+        error.send(ctx.response());
+        exchange.fail(error, RequestStatus.REJECTED);
+        return false;
+    }
+
+    /**
+     * Puts the current {@code x-ratelimit-*} values on a response without charging anything, so that answers
+     * refused before the rate-limit step (malformed body, model not allowed) carry them too.
+     */
+    public void quote(RoutingContext ctx, Principal principal) {
+        if (enabled) {
+            limiter.peek(principal).applyTo(ctx.response());
+        }
+    }
+
+    /** The limiter, for tests and for the admin API to inspect. */
+    public RateLimiter limiter() {
+        return limiter;
+    }
+
+    /**
+     * Tokens charged up front: the most the request may generate ({@code max_completion_tokens} or
+     * {@code max_tokens}, else the configured default) times the number of choices. Prompt tokens are charged
+     * at settlement, when the upstream has counted them; estimating them here would tokenize every prompt on
+     * the event loop.
+     */
+    static long reservedTokens(ChatRequest request, long defaultMaxTokens) {
+        long perChoice = request.maxTokens() != null ? request.maxTokens() : defaultMaxTokens;
+        int n = request.body().path("n").isIntegralNumber() ? Math.max(1, request.body().path("n").asInt()) : 1;
+        return Math.multiplyExact(perChoice, (long) n);
+    }
+
+    /** OpenAI's wording, naming the scope (key or org) and the kind (requests or tokens). */
+    static String message(Principal principal, RateLimiter.Limited limited) {
+        boolean key = limited.scope() == RateLimiter.Scope.KEY;
+        String who = key ? "API key " + principal.keyId() : "organization " + principal.orgId();
+        String what = limited.kind() == RateLimiter.Kind.REQUESTS ? "requests per min (RPM)" : "tokens per min (TPM)";
+        String advice = limited.requested() > limited.limit()
+                ? " The request is larger than the limit; lower max_tokens or ask for a higher limit."
+                : " Please try again in " + Durations.openAi(limited.retryAfterNanos()) + ".";
+        return "Rate limit reached for " + who + " on " + what + ": Limit " + limited.limit() + ", Requested "
+                + limited.requested() + "." + advice;
+    }
+
+    private static RateLimiter.Limits limits(RateLimitConfig.Limits configured) {
+        return new RateLimiter.Limits(configured.rpm().isPresent() ? configured.rpm().getAsLong() : null,
+                configured.tpm().isPresent() ? configured.tpm().getAsLong() : null);
+    }
+}

@@ -1,0 +1,103 @@
+package dev.tollgate.gateway.events;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tollgate.events.v1.RequestEvent;
+import dev.tollgate.events.v1.RequestStatus;
+import dev.tollgate.events.v1.Span;
+import dev.tollgate.events.v1.SpanStatus;
+import dev.tollgate.events.v1.TraceEvent;
+import dev.tollgate.gateway.auth.Principal;
+import dev.tollgate.gateway.openai.ChatRequest;
+import dev.tollgate.gateway.openai.RequestParser;
+import dev.tollgate.gateway.routing.Endpoint;
+import dev.tollgate.gateway.routing.Price;
+import java.net.URI;
+import java.time.Instant;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+class ExchangeEventsTest {
+
+    private static final Principal ACME = new Principal("key-1", "acme", "search", Set.of());
+    private static final Endpoint ENDPOINT = new Endpoint("ep-1", "llama", URI.create("http://127.0.0.1:8000"),
+            new Price(1, 1, 1));
+    private static final String BODY = "{\"model\":\"llama\",\"temperature\":0.2,\"top_p\":0.9,\"n\":1,\"seed\":7,"
+            + "\"max_tokens\":64,\"response_format\":{\"type\":\"json_object\"},\"tools\":[{},{}],"
+            + "\"messages\":[{\"role\":\"system\",\"content\":\"be brief\"},"
+            + "{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"secret plan\"}]}]}";
+
+    @Test
+    void summarisesTheParametersWithoutContentWhenCaptureIsOff() {
+        RequestEvent event = ExchangeEvents.requestEvent(finished(Trace.start(null, System.nanoTime())), false);
+
+        assertThat(event.getRequestId()).isEqualTo("req-1");
+        assertThat(event.getOrgId()).isEqualTo("acme");
+        assertThat(event.getStatus()).isEqualTo(RequestStatus.OK);
+        assertThat(event.getFinishReason()).isEqualTo("stop");
+        assertThat(event.getEndpointId()).isEqualTo("ep-1");
+        assertThat(event.getParams().getTemperature()).isEqualTo(0.2);
+        assertThat(event.getParams().getTopP()).isEqualTo(0.9);
+        assertThat(event.getParams().getSeed()).isEqualTo(7L);
+        assertThat(event.getParams().getMaxTokens()).isEqualTo(64L);
+        assertThat(event.getParams().getMessageCount()).isEqualTo(2);
+        assertThat(event.getParams().getToolCount()).isEqualTo(2);
+        assertThat(event.getParams().getResponseFormat()).isEqualTo("json_object");
+        assertThat(event.getContent()).isNull();
+        assertThat(event.toString()).doesNotContain("secret plan").doesNotContain("be brief");
+    }
+
+    @Test
+    void capturesMessagesAndOutputWhenTheOrgHasCaptureOn() {
+        RequestEvent event = ExchangeEvents.requestEvent(finished(Trace.start(null, System.nanoTime())), true);
+
+        assertThat(event.getContent().getInputMessages()).extracting(m -> m.getRole() + ":" + m.getContent())
+                .containsExactly("system:be brief", "user:secret plan");
+        assertThat(event.getContent().getOutputText()).isEqualTo("the answer");
+    }
+
+    @Test
+    void buildsARootSpanWithEveryStepAsItsChildInTheCallersTrace() {
+        long start = System.nanoTime();
+        Trace trace = Trace.start("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", start);
+        trace.span("auth", start, start + 1_000, true);
+        trace.span("rate_limit", start + 1_000, start + 2_000, true);
+        trace.span("upstream_connect", start + 3_000, start + 9_000, false);
+
+        TraceEvent event = ExchangeEvents.traceEvent(finished(trace));
+
+        assertThat(event.getTraceId()).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
+        assertThat(event.getRequestId()).isEqualTo("req-1");
+        Span root = event.getSpans().get(0);
+        assertThat(root.getName()).isEqualTo("chat");
+        assertThat(root.getParentSpanId()).isEqualTo("00f067aa0ba902b7");
+        assertThat(root.getAttributes()).containsEntry("gen_ai.request.model", "llama");
+        assertThat(event.getSpans().subList(1, 4)).allSatisfy(s -> {
+            assertThat(s.getParentSpanId()).isEqualTo(root.getSpanId());
+            assertThat(s.getSpanId()).matches("[0-9a-f]{16}");
+            assertThat(s.getEndTime()).isAfterOrEqualTo(s.getStartTime());
+            assertThat(s.getStartTime()).isAfterOrEqualTo(root.getStartTime());
+        });
+        assertThat(event.getSpans().stream().map(Span::getName).collect(Collectors.toList()))
+                .containsExactly("chat", "auth", "rate_limit", "upstream_connect");
+        assertThat(event.getSpans().get(3).getStatus()).isEqualTo(SpanStatus.ERROR);
+        assertThat(event.getSpans().get(2).getEndTime().toEpochMilli() * 1000
+                - event.getSpans().get(2).getStartTime().toEpochMilli() * 1000).isLessThan(1000);
+    }
+
+    private static ExchangeFinished finished(Trace trace) {
+        ChatRequest request;
+        try {
+            ObjectNode body = (ObjectNode) RequestParser.MAPPER.readTree(BODY);
+            request = new ChatRequest(body, "llama", false, false, 64L, "u-1", 2);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+        UsageRecorder.Outcome outcome = new UsageRecorder.Outcome("req-1", ACME, "llama", ENDPOINT, "u-1", false,
+                Instant.parse("2026-11-22T10:00:00Z"), 42, null, new TokenUsage(10, 5, 0, false), RequestStatus.OK,
+                200, null);
+        return new ExchangeFinished(outcome, request, trace, "stop", () -> "the answer", 1_000_000);
+    }
+}
