@@ -140,11 +140,13 @@ class RateLimiterTest {
     }
 
     @Test
-    void aZeroLimitRefusesEverything() {
-        RateLimiter limiter = limiter(1.0, null, null);
+    void aZeroOrgLimitRefusesEverything() {
+        // A key's own limits are positive by construction (KeyLimits); an org limit from config may be zero.
+        RateLimiter limiter = limiter(1.0, 0L, null);
 
-        RateLimiter.Limited limited = (RateLimiter.Limited) limiter.admit(key(0L, null), 0);
+        RateLimiter.Limited limited = (RateLimiter.Limited) limiter.admit(key(null, null), 0);
 
+        assertThat(limited.scope()).isEqualTo(RateLimiter.Scope.ORG);
         assertThat(limited.limit()).isZero();
         assertThat(limited.retryAfterNanos()).isPositive();
     }
