@@ -96,5 +96,13 @@ public interface GatewayConfig {
         /** Version of this price, recorded on every usage event charged at it. */
         @WithDefault("1")
         int priceVersion();
+
+        /** Share of the model's traffic relative to its other endpoints, at least 1. */
+        @WithDefault("1")
+        int weight();
+
+        /** The environment it serves: {@code development}, {@code staging} or {@code production}. */
+        @WithDefault("production")
+        String environment();
     }
 }

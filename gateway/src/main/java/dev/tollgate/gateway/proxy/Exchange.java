@@ -28,6 +28,7 @@ public final class Exchange {
     private volatile ChatRequest request;
     private volatile Endpoint endpoint;
     private volatile long firstTokenNanos;
+    private volatile int attempt = 1;
 
     Exchange(UsageRecorder recorder, String requestId, Principal principal) {
         this.recorder = recorder;
@@ -49,6 +50,11 @@ public final class Exchange {
 
     void endpoint(Endpoint endpoint) {
         this.endpoint = endpoint;
+    }
+
+    /** The number of the attempt now serving the request: 1 for the first endpoint tried, 2 for the first retry. */
+    void attempt(int number) {
+        this.attempt = number;
     }
 
     void firstToken() {
@@ -77,6 +83,6 @@ public final class Exchange {
         Long ttft = firstTokenNanos == 0 ? null : TimeUnit.NANOSECONDS.toMillis(firstTokenNanos - startNanos);
         recorder.record(new UsageRecorder.Outcome(requestId, principal, r == null ? null : r.model(), endpoint,
                 r == null ? null : r.user(), r != null && r.stream(), startedAt,
-                TimeUnit.NANOSECONDS.toMillis(now - startNanos), ttft, usage, status, httpStatus, errorCode));
+                TimeUnit.NANOSECONDS.toMillis(now - startNanos), ttft, usage, status, httpStatus, errorCode, attempt));
     }
 }
