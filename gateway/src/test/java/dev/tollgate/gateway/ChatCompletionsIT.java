@@ -147,6 +147,22 @@ class ChatCompletionsIT {
     }
 
     @Test
+    void answersHugeHeadersWith431InTheOpenAiShape() {
+        given().header("Authorization", "Bearer " + KEY).header("x-padding", "a".repeat(40_000))
+                .contentType(ContentType.JSON).body(chat(false, ""))
+                .post("/v1/chat/completions").then().statusCode(431)
+                .body("error.code", equalTo("headers_too_large"));
+    }
+
+    @Test
+    void answersInvalidUtf8With400() {
+        byte[] body = {'{', '"', 'm', 'o', 'd', 'e', 'l', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'};
+
+        given().header("Authorization", "Bearer " + KEY).contentType(ContentType.JSON).body(body)
+                .post("/v1/chat/completions").then().statusCode(400).body("error.code", equalTo("invalid_encoding"));
+    }
+
+    @Test
     void answersAWrongMethodInTheOpenAiShape() {
         given().header("Authorization", "Bearer " + KEY).get("/v1/chat/completions").then().statusCode(405)
                 .body("error.code", equalTo("method_not_allowed"));

@@ -277,6 +277,9 @@ class RoutingIT {
                 .post("/v1/chat/completions").then().statusCode(404)
                 .body("error.code", equalTo("model_not_found"));
 
+        System.out.println("DEBUG env events: " + usage.await(e -> e.getModel().equals(model), 4, Duration.ofSeconds(15))
+                .stream().map(e -> e.getRequestId() + "/" + e.getEndpointId() + "/" + e.getHttpStatus()).toList()
+                + " staging=" + stagingRequest + " default=" + defaultRequest);
         assertThat(single(stagingRequest).getEndpointId()).isEqualTo("env-staging");
         assertThat(single(defaultRequest).getEndpointId()).isEqualTo("env-production");
     }

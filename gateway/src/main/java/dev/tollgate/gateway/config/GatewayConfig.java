@@ -32,6 +32,14 @@ public interface GatewayConfig {
         /** The largest request body accepted; larger bodies get 413 {@code request_too_large}. */
         @WithDefault("4194304")
         long maxBodyBytes();
+
+        /**
+         * The largest total size of request headers (names and values) accepted; larger gets 431
+         * {@code headers_too_large}. Must stay below {@code quarkus.http.limits.max-header-size}, where Vert.x
+         * itself refuses the request without a body.
+         */
+        @WithDefault("32768")
+        int maxHeaderBytes();
     }
 
     interface Upstream {

@@ -7,6 +7,7 @@ import dev.tollgate.gateway.openai.OpenAiError;
 import dev.tollgate.gateway.openai.RequestParser;
 import dev.tollgate.gateway.routing.EndpointRegistry;
 import dev.tollgate.gateway.routing.Environment;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -32,7 +33,8 @@ public class ChatCompletionsHandler {
 
     /** Handles a request whose key was accepted and whose body was read within the limit. */
     public void handle(RoutingContext ctx, Exchange exchange) {
-        RequestParser.Parsed parsed = RequestParser.chat(ctx.body().buffer().getBytes());
+        Buffer raw = ctx.body().buffer(); // null, not empty, when the client sent no body at all
+        RequestParser.Parsed parsed = RequestParser.chat(raw == null ? new byte[0] : raw.getBytes());
         if (parsed instanceof RequestParser.Invalid invalid) {
             reject(ctx, exchange, invalid.error(), RequestStatus.CLIENT_ERROR);
             return;

@@ -31,6 +31,7 @@ public class ProxyRoutes {
     private final UsageRecorder recorder;
     private final ChatCompletionsHandler chat;
     private final long maxBodyBytes;
+    private final int maxHeaderBytes;
 
     @Inject
     ProxyRoutes(Authenticator authenticator, UsageRecorder recorder, ChatCompletionsHandler chat,
@@ -39,6 +40,7 @@ public class ProxyRoutes {
         this.recorder = recorder;
         this.chat = chat;
         this.maxBodyBytes = config.limits().maxBodyBytes();
+        this.maxHeaderBytes = config.limits().maxHeaderBytes();
     }
 
     void register(@Observes Router router) {
@@ -60,6 +62,11 @@ public class ProxyRoutes {
     private void authenticate(RoutingContext ctx) {
         String requestId = requestId(ctx);
         ctx.response().putHeader("x-request-id", requestId);
+        if (headerBytes(ctx) > maxHeaderBytes) {
+            OpenAiError.of(ErrorCode.HEADERS_TOO_LARGE, "The request headers are larger than the limit of "
+                    + maxHeaderBytes + " bytes.").send(ctx.response());
+            return;
+        }
         Authenticator.Result result = authenticator.authenticate(ctx.request());
         if (result instanceof Authenticator.Authenticated ok) {
             ctx.put(EXCHANGE, new Exchange(recorder, requestId, ok.principal()));
@@ -85,6 +92,14 @@ public class ProxyRoutes {
         if (exchange != null) {
             exchange.fail(error, error.code().status() < 500 ? RequestStatus.CLIENT_ERROR : RequestStatus.UPSTREAM_ERROR);
         }
+    }
+
+    private static int headerBytes(RoutingContext ctx) {
+        int total = 0;
+        for (var header : ctx.request().headers()) {
+            total += header.getKey().length() + header.getValue().length() + 4;
+        }
+        return total;
     }
 
     private static String requestId(RoutingContext ctx) {

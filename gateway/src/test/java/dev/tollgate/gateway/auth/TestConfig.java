@@ -12,7 +12,15 @@ final class TestConfig implements GatewayConfig {
 
     @Override
     public Limits limits() {
-        return () -> 1024;
+        return new Limits() {
+            public long maxBodyBytes() {
+                return 1024;
+            }
+
+            public int maxHeaderBytes() {
+                return 1024;
+            }
+        };
     }
 
     @Override

@@ -1,0 +1,101 @@
+package dev.tollgate.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.core.http.StreamResponse;
+import com.openai.errors.BadRequestException;
+import com.openai.errors.NotFoundException;
+import com.openai.errors.UnauthorizedException;
+import com.openai.models.chat.completions.ChatCompletion;
+import com.openai.models.chat.completions.ChatCompletionChunk;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import com.openai.core.JsonValue;
+import dev.tollgate.local.testing.TollgateInfraResource;
+import dev.tollgate.local.testing.VllmSimulatorResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.net.URL;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The official OpenAI Java SDK, unchanged, against the gateway: completions, streaming, and the SDK's own
+ * exception types for the gateway's errors.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = TollgateInfraResource.class, restrictToAnnotatedClass = false)
+@QuarkusTestResource(value = VllmSimulatorResource.class, restrictToAnnotatedClass = false)
+class OpenAiSdkCompatibilityIT {
+
+    @TestHTTPResource("/v1")
+    URL baseUrl;
+
+    private OpenAIClient client;
+
+    @BeforeEach
+    void client() {
+        client = sdk(ChatCompletionsIT.KEY);
+    }
+
+    @Test
+    void completesAChatWithTheOfficialSdk() {
+        ChatCompletion completion = client.chat().completions().create(params().build());
+
+        assertThat(completion.choices()).hasSize(1);
+        assertThat(completion.choices().get(0).message().content()).hasValueSatisfying(c -> assertThat(c).isNotBlank());
+        assertThat(completion.usage()).hasValueSatisfying(u -> assertThat(u.completionTokens()).isPositive());
+    }
+
+    @Test
+    void streamsAChatWithTheOfficialSdk() {
+        String text;
+        try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions().createStreaming(params().build())) {
+            text = stream.stream().flatMap(chunk -> chunk.choices().stream())
+                    .map(choice -> choice.delta().content().orElse("")).collect(Collectors.joining());
+        }
+
+        assertThat(text).isNotBlank();
+    }
+
+    @Test
+    void reportsABadKeyAsTheSdksUnauthorizedException() {
+        OpenAIClient wrong = sdk("tg_not_a_key");
+
+        assertThatThrownBy(() -> wrong.chat().completions().create(params().build()))
+                .isInstanceOfSatisfying(UnauthorizedException.class, e -> {
+                    assertThat(e.statusCode()).isEqualTo(401);
+                    assertThat(e.code()).contains("invalid_api_key");
+                });
+    }
+
+    @Test
+    void reportsAnUnknownModelAsTheSdksNotFoundException() {
+        assertThatThrownBy(() -> client.chat().completions().create(params().model("no-such-model").build()))
+                .isInstanceOfSatisfying(NotFoundException.class, e -> {
+                    assertThat(e.code()).contains("model_not_found");
+                    assertThat(e.param()).contains("model");
+                });
+    }
+
+    @Test
+    void reportsAnInvalidParameterAsTheSdksBadRequestException() {
+        var invalid = params().putAdditionalBodyProperty("temperature", JsonValue.from("hot")).build();
+
+        assertThatThrownBy(() -> client.chat().completions().create(invalid))
+                .isInstanceOfSatisfying(BadRequestException.class, e -> assertThat(e.param()).contains("temperature"));
+    }
+
+    private OpenAIClient sdk(String key) {
+        return OpenAIOkHttpClient.builder().baseUrl(baseUrl.toString()).apiKey(key).maxRetries(0).build();
+    }
+
+    private static ChatCompletionCreateParams.Builder params() {
+        return ChatCompletionCreateParams.builder().model(VllmSimulatorResource.MODEL).addUserMessage("Say hello")
+                .maxCompletionTokens(8);
+    }
+}
