@@ -47,7 +47,10 @@ public interface GatewayConfig {
         @WithDefault("2s")
         Duration connectTimeout();
 
-        /** Time allowed for a whole upstream exchange, streaming included. */
+        /**
+         * Time allowed for one attempt on an endpoint, until its answer ended (a stream included), for models without
+         * their own {@code tollgate.routing.request-timeouts."<model>"}.
+         */
         @WithDefault("300s")
         Duration requestTimeout();
 
