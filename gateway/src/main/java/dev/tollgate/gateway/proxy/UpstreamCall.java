@@ -78,12 +78,9 @@ public class UpstreamCall {
             this.environment = environment;
             this.body = request.stream() ? withUsageRequested(request) : ctx.body().buffer();
             this.timeoutMs = router.requestTimeout(request.model()).toMillis();
+            // The only close handler of the response: RoutingContext.addEndHandler would replace it, so every
+            // attempt settles its own lease on each way it ends, and its timer guarantees that one of them comes.
             ctx.response().closeHandler(v -> clientGone());
-            ctx.addEndHandler(v -> {
-                if (current != null) {
-                    current.lease.abandoned();
-                }
-            });
         }
 
         /** Starts the next attempt, or ends the request with {@code last} when no endpoint is left. */
