@@ -224,6 +224,31 @@ class RoutingIT {
     }
 
     @Test
+    void vllmsOwnQueueAndKvCacheBecomeTheEndpointsLoadPenalty() throws Exception {
+        String model = "metrics-model";
+        VllmSimulator busy = simulator(model, c -> c.withMaxNumSeqs(1).withTimeToFirstToken(Duration.ofSeconds(2)));
+        endpoint("mx-busy", model, busy, 1, Environment.PRODUCTION);
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+        List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> requests = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            requests.add(client.sendAsync(chat(model, false).build(), HttpResponse.BodyHandlers.ofString()));
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        double penalty = 0;
+        while (penalty == 0 && System.nanoTime() < deadline) {
+            TimeUnit.MILLISECONDS.sleep(50);
+            penalty = health("mx-busy").loadPenalty();
+        }
+
+        // one running (a full KV cache at max-num-seqs 1: 4.0) and up to two waiting (1.0 each)
+        assertThat(penalty).isBetween(4.0, 6.0);
+        for (var request : requests) {
+            assertThat(request.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void aStreamThatBreaksAfterTheFirstByteIsNotRetried() throws Exception {
         String model = "stream-model";
         VllmSimulator dropping = simulator(model, c -> c.withFailures(new FailurePolicy(0, 0, 1.0, 500))
