@@ -26,6 +26,16 @@ public final class Topics {
     public static final String USAGE_DLQ = "tollgate.usage-dlq.v1";
     /** Spend per scope and period, computed by streams and fed back to the gateway. Compacted. */
     public static final String BUDGET_STATE = "tollgate.budget-state.v1";
+    /**
+     * The latest {@code ApiKeyState} per key id, compacted. Written by the admin API after each PostgreSQL commit
+     * and followed by every gateway replica, so a new or revoked key takes effect everywhere within a second.
+     */
+    public static final String KEYS = "tollgate.keys.v1";
+    /**
+     * The latest {@code EndpointState} per endpoint id, compacted; a deregistered endpoint is a tombstone. Carries
+     * upstream API keys, so only gateways may read it.
+     */
+    public static final String ENDPOINTS = "tollgate.endpoints.v1";
 
     private static final int PARTITIONS = 6;
 
@@ -39,7 +49,12 @@ public final class Topics {
             new TopicSpec(TRACES, PARTITIONS, false, Duration.ofDays(3),
                     "TraceEvent (the spans of one request), keyed by org id"),
             new TopicSpec(BUDGET_STATE, PARTITIONS, true, Duration.ZERO,
-                    "Budget state per scope and period, compacted, keyed by scope"));
+                    "Budget state per scope and period, compacted, keyed by scope"),
+            // Admin state is tiny and changes rarely: one partition keeps every change in one total order.
+            new TopicSpec(KEYS, 1, true, Duration.ZERO,
+                    "ApiKeyState per key id, compacted; digests only, never a plain key"),
+            new TopicSpec(ENDPOINTS, 1, true, Duration.ZERO,
+                    "EndpointState per endpoint id, compacted; tombstone on deregister; holds upstream secrets"));
 
     private Topics() {
     }

@@ -29,6 +29,12 @@ class TopicsTest {
     }
 
     @Test
+    void adminStateTopicsAreCompactedChangelogs() {
+        assertThat(spec(Topics.KEYS).configs()).containsEntry("cleanup.policy", "compact");
+        assertThat(spec(Topics.ENDPOINTS).configs()).containsEntry("cleanup.policy", "compact");
+    }
+
+    @Test
     void rejectsAnUnversionedTopicName() {
         assertThatThrownBy(() -> new TopicSpec("tollgate.usage", 1, false, Duration.ZERO, ""))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(".vN");

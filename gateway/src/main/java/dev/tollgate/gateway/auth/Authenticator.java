@@ -39,8 +39,17 @@ public class Authenticator {
             return new Rejected(OpenAiError.of(ErrorCode.MISSING_API_KEY,
                     "No API key provided. Send it as 'Authorization: Bearer <key>' or in the 'api-key' header."));
         }
-        return keys.find(key).<Result>map(Authenticated::new).orElseGet(() -> new Rejected(OpenAiError.of(
-                ErrorCode.INVALID_API_KEY, "Incorrect API key provided. Check the key, or ask your admin for one.")));
+        KeyStore.Lookup lookup = keys.lookup(key);
+        if (lookup instanceof KeyStore.Accepted accepted) {
+            return new Authenticated(accepted.principal());
+        }
+        if (lookup instanceof KeyStore.Refused refused) {
+            return new Rejected(OpenAiError.of(ErrorCode.INVALID_API_KEY, refused.reason() == KeyStore.Refusal.REVOKED
+                    ? "This API key has been revoked. Ask your admin for a new key."
+                    : "This API key expired at " + refused.key().expiresAt() + ". Ask your admin for a new key."));
+        }
+        return new Rejected(OpenAiError.of(ErrorCode.INVALID_API_KEY,
+                "Incorrect API key provided. Check the key, or ask your admin for one."));
     }
 
     private static String presentedKey(HttpServerRequest request) {

@@ -14,6 +14,8 @@ public enum ErrorCode {
     NOT_FOUND(404, "invalid_request_error", "not_found"),
     MODEL_NOT_FOUND(404, "invalid_request_error", "model_not_found"),
     METHOD_NOT_ALLOWED(405, "invalid_request_error", "method_not_allowed"),
+    INVALID_ADMIN_TOKEN(401, "authentication_error", "invalid_admin_token"),
+    CONFLICT(409, "invalid_request_error", "conflict"),
     REQUEST_TOO_LARGE(413, "invalid_request_error", "request_too_large"),
     UNSUPPORTED_MEDIA_TYPE(415, "invalid_request_error", "unsupported_media_type"),
     HEADERS_TOO_LARGE(431, "invalid_request_error", "headers_too_large"),
@@ -21,6 +23,7 @@ public enum ErrorCode {
     UPSTREAM_PROTOCOL_ERROR(502, "upstream_error", "upstream_protocol_error"),
     NO_HEALTHY_ENDPOINT(503, "upstream_error", "no_healthy_endpoint"),
     UPSTREAM_TIMEOUT(504, "upstream_error", "upstream_timeout"),
+    PROPAGATION_FAILED(503, "server_error", "propagation_failed"),
     INTERNAL_ERROR(500, "server_error", "internal_error");
 
     private final int status;

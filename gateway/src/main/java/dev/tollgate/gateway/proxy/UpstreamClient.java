@@ -2,6 +2,7 @@ package dev.tollgate.gateway.proxy;
 
 import dev.tollgate.gateway.config.GatewayConfig;
 import dev.tollgate.gateway.routing.Endpoint;
+import dev.tollgate.gateway.routing.UpstreamCredentials;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -24,6 +25,9 @@ import jakarta.inject.Inject;
 public class UpstreamClient {
 
     private final HttpClient client;
+    /** Upstream API keys of registered endpoints; field-injected to keep the constructor as it was. */
+    @Inject
+    UpstreamCredentials credentials;
 
     @Inject
     UpstreamClient(Vertx vertx, GatewayConfig config) {
@@ -45,6 +49,10 @@ public class UpstreamClient {
                 .setPort(endpoint.port()).setSsl(endpoint.tls()).setURI(endpoint.path(apiPath))
                 .putHeader("content-type", "application/json")
                 .putHeader("x-request-id", requestId);
+        String authorization = credentials.authorization(endpoint.id());
+        if (authorization != null) {
+            options.putHeader("authorization", authorization);
+        }
         return client.request(options);
     }
 

@@ -43,17 +43,22 @@ public class EndpointRegistry {
         });
     }
 
-    /** Removes the endpoint with {@code id}; requests already sent to it finish there. */
+    /**
+     * Stops routing to the endpoint {@code id}, whatever its model; requests already sent to it finish. A model
+     * left without endpoints becomes unknown (404).
+     *
+     * @return whether an endpoint was removed
+     */
     public boolean remove(String id) {
         boolean[] removed = {false};
         for (String model : List.copyOf(byModel.keySet())) {
-            byModel.computeIfPresent(model, (m, list) -> {
-                if (list.stream().noneMatch(e -> e.id().equals(id))) {
-                    return list;
+            byModel.computeIfPresent(model, (m, endpoints) -> {
+                if (endpoints.stream().noneMatch(e -> e.id().equals(id))) {
+                    return endpoints;
                 }
                 removed[0] = true;
-                List<Endpoint> rest = list.stream().filter(e -> !e.id().equals(id)).toList();
-                return rest.isEmpty() ? null : rest;
+                List<Endpoint> left = endpoints.stream().filter(e -> !e.id().equals(id)).toList();
+                return left.isEmpty() ? null : left;
             });
         }
         return removed[0];

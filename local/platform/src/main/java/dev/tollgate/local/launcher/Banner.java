@@ -15,7 +15,7 @@ final class Banner {
 
                   Gateway, OpenAI API    %s/v1
                   Gateway metrics        http://127.0.0.1:%d/q/metrics   health: /q/health
-                  Streams query API      http://127.0.0.1:%d/v1/usage/orgs/%s/totals
+                  Streams query API      %s
                   vLLM simulator         http://127.0.0.1:%d  (model %s)
                   Kafka                  %s
                   Apicurio Registry      %s
@@ -32,7 +32,9 @@ final class Banner {
 
                 Each usage event is printed below as it arrives on tollgate.usage.v1. Ctrl-C stops everything.
 
-                """, seconds, gateway, p.gatewayManagement(), p.streams(), LaunchOptions.ORG, p.simulator(), o.model(),
+                """, seconds, gateway, p.gatewayManagement(),
+                o.streams() ? "http://127.0.0.1:" + p.streams() + "/v1/usage/orgs/" + LaunchOptions.ORG + "/totals"
+                        : "not started (--no-streams)", p.simulator(), o.model(),
                 platform.kafka().bootstrapServers(), platform.registry().url(), p.postgres(),
                 o.dataDir().resolve("logs"), LaunchOptions.ORG, apiKey, gateway, apiKey, o.model());
     }

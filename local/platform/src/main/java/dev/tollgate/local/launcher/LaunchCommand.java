@@ -51,6 +51,8 @@ public final class LaunchCommand implements Callable<Integer> {
     int outputTokens;
     @Option(names = "--no-watch", description = "Do not print usage events as they arrive.")
     boolean noWatch;
+    @Option(names = "--no-streams", description = "Do not start the streams app (for benchmarks of the gateway alone).")
+    boolean noStreams;
 
     /**
      * The console. Not {@code System.out}: the log manager closes that during JVM shutdown, while the shutdown
@@ -75,7 +77,7 @@ public final class LaunchCommand implements Callable<Integer> {
         long begin = System.nanoTime();
         LaunchOptions options = new LaunchOptions(new PlatformPorts(gatewayPort, gatewayManagementPort, streamsPort,
                 simulatorPort, kafkaPort, kafkaPort + 1, registryPort, postgresPort), dataDir.toAbsolutePath(),
-                keepData, model, ttftMs, itlMs, outputTokens);
+                keepData, model, ttftMs, itlMs, outputTokens, !noStreams);
         LocalPlatform platform = new LocalPlatform(options, out);
         int reaped = platform.reapStaleProcesses();
         if (reaped > 0) {

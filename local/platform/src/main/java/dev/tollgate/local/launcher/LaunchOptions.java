@@ -12,9 +12,10 @@ import java.nio.file.Path;
  * @param simulatorTtftMs       the simulator's time to first token
  * @param simulatorItlMs        the simulator's time between tokens
  * @param simulatorOutputTokens tokens the simulator generates when the request sets no limit
+ * @param streams               whether to start the streams app (benchmarks of the gateway alone leave it out)
  */
 record LaunchOptions(PlatformPorts ports, Path dataDir, boolean keepData, String model, int simulatorTtftMs,
-                     int simulatorItlMs, int simulatorOutputTokens) {
+                     int simulatorItlMs, int simulatorOutputTokens, boolean streams) {
 
     /** The org of the API key the launcher prints. */
     static final String ORG = "local";

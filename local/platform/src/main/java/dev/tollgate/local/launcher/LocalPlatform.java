@@ -48,7 +48,9 @@ final class LocalPlatform implements AutoCloseable {
         try {
             LocalInstallation installation = LocalInstallation.fromBuild();
             installation.quarkusApp("gateway");
-            installation.quarkusApp("streams");
+            if (options.streams()) {
+                installation.quarkusApp("streams");
+            }
             LocalPostgres postgres = step("PostgreSQL", () -> LocalPostgres.start(options.ports().postgres(),
                     options.dataDir().resolve("postgres"), options.keepData()));
             postgres.createDatabase("tollgate").createDatabase("registry");
@@ -60,8 +62,9 @@ final class LocalPlatform implements AutoCloseable {
             processes.record(kafka.pid());
             processes.record(registry.pid());
             step("vLLM simulator", this::startSimulator);
-            CompletableFuture<ChildJvm> gateway = async("gateway", () -> startGateway(installation, apiKey));
-            CompletableFuture<ChildJvm> streams = async("streams", () -> startStreams(installation));
+            CompletableFuture<ChildJvm> gateway = async("gateway", () -> startGateway(installation, apiKey, postgres));
+            CompletableFuture<ChildJvm> streams = options.streams()
+                    ? async("streams", () -> startStreams(installation)) : CompletableFuture.completedFuture(null);
             settle(gateway, streams);
             join(gateway);
             join(streams);
@@ -100,8 +103,13 @@ final class LocalPlatform implements AutoCloseable {
                 .withOutputTokens(options.simulatorOutputTokens()));
     }
 
-    private ChildJvm startGateway(LocalInstallation installation, String apiKey) {
+    private ChildJvm startGateway(LocalInstallation installation, String apiKey, LocalPostgres postgres) {
         Map<String, String> config = new LinkedHashMap<>(common());
+        // The admin state (orgs, keys, endpoints) lives in the "tollgate" database.
+        config.put("quarkus.datasource.jdbc.url", postgres.jdbcUrl("tollgate"));
+        config.put("quarkus.datasource.reactive.url", postgres.reactiveUrl("tollgate"));
+        config.put("quarkus.datasource.username", LocalPostgres.USER);
+        config.put("quarkus.datasource.password", LocalPostgres.PASSWORD);
         config.put("quarkus.http.port", Integer.toString(options.ports().gateway()));
         config.put("quarkus.management.port", Integer.toString(options.ports().gatewayManagement()));
         config.put("tollgate.bootstrap.org-id", LaunchOptions.ORG);
@@ -112,8 +120,19 @@ final class LocalPlatform implements AutoCloseable {
         config.put("tollgate.bootstrap.endpoints[0].input-price-per-million-micros", Long.toString(INPUT_PRICE_MICROS));
         config.put("tollgate.bootstrap.endpoints[0].output-price-per-million-micros", Long.toString(OUTPUT_PRICE_MICROS));
         return recorded(QuarkusApp.start("gateway", installation.quarkusApp("gateway"), "256m", config,
-                Map.of("TOLLGATE_BOOTSTRAP_API_KEY", apiKey), logs().resolve("gateway.log"),
+                gatewayEnvironment(apiKey), logs().resolve("gateway.log"),
                 "http://127.0.0.1:" + options.ports().gatewayManagement() + "/q/health/ready"));
+    }
+
+    /** Secrets go to the gateway through its environment, never its command line; the admin token only if set. */
+    private static Map<String, String> gatewayEnvironment(String apiKey) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("TOLLGATE_BOOTSTRAP_API_KEY", apiKey);
+        String adminToken = System.getenv("TOLLGATE_ADMIN_TOKEN");
+        if (adminToken != null && !adminToken.isBlank()) {
+            env.put("TOLLGATE_ADMIN_TOKEN", adminToken);
+        }
+        return env;
     }
 
     private ChildJvm startStreams(LocalInstallation installation) {

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# Measures what the gateway adds on top of the model endpoint, and compares it with Portkey's open-source gateway.
+#
+# Setup (everything on this machine, loopback only): the local platform without the streams app
+# (./tollgate-local --no-streams): a real KRaft broker, the Apicurio Registry, PostgreSQL, the vLLM simulator with
+# zero latency, and the gateway (-Xmx256m) with auth, rate limits and event publishing to the broker switched on.
+# Portkey (@portkey-ai/gateway 1.15.2 from npm) is pointed at the same simulator.
+#
+# Runs, each bounded in time: maximum throughput (closed loop) direct / through Tollgate / through Portkey; added
+# latency at a fixed 1,000 req/s (open loop) direct vs Tollgate; added time to first token for streams.
+#
+# Knobs (environment): DURATION (20s), WARMUP (5s), CONNECTIONS (64), RATE (1000), STREAM_RATE (200),
+# SKIP_BUILD=1, SKIP_PORTKEY=1, MVN_FLAGS (e.g. -o), PORT_BASE (19000).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DURATION=${DURATION:-20s}
+WARMUP=${WARMUP:-5s}
+CONNECTIONS=${CONNECTIONS:-64}
+RATE=${RATE:-1000}
+STREAM_RATE=${STREAM_RATE:-200}
+MVN_FLAGS=${MVN_FLAGS:-}
+PORT_BASE=${PORT_BASE:-19000}
+GATEWAY_PORT=$PORT_BASE; SIM_PORT=$((PORT_BASE + 1)); PORTKEY_PORT=$((PORT_BASE + 2))
+OUT=bench/target/gateway-bench
+mkdir -p "$OUT"
+
+if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
+  echo "== building" >&2
+  # shellcheck disable=SC2086
+  ./mvnw -B -q $MVN_FLAGS install -DskipTests
+  # shellcheck disable=SC2086
+  ./mvnw -B -q $MVN_FLAGS -pl bench dependency:build-classpath -Dmdep.outputFile=target/runtime-classpath.txt \
+    -Dmdep.includeScope=runtime
+fi
+BENCH_CP="bench/target/classes:$(cat bench/target/runtime-classpath.txt)"
+
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT
+
+echo "== starting the platform (no streams app)" >&2
+TOLLGATE_SKIP_BUILD=1 ./tollgate-local --no-streams --no-watch --data-dir "$OUT/platform" \
+  --gateway-port "$GATEWAY_PORT" --gateway-management-port $((PORT_BASE + 3)) --simulator-port "$SIM_PORT" \
+  --kafka-port $((PORT_BASE + 4)) --registry-port $((PORT_BASE + 6)) --postgres-port $((PORT_BASE + 7)) \
+  --streams-port $((PORT_BASE + 8)) --simulator-ttft-ms 0 --simulator-itl-ms 0 --simulator-output-tokens 16 \
+  > "$OUT/platform.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 1 180); do grep -q "Tollgate is running\|failed to start" "$OUT/platform.log" && break; sleep 1; done
+grep -q "Tollgate is running" "$OUT/platform.log" || { cat "$OUT/platform.log" >&2; exit 1; }
+KEY=$(grep -o 'tg_[A-Za-z0-9_-]*' "$OUT/platform.log" | head -1)
+MODEL=sim-llama-3-8b
+
+if [[ "${SKIP_PORTKEY:-0}" != 1 ]]; then
+  echo "== starting Portkey" >&2
+  if [[ ! -d "$OUT/portkey/node_modules/@portkey-ai/gateway" ]]; then
+    (cd "$OUT" && mkdir -p portkey && cd portkey && npm install --silent --no-audit --no-fund @portkey-ai/gateway@1.15.2 >/dev/null)
+  fi
+  node "$OUT/portkey/node_modules/@portkey-ai/gateway/build/start-server.js" --port="$PORTKEY_PORT" > "$OUT/portkey.log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 1 60); do curl -s -o /dev/null "http://127.0.0.1:$PORTKEY_PORT/" && break; sleep 1; done
+fi
+
+BODY="{\"model\":\"$MODEL\",\"max_tokens\":16,\"messages\":[{\"role\":\"user\",\"content\":\"Say hello to the benchmark\"}]}"
+SBODY="{\"model\":\"$MODEL\",\"max_tokens\":16,\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"Say hello to the benchmark\"}]}"
+DIRECT="http://127.0.0.1:$SIM_PORT/v1/chat/completions"
+TOLLGATE="http://127.0.0.1:$GATEWAY_PORT/v1/chat/completions"
+PORTKEY="http://127.0.0.1:$PORTKEY_PORT/v1/chat/completions"
+
+run() { # label url body extra-args...
+  local label=$1 url=$2 body=$3; shift 3
+  echo "== $label" >&2
+  java -Xms256m -Xmx512m -XX:+UseParallelGC -cp "$BENCH_CP" dev.tollgate.bench.BenchMain --url "$url" --body "$body" \
+    -H "Authorization: Bearer $KEY" --duration "$DURATION" --warmup "$WARMUP" --label "$label" --format json "$@" \
+    > "$OUT/$label.json"
+  cat "$OUT/$label.json"
+}
+
+run direct-max "$DIRECT" "$BODY" --connections "$CONNECTIONS" --event-loops 2
+run tollgate-max "$TOLLGATE" "$BODY" --connections "$CONNECTIONS" --event-loops 2
+if [[ "${SKIP_PORTKEY:-0}" != 1 ]]; then
+  run portkey-max "$PORTKEY" "$BODY" --connections "$CONNECTIONS" --event-loops 2 \
+    -H "x-portkey-provider: openai" -H "x-portkey-custom-host: http://127.0.0.1:$SIM_PORT/v1"
+fi
+run direct-open "$DIRECT" "$BODY" --mode open --rate "$RATE"
+run tollgate-open "$TOLLGATE" "$BODY" --mode open --rate "$RATE"
+run direct-stream "$DIRECT" "$SBODY" --mode open --rate "$STREAM_RATE" --stream
+run tollgate-stream "$TOLLGATE" "$SBODY" --mode open --rate "$STREAM_RATE" --stream
+echo "== gateway heap after the runs" >&2
+curl -s "http://127.0.0.1:$((PORT_BASE + 3))/q/metrics" | grep -E '^jvm_memory_(used|max)_bytes\{area="heap"' | head -6 || true
+echo "== results in $OUT" >&2

@@ -1,0 +1,31 @@
+package dev.tollgate.gateway.admin;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Settings of the admin API and of the admin state each replica follows. A mapping of its own, beside
+ * {@code GatewayConfig}, so the admin feature adds configuration without editing the shared interface.
+ */
+@ConfigMapping(prefix = "tollgate.admin")
+public interface AdminConfig {
+
+    /**
+     * The bearer token of the admin API. Without one the admin API answers every request with 401: an admin
+     * surface is never open by accident. Never logged.
+     */
+    Optional<String> token();
+
+    /**
+     * The environment this replica serves ({@code development}, {@code staging} or {@code production}); it routes
+     * only to registered endpoints of that environment.
+     */
+    @WithDefault("production")
+    String environment();
+
+    /** How long start-up waits for the first snapshot of keys and endpoints before it goes on not ready. */
+    @WithDefault("30s")
+    Duration snapshotTimeout();
+}

@@ -1,0 +1,205 @@
+package dev.tollgate.gateway.registry;
+
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import dev.tollgate.gateway.admin.AdminException;
+import dev.tollgate.gateway.admin.JsonBody;
+import dev.tollgate.gateway.admin.ListView;
+import dev.tollgate.gateway.admin.UniqueViolation;
+import dev.tollgate.gateway.sync.StatePublisher;
+import dev.tollgate.gateway.sync.States;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HexFormat;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.RestResponse;
+
+/**
+ * The model registry: {@code /admin/v1/endpoints}. Registers, lists, enables, disables, drains and deregisters
+ * upstream endpoints. Each change is committed to PostgreSQL and published to {@code tollgate.endpoints.v1}
+ * before it is answered; replicas route to an endpoint only while it is {@code ready} and of their environment.
+ * The upstream API key is write-only: no answer ever contains it.
+ */
+@Path("/admin/v1/endpoints")
+@Produces(MediaType.APPLICATION_JSON)
+public class EndpointsResource {
+
+    private static final Logger LOG = Logger.getLogger(EndpointsResource.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+    static final Set<String> ENVIRONMENTS = Set.of("development", "staging", "production");
+    static final Set<String> STATUSES = Set.of("ready", "disabled", "draining");
+    private static final Pattern ANY = Pattern.compile("(?s).{1,4000}");
+    private static final long MAX_PRICE = 1_000_000_000_000L;
+
+    private final StatePublisher publisher;
+
+    @Inject
+    EndpointsResource(StatePublisher publisher) {
+        this.publisher = publisher;
+    }
+
+    /**
+     * An endpoint as the admin API shows it. There is deliberately no field for the upstream API key, only
+     * whether one is set.
+     *
+     * @param id                          stable id, as in usage events
+     * @param object                      always {@code endpoint}
+     * @param model                       the model name clients ask for
+     * @param environment                 development, staging or production
+     * @param baseUrl                     base URL, without {@code /v1}
+     * @param hasUpstreamApiKey           whether the gateway sends an upstream API key
+     * @param weight                      relative share of the model's traffic
+     * @param status                      ready, disabled or draining
+     * @param inputPricePerMillionMicros  price of one million prompt tokens, in micro-dollars
+     * @param outputPricePerMillionMicros price of one million completion tokens, in micro-dollars
+     * @param priceVersion                version of the price, recorded on usage events
+     * @param maxContext                  context window in tokens, or null
+     * @param createdAt                   registration time
+     */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record EndpointView(String id, String object, String model, String environment, String baseUrl,
+                               boolean hasUpstreamApiKey, int weight, String status, long inputPricePerMillionMicros,
+                               long outputPricePerMillionMicros, int priceVersion, Integer maxContext,
+                               Instant createdAt) {
+        static EndpointView of(EndpointEntity e) {
+            return new EndpointView(e.id, "endpoint", e.model, e.environment, e.baseUrl, e.upstreamApiKey != null,
+                    e.weight, e.status, e.inputPricePerMillionMicros, e.outputPricePerMillionMicros, e.priceVersion,
+                    e.maxContext, e.createdAt);
+        }
+    }
+
+    /**
+     * Registers an endpoint. Required: {@code model}, {@code base_url}. Optional: {@code id}, {@code environment}
+     * (production), {@code upstream_api_key}, {@code weight} (1), {@code status} (ready), the two prices (0),
+     * {@code price_version} (1), {@code max_context}. 409 when (model, environment, base_url) is registered.
+     */
+    @POST
+    public Uni<RestResponse<EndpointView>> register(String raw) {
+        JsonBody body = JsonBody.parse(raw);
+        EndpointEntity e = new EndpointEntity();
+        e.id = body.optionalText("id", JsonBody.ID, "a lowercase id of letters, digits, '-' or '_'")
+                .orElseGet(() -> "ep_" + HexFormat.of().formatHex(randomBytes(8)));
+        e.model = body.requiredText("model", JsonBody.MODEL, "a model name of letters, digits and ._:/@+-");
+        e.environment = body.optionalChoice("environment", ENVIRONMENTS).orElse("production");
+        e.baseUrl = baseUrl(body.requiredText("base_url", ANY, "an http(s) URL"));
+        e.upstreamApiKey = body.optionalName("upstream_api_key", 4000).orElse(null);
+        e.weight = body.optionalLong("weight", 1, 10_000).orElse(1L).intValue();
+        e.status = body.optionalChoice("status", STATUSES).orElse("ready");
+        e.inputPricePerMillionMicros = body.optionalLong("input_price_per_million_micros", 0, MAX_PRICE).orElse(0L);
+        e.outputPricePerMillionMicros = body.optionalLong("output_price_per_million_micros", 0, MAX_PRICE).orElse(0L);
+        e.priceVersion = body.optionalLong("price_version", 1, Integer.MAX_VALUE).orElse(1L).intValue();
+        e.maxContext = body.optionalLong("max_context", 1, Integer.MAX_VALUE).map(Long::intValue).orElse(null);
+        e.createdAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        String duplicate = "An endpoint for model '" + e.model + "' in " + e.environment + " at " + e.baseUrl
+                + " is already registered.";
+        return Panache.withTransaction(() -> EndpointEntity.findById(e.id)
+                        .flatMap(existing -> existing != null
+                                ? Uni.createFrom().failure(AdminException.conflict("id", "An endpoint with id '" + e.id
+                                        + "' already exists."))
+                                : EndpointEntity.count("model = ?1 and environment = ?2 and baseUrl = ?3", e.model,
+                                        e.environment, e.baseUrl))
+                        .flatMap(same -> same > 0 ? Uni.createFrom().failure(AdminException.conflict("base_url", duplicate))
+                                : e.<EndpointEntity>persist()))
+                .onFailure(UniqueViolation::test).transform(x -> AdminException.conflict("base_url", duplicate))
+                .call(created -> publisher.endpoint(created.id, States.endpointState(created)))
+                .invoke(created -> LOG.infof("endpoint registered endpoint=%s model=%s environment=%s status=%s",
+                        created.id, created.model, created.environment, created.status))
+                .map(created -> RestResponse.status(Response.Status.CREATED, EndpointView.of(created)));
+    }
+
+    /**
+     * Every endpoint, optionally of one {@code model} and/or {@code environment}; never an upstream API key. The
+     * registry is small (one row per served replica), so it is filtered in memory.
+     */
+    @GET
+    public Uni<ListView<EndpointView>> list(@QueryParam("model") String model,
+                                            @QueryParam("environment") String environment) {
+        return Panache.withSession(() -> EndpointEntity.<EndpointEntity>list("order by model, id"))
+                .map(all -> ListView.of(all.stream()
+                        .filter(e -> model == null || e.model.equals(model))
+                        .filter(e -> environment == null || e.environment.equals(environment))
+                        .map(EndpointView::of).toList()));
+    }
+
+    /** Puts an endpoint back into rotation. */
+    @POST
+    @Path("/{id}/enable")
+    public Uni<EndpointView> enable(@PathParam("id") String id) {
+        return setStatus(id, "ready");
+    }
+
+    /** Takes an endpoint out of rotation at once. */
+    @POST
+    @Path("/{id}/disable")
+    public Uni<EndpointView> disable(@PathParam("id") String id) {
+        return setStatus(id, "disabled");
+    }
+
+    /** Sends no new requests to an endpoint; requests in flight finish normally. */
+    @POST
+    @Path("/{id}/drain")
+    public Uni<EndpointView> drain(@PathParam("id") String id) {
+        return setStatus(id, "draining");
+    }
+
+    /** Deregisters an endpoint: its row is deleted and its tombstone published. */
+    @DELETE
+    @Path("/{id}")
+    public Uni<EndpointView> deregister(@PathParam("id") String id) {
+        return Panache.withTransaction(() -> require(id).call(e -> e.delete()))
+                .call(e -> publisher.endpoint(e.id, null))
+                .invoke(e -> LOG.infof("endpoint deregistered endpoint=%s model=%s", e.id, e.model))
+                .map(EndpointView::of);
+    }
+
+    private Uni<EndpointView> setStatus(String id, String status) {
+        return Panache.withTransaction(() -> require(id).invoke(e -> e.status = status))
+                .call(e -> publisher.endpoint(e.id, States.endpointState(e)))
+                .invoke(e -> LOG.infof("endpoint status changed endpoint=%s status=%s", e.id, e.status))
+                .map(EndpointView::of);
+    }
+
+    private static Uni<EndpointEntity> require(String id) {
+        return EndpointEntity.<EndpointEntity>findById(id).onItem().ifNull()
+                .failWith(() -> AdminException.notFound("endpoint", id));
+    }
+
+    /** Validates a base URL: http(s), a host, no query or fragment; trailing slashes removed. */
+    static String baseUrl(String raw) {
+        try {
+            URI uri = new URI(raw.strip());
+            if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))
+                    || uri.getHost() == null || uri.getQuery() != null || uri.getFragment() != null
+                    || uri.getUserInfo() != null) {
+                throw AdminException.invalid("base_url", "'base_url' must be an http(s) URL with a host and no "
+                        + "query, fragment or credentials, e.g. http://vllm-1:8000.");
+            }
+            return uri.toString().replaceAll("/+$", "");
+        } catch (URISyntaxException ex) {
+            throw AdminException.invalid("base_url", "'base_url' is not a valid URL.");
+        }
+    }
+
+    private static byte[] randomBytes(int n) {
+        byte[] bytes = new byte[n];
+        RANDOM.nextBytes(bytes);
+        return bytes;
+    }
+}

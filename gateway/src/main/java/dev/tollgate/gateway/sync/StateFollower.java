@@ -1,0 +1,232 @@
+package dev.tollgate.gateway.sync;
+
+import dev.tollgate.control.v1.ApiKeyState;
+import dev.tollgate.control.v1.EndpointState;
+import dev.tollgate.gateway.admin.AdminConfig;
+import dev.tollgate.gateway.auth.KeyStore;
+import dev.tollgate.gateway.config.GatewayConfig;
+import dev.tollgate.gateway.registry.EndpointEntity;
+import dev.tollgate.gateway.routing.EndpointRegistry;
+import dev.tollgate.gateway.routing.UpstreamCredentials;
+import dev.tollgate.gateway.tenancy.ApiKeyEntity;
+import dev.tollgate.schemas.AvroSerdes;
+import dev.tollgate.schemas.Topics;
+import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.vertx.VertxContextSupport;
+import io.smallrye.common.annotation.Identifier;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.jboss.logging.Logger;
+
+/**
+ * Keeps this replica's {@link KeyStore} and {@link EndpointRegistry} equal to the admin state, without a restart
+ * and without the hot path ever reading a database.
+ *
+ * <p>At start it notes the end offsets of the compacted topics, then loads a snapshot from PostgreSQL (the system
+ * of record), then follows the topics from the noted offsets. Every change committed after the snapshot was read
+ * is published after those offsets, so nothing is missed; a change seen twice is harmless because states carry
+ * their row version and an older version never replaces a newer one. Readiness turns UP only once the snapshot
+ * is held ({@link #ready()}). One thread owns the consumer; it applies a change within milliseconds of the
+ * broker acknowledging it.
+ */
+@ApplicationScoped
+public class StateFollower {
+
+    private static final Logger LOG = Logger.getLogger(StateFollower.class);
+    private static final Duration POLL = Duration.ofMillis(200);
+    private static final Duration SNAPSHOT_RETRY = Duration.ofSeconds(1);
+
+    private final KeyStore keys;
+    private final EndpointRegistry endpoints;
+    private final UpstreamCredentials credentials;
+    private final String environment;
+    private final Duration snapshotTimeout;
+    private final Map<String, Object> consumerProps;
+    private final String registryUrl;
+    private final Map<String, Long> endpointVersions = new ConcurrentHashMap<>();
+    private final CountDownLatch snapshotLoaded = new CountDownLatch(1);
+    private volatile boolean running = true;
+    private volatile boolean following;
+    private volatile KafkaConsumer<String, Object> consumer;
+    private Thread thread;
+
+    @Inject
+    StateFollower(KeyStore keys, EndpointRegistry endpoints, UpstreamCredentials credentials, AdminConfig admin,
+                  GatewayConfig config, @Identifier("default-kafka-broker") Map<String, Object> kafka) {
+        this.keys = keys;
+        this.endpoints = endpoints;
+        this.credentials = credentials;
+        this.environment = admin.environment();
+        this.snapshotTimeout = admin.snapshotTimeout();
+        this.registryUrl = config.registry().url();
+        this.consumerProps = new HashMap<>(kafka);
+    }
+
+    void start(@Observes StartupEvent ignored) throws InterruptedException {
+        thread = new Thread(this::run, "tollgate-admin-state-follower");
+        thread.setDaemon(true);
+        thread.start();
+        if (!snapshotLoaded.await(snapshotTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            LOG.warnf("admin state snapshot not loaded yet, not ready timeout=%s", snapshotTimeout);
+        }
+    }
+
+    void stop(@Observes ShutdownEvent ignored) throws InterruptedException {
+        running = false;
+        KafkaConsumer<String, Object> current = consumer;
+        if (current != null) {
+            current.wakeup();
+        }
+        if (thread != null) {
+            thread.join(Duration.ofSeconds(5).toMillis());
+        }
+    }
+
+    /**
+     * Whether the snapshot is held and the topics are being followed, so this replica knows every key and
+     * endpoint and sees every change.
+     */
+    public boolean ready() {
+        return following;
+    }
+
+    /**
+     * Snapshot, then follow, until stopped. If following fails (the broker unreachable past the client's retries,
+     * a record the registry cannot decode), the whole cycle starts again: a fresh snapshot repairs whatever was
+     * missed, and readiness is DOWN meanwhile.
+     */
+    private void run() {
+        while (running) {
+            try (KafkaConsumer<String, Object> c = createConsumer()) {
+                consumer = c;
+                follow(c);
+            } catch (WakeupException stopping) {
+                LOG.debug("admin state follower stopped");
+            } catch (RuntimeException e) {
+                following = false;
+                LOG.errorf("admin state follower failed, reloading reason=%s", e.getMessage());
+                pause(SNAPSHOT_RETRY);
+            }
+        }
+    }
+
+    private void follow(KafkaConsumer<String, Object> c) {
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (String topic : List.of(Topics.KEYS, Topics.ENDPOINTS)) {
+            List<PartitionInfo> found = c.partitionsFor(topic);
+            if (found == null || found.isEmpty()) {
+                throw new IllegalStateException("topic " + topic + " does not exist; create it from Topics.all()");
+            }
+            found.forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+        }
+        c.assign(partitions);
+        Map<TopicPartition, Long> ends = c.endOffsets(partitions);
+        loadSnapshot();
+        ends.forEach(c::seek);
+        following = true;
+        snapshotLoaded.countDown();
+        while (running) {
+            for (ConsumerRecord<String, Object> record : c.poll(POLL)) {
+                apply(record);
+            }
+        }
+    }
+
+    private static void pause(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void loadSnapshot() {
+        while (running) {
+            try {
+                Snapshot snapshot = VertxContextSupport.subscribeAndAwait(() -> Panache.withSession(() ->
+                        ApiKeyEntity.<ApiKeyEntity>listAll().flatMap(k -> EndpointEntity.<EndpointEntity>listAll()
+                                .map(e -> new Snapshot(k, e)))));
+                snapshot.keys().forEach(k -> keys.put(States.keyRecord(States.keyState(k))));
+                snapshot.endpoints().forEach(e -> applyEndpoint(e.id, States.endpointState(e)));
+                LOG.infof("admin state snapshot loaded keys=%d endpoints=%d environment=%s",
+                        snapshot.keys().size(), snapshot.endpoints().size(), environment);
+                return;
+            } catch (Throwable e) {
+                LOG.warnf("admin state snapshot failed, retrying reason=%s", e.getMessage());
+                pause(SNAPSHOT_RETRY);
+            }
+        }
+    }
+
+    private record Snapshot(List<ApiKeyEntity> keys, List<EndpointEntity> endpoints) {
+    }
+
+    /** Applies one change read from a compacted topic. */
+    void apply(ConsumerRecord<String, Object> record) {
+        if (record.topic().equals(Topics.KEYS) && record.value() instanceof ApiKeyState state) {
+            boolean applied = keys.put(States.keyRecord(state));
+            LOG.debugf("admin state applied key=%s version=%d applied=%s", state.getKeyId(), state.getVersion(), applied);
+        } else if (record.topic().equals(Topics.ENDPOINTS)) {
+            applyEndpoint(record.key(), record.value() instanceof EndpointState state ? state : null);
+        } else if (record.value() != null) {
+            LOG.warnf("admin state record ignored topic=%s offset=%d type=%s", record.topic(), record.offset(),
+                    record.value().getClass().getName());
+        }
+    }
+
+    private void applyEndpoint(String endpointId, EndpointState state) {
+        if (endpointId == null) {
+            return;
+        }
+        if (state == null) {
+            endpointVersions.remove(endpointId);
+            endpoints.remove(endpointId);
+            credentials.set(endpointId, null);
+            LOG.infof("admin state applied endpoint=%s removed=true", endpointId);
+            return;
+        }
+        Long held = endpointVersions.get(endpointId);
+        if (held != null && held > state.getVersion()) {
+            return;
+        }
+        endpointVersions.put(endpointId, state.getVersion());
+        if (States.routable(state, environment)) {
+            credentials.set(endpointId, state.getUpstreamApiKey());
+            endpoints.register(States.endpoint(state));
+        } else {
+            endpoints.remove(endpointId);
+            credentials.set(endpointId, null);
+        }
+        LOG.infof("admin state applied %s routable=%s", States.describe(state), States.routable(state, environment));
+    }
+
+    private KafkaConsumer<String, Object> createConsumer() {
+        Map<String, Object> props = new HashMap<>(consumerProps);
+        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "tollgate-gateway-admin-state");
+        props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
+        AvroKafkaDeserializer<Object> values = new AvroKafkaDeserializer<>();
+        values.configure(AvroSerdes.deserializerConfig(registryUrl), false);
+        return new KafkaConsumer<>(props, new StringDeserializer(), values);
+    }
+}

@@ -1,0 +1,154 @@
+package dev.tollgate.gateway.tenancy;
+
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import dev.tollgate.gateway.admin.AdminException;
+import dev.tollgate.gateway.admin.JsonBody;
+import dev.tollgate.gateway.admin.ListView;
+import dev.tollgate.gateway.auth.ApiKeys;
+import dev.tollgate.gateway.openai.ErrorCode;
+import dev.tollgate.gateway.sync.StatePublisher;
+import dev.tollgate.gateway.sync.States;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HexFormat;
+import java.util.List;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.RestResponse;
+
+/**
+ * API keys: {@code /admin/v1/keys}. The gateway generates every key; the plain key is in the create answer
+ * once and is stored nowhere, only its SHA-256 digest and public prefix. Every change is committed to PostgreSQL,
+ * then published to {@code tollgate.keys.v1}, and only then answered, so an answered revoke is a revoke that
+ * every replica is about to apply.
+ */
+@Path("/admin/v1/keys")
+@Produces(MediaType.APPLICATION_JSON)
+public class KeysResource {
+
+    private static final Logger LOG = Logger.getLogger(KeysResource.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final long MAX_LIMIT = 1_000_000_000_000L;
+
+    private final StatePublisher publisher;
+
+    @Inject
+    KeysResource(StatePublisher publisher) {
+        this.publisher = publisher;
+    }
+
+    /**
+     * A key as listed: never the key itself, never its digest.
+     *
+     * @param id            public key id, as in usage events
+     * @param object        always {@code api_key}
+     * @param prefix        the key's first characters, to recognise it
+     * @param orgId         owning org
+     * @param teamId        owning team, or null
+     * @param name          a label, or null
+     * @param allowedModels models it may use; empty means all
+     * @param rpmLimit      requests per minute, or null for unlimited
+     * @param tpmLimit      tokens per minute, or null for unlimited
+     * @param expiresAt     expiry, or null
+     * @param revokedAt     revocation time, or null
+     * @param createdAt     creation time
+     * @param key           the plain key: only in the create answer, null everywhere else
+     */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record KeyView(String id, String object, String prefix, String orgId, String teamId, String name,
+                          List<String> allowedModels, Long rpmLimit, Long tpmLimit, Instant expiresAt,
+                          Instant revokedAt, Instant createdAt, String key) {
+
+        static KeyView of(ApiKeyEntity k, String plainKey) {
+            return new KeyView(k.id, "api_key", k.prefix, k.orgId, k.teamId, k.name, k.allowedModelList(), k.rpmLimit,
+                    k.tpmLimit, k.expiresAt, k.revokedAt, k.createdAt, plainKey);
+        }
+
+        @Override
+        public String toString() {
+            return "KeyView[id=" + id + "]";
+        }
+    }
+
+    /**
+     * Creates a key: {@code {"org_id","team_id"?,"name"?,"allowed_models"?,"rpm_limit"?,"tpm_limit"?,"expires_at"?}}.
+     * Answers 201 with the plain key in {@code key}, the only time it is ever shown.
+     */
+    @POST
+    public Uni<RestResponse<KeyView>> create(String raw) {
+        JsonBody body = JsonBody.parse(raw);
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        ApiKeyEntity key = new ApiKeyEntity();
+        key.orgId = body.requiredText("org_id", JsonBody.ID, "the id of an existing org");
+        key.teamId = body.optionalText("team_id", JsonBody.ID, "the id of a team of the org").orElse(null);
+        key.name = body.optionalName("name", 200).orElse(null);
+        key.allowedModelList(body.optionalTextList("allowed_models", JsonBody.MODEL, "a model name"));
+        key.rpmLimit = body.optionalLong("rpm_limit", 1, MAX_LIMIT).orElse(null);
+        key.tpmLimit = body.optionalLong("tpm_limit", 1, MAX_LIMIT).orElse(null);
+        key.expiresAt = body.optionalInstantAfter("expires_at", now).map(t -> t.truncatedTo(ChronoUnit.MILLIS))
+                .orElse(null);
+        key.createdAt = now;
+        key.id = "key_" + HexFormat.of().formatHex(randomBytes(8));
+        ApiKeys.Generated generated = ApiKeys.generate();
+        key.prefix = generated.prefix();
+        key.digest = generated.digest();
+        return Panache.withTransaction(() -> OrgEntity.findById(key.orgId)
+                        .onItem().ifNull().failWith(() -> new AdminException(ErrorCode.NOT_FOUND,
+                                "No org with id '" + key.orgId + "'.", "org_id"))
+                        .flatMap(org -> key.teamId == null ? Uni.createFrom().item(true)
+                                : TeamEntity.<TeamEntity>findById(key.teamId).map(t -> t != null && t.orgId.equals(key.orgId)))
+                        .flatMap(teamOk -> teamOk ? key.<ApiKeyEntity>persist()
+                                : Uni.createFrom().failure(new AdminException(ErrorCode.NOT_FOUND, "No team with id '"
+                                        + key.teamId + "' in org '" + key.orgId + "'.", "team_id"))))
+                .call(created -> publisher.key(States.keyState(created)))
+                .invoke(created -> LOG.infof("key created key=%s org=%s team=%s", created.id, created.orgId,
+                        created.teamId))
+                .map(created -> RestResponse.status(Response.Status.CREATED, KeyView.of(created, generated.plain())));
+    }
+
+    /** The keys of one org ({@code ?org_id=}) or of all orgs, oldest first; never a key or digest. */
+    @GET
+    public Uni<ListView<KeyView>> list(@QueryParam("org_id") String orgId) {
+        return Panache.withSession(() -> orgId == null
+                        ? ApiKeyEntity.<ApiKeyEntity>list("order by createdAt, id")
+                        : ApiKeyEntity.<ApiKeyEntity>list("orgId = ?1 order by createdAt, id", orgId))
+                .map(keys -> ListView.of(keys.stream().map(k -> KeyView.of(k, null)).toList()));
+    }
+
+    /**
+     * Revokes a key: from the moment every replica applies it (well within a second), the key gets 401. Revoking
+     * a revoked key publishes its state again, which makes a retry after {@code propagation_failed} safe.
+     */
+    @POST
+    @Path("/{id}/revoke")
+    public Uni<KeyView> revoke(@PathParam("id") String id) {
+        return Panache.withTransaction(() -> ApiKeyEntity.<ApiKeyEntity>findById(id)
+                        .onItem().ifNull().failWith(() -> AdminException.notFound("key", id))
+                        .invoke(key -> {
+                            if (key.revokedAt == null) {
+                                key.revokedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+                            }
+                        }))
+                .call(key -> publisher.key(States.keyState(key)))
+                .invoke(key -> LOG.infof("key revoked key=%s org=%s", key.id, key.orgId))
+                .map(key -> KeyView.of(key, null));
+    }
+
+    private static byte[] randomBytes(int n) {
+        byte[] bytes = new byte[n];
+        RANDOM.nextBytes(bytes);
+        return bytes;
+    }
+}

@@ -1,0 +1,68 @@
+package dev.tollgate.gateway.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tollgate.gateway.openai.ErrorCode;
+import java.time.Instant;
+import java.util.Set;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.junit.jupiter.api.Test;
+
+class JsonBodyTest {
+
+    @Test
+    void rejectsMalformedJsonAndNonObjects() {
+        assertCode(() -> JsonBody.parse("{\"id\":"), ErrorCode.INVALID_JSON, null);
+        assertCode(() -> JsonBody.parse("[1]"), ErrorCode.INVALID_REQUEST, null);
+    }
+
+    @Test
+    void namesTheMissingOrMalformedFieldInParam() {
+        JsonBody body = JsonBody.parse("{\"id\":\"Not A Slug\",\"rpm_limit\":0,\"allowed_models\":[\"a,b\"]}");
+
+        assertCode(() -> body.requiredText("org_id", JsonBody.ID, "an id"), ErrorCode.INVALID_REQUEST, "org_id");
+        assertCode(() -> body.requiredText("id", JsonBody.ID, "an id"), ErrorCode.INVALID_REQUEST, "id");
+        assertCode(() -> body.optionalLong("rpm_limit", 1, 10), ErrorCode.INVALID_REQUEST, "rpm_limit");
+        assertCode(() -> body.optionalTextList("allowed_models", JsonBody.MODEL, "a model"), ErrorCode.INVALID_REQUEST,
+                "allowed_models");
+    }
+
+    @Test
+    void readsValidFieldsAndTreatsAbsentOptionalsAsEmpty() {
+        JsonBody body = JsonBody.parse("{\"id\":\"acme\",\"rpm_limit\":60,\"allowed_models\":[\"llama-3\",\"llama-3\"],"
+                + "\"environment\":\"Staging\"}");
+
+        assertThat(body.requiredText("id", JsonBody.ID, "an id")).isEqualTo("acme");
+        assertThat(body.optionalLong("rpm_limit", 1, 100)).contains(60L);
+        assertThat(body.optionalLong("tpm_limit", 1, 100)).isEmpty();
+        assertThat(body.optionalTextList("allowed_models", JsonBody.MODEL, "a model")).containsExactly("llama-3");
+        assertThat(body.optionalChoice("environment", Set.of("staging", "production"))).contains("staging");
+        assertThat(JsonBody.parse("").optionalName("name", 10)).isEmpty();
+    }
+
+    @Test
+    void acceptsOnlyAFutureExpiry() {
+        Instant now = Instant.parse("2026-11-22T12:00:00Z");
+
+        assertThat(JsonBody.parse("{\"expires_at\":\"2027-01-01T00:00:00Z\"}").optionalInstantAfter("expires_at", now))
+                .contains(Instant.parse("2027-01-01T00:00:00Z"));
+        assertCode(() -> JsonBody.parse("{\"expires_at\":\"2026-01-01T00:00:00Z\"}").optionalInstantAfter("expires_at", now),
+                ErrorCode.INVALID_REQUEST, "expires_at");
+        assertCode(() -> JsonBody.parse("{\"expires_at\":\"tomorrow\"}").optionalInstantAfter("expires_at", now),
+                ErrorCode.INVALID_REQUEST, "expires_at");
+    }
+
+    @Test
+    void rejectsAChoiceOutsideTheAllowedSet() {
+        assertCode(() -> JsonBody.parse("{\"status\":\"broken\"}").optionalChoice("status", Set.of("ready")),
+                ErrorCode.INVALID_REQUEST, "status");
+    }
+
+    private static void assertCode(ThrowingCallable call, ErrorCode code, String param) {
+        assertThatThrownBy(call).isInstanceOfSatisfying(AdminException.class, e -> {
+            assertThat(e.error().code()).isEqualTo(code);
+            assertThat(e.error().param()).isEqualTo(param);
+        });
+    }
+}
