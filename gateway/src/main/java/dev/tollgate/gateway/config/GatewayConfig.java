@@ -47,7 +47,10 @@ public interface GatewayConfig {
         @WithDefault("2s")
         Duration connectTimeout();
 
-        /** Time allowed for a whole upstream exchange, streaming included. */
+        /**
+         * Time allowed for one attempt on an endpoint, until its answer ended (a stream included), for models without
+         * their own {@code tollgate.routing.request-timeouts."<model>"}.
+         */
         @WithDefault("300s")
         Duration requestTimeout();
 
@@ -127,5 +130,13 @@ public interface GatewayConfig {
         /** Version of this price, recorded on every usage event charged at it. */
         @WithDefault("1")
         int priceVersion();
+
+        /** Share of the model's traffic relative to its other endpoints, at least 1. */
+        @WithDefault("1")
+        int weight();
+
+        /** The environment it serves: {@code development}, {@code staging} or {@code production}. */
+        @WithDefault("production")
+        String environment();
     }
 }

@@ -61,10 +61,11 @@ public class UsageRecorder {
      * @param status      how it ended
      * @param httpStatus  what the client received
      * @param errorCode   the stable error code, or null
+     * @param attempt     attempts made on endpoints, retries included (1 when none was retried or reached)
      */
     public record Outcome(String requestId, Principal principal, String model, Endpoint endpoint, String user,
                           boolean streaming, Instant startedAt, long latencyMs, Long ttftMs, TokenUsage usage,
-                          RequestStatus status, int httpStatus, String errorCode) {
+                          RequestStatus status, int httpStatus, String errorCode, int attempt) {
     }
 
     /** Builds and queues the usage event; returns it. */
@@ -83,7 +84,7 @@ public class UsageRecorder {
         return UsageEvent.newBuilder()
                 .setEventId(UUID.randomUUID().toString())
                 .setRequestId(o.requestId())
-                .setAttempt(1)
+                .setAttempt(o.attempt())
                 .setOrgId(o.principal().orgId())
                 .setTeamId(o.principal().teamId())
                 .setKeyId(o.principal().keyId())

@@ -42,6 +42,7 @@ public final class Exchange {
     private volatile long upstreamStartNanos;
     private volatile String finishReason;
     private volatile Supplier<String> output = ExchangeFinished.NO_OUTPUT;
+    private volatile int attempt = 1;
 
     Exchange(UsageRecorder recorder, String requestId, Principal principal) {
         this(recorder, requestId, principal, Trace.start(null, System.nanoTime()));
@@ -100,6 +101,11 @@ public final class Exchange {
         this.endpoint = endpoint;
     }
 
+    /** The number of the attempt now serving the request: 1 for the first endpoint tried, 2 for the first retry. */
+    void attempt(int number) {
+        this.attempt = number;
+    }
+
     void firstToken() {
         if (firstTokenNanos == 0) {
             firstTokenNanos = System.nanoTime();
@@ -133,7 +139,7 @@ public final class Exchange {
         }
         UsageRecorder.Outcome outcome = new UsageRecorder.Outcome(requestId, principal, r == null ? null : r.model(),
                 endpoint, r == null ? null : r.user(), r != null && r.stream(), startedAt,
-                TimeUnit.NANOSECONDS.toMillis(now - startNanos), ttft, usage, status, httpStatus, errorCode);
+                TimeUnit.NANOSECONDS.toMillis(now - startNanos), ttft, usage, status, httpStatus, errorCode, attempt);
         ExchangeFinished done = new ExchangeFinished(outcome, r, trace, finishReason, output, upstreamNanos);
         recorder.record(done);
         for (Consumer<ExchangeFinished> hook : whenFinished) {

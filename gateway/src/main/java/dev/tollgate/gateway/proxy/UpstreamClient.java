@@ -25,7 +25,6 @@ import jakarta.inject.Inject;
 public class UpstreamClient {
 
     private final HttpClient client;
-    private final long idleTimeoutMs;
     /** Upstream API keys of registered endpoints; field-injected to keep the constructor as it was. */
     @Inject
     UpstreamCredentials credentials;
@@ -39,14 +38,15 @@ public class UpstreamClient {
                         .setConnectTimeout((int) upstream.connectTimeout().toMillis())
                         .setDecompressionSupported(false),
                 new PoolOptions().setHttp1MaxSize(upstream.maxConnectionsPerEndpoint()).setMaxWaitQueueSize(-1));
-        this.idleTimeoutMs = upstream.requestTimeout().toMillis();
     }
 
-    /** Opens a POST to {@code apiPath} on {@code endpoint}; the caller sends the body and reads the answer. */
+    /**
+     * Opens a POST to {@code apiPath} on {@code endpoint}; the caller sends the body, reads the answer, and bounds
+     * the attempt's time itself (per model, see {@code Router#requestTimeout}).
+     */
     Future<HttpClientRequest> open(Endpoint endpoint, String apiPath, String requestId) {
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost(endpoint.base().getHost())
                 .setPort(endpoint.port()).setSsl(endpoint.tls()).setURI(endpoint.path(apiPath))
-                .setIdleTimeout(idleTimeoutMs)
                 .putHeader("content-type", "application/json")
                 .putHeader("x-request-id", requestId);
         String authorization = credentials.authorization(endpoint.id());

@@ -4,22 +4,40 @@ import java.net.URI;
 import java.util.Objects;
 
 /**
- * A registered upstream that serves one model: a vLLM server or a hosted OpenAI-compatible provider.
+ * A registered upstream that serves one model: a vLLM server or a hosted OpenAI-compatible provider. It is the
+ * endpoint's registered description only; what changes with traffic (outstanding requests, health, breaker)
+ * lives in {@link EndpointState}, keyed by {@link #id()}, so a new version of this record (a new weight, say) can
+ * replace the old one without losing that state.
  *
- * @param id    stable id, as it appears in events
- * @param model the model name clients ask for
- * @param base  base URL, without {@code /v1}
- * @param price what it charges
+ * @param id          stable id, as it appears in events
+ * @param model       the model name clients ask for
+ * @param base        base URL, without {@code /v1}
+ * @param price       what it charges
+ * @param weight      its share of the model's traffic relative to the other endpoints, at least 1 (a GPU twice
+ *                    as large gets weight 2)
+ * @param environment the environment whose requests it serves
  */
-public record Endpoint(String id, String model, URI base, Price price) {
+public record Endpoint(String id, String model, URI base, Price price, int weight, Environment environment) {
+
+    /** Weight of an endpoint registered without one. */
+    public static final int DEFAULT_WEIGHT = 1;
 
     public Endpoint {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(price, "price");
+        Objects.requireNonNull(environment, "environment");
         if (base == null || base.getHost() == null || !(base.getScheme().equals("http") || base.getScheme().equals("https"))) {
             throw new IllegalArgumentException("endpoint " + id + " needs an http(s) URL with a host: " + base);
         }
+        if (weight < 1) {
+            throw new IllegalArgumentException("endpoint " + id + " needs a weight of at least 1, not " + weight);
+        }
+    }
+
+    /** A production endpoint of weight {@value #DEFAULT_WEIGHT}. */
+    public Endpoint(String id, String model, URI base, Price price) {
+        this(id, model, base, price, DEFAULT_WEIGHT, Environment.PRODUCTION);
     }
 
     public boolean tls() {

@@ -4,31 +4,39 @@ import dev.tollgate.gateway.config.GatewayConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The endpoints of each model, in memory. The hot path asks it for an endpoint; it never waits on anything.
+ * The endpoints of each model, in memory: what is registered, not how it behaves. The hot path reads it through
+ * {@link Router}; it never waits on anything. Endpoints may be added and removed at any time; the runtime state
+ * of an endpoint ({@link EndpointStates}) follows within one health-check interval.
  */
 @ApplicationScoped
 public class EndpointRegistry {
 
     private final Map<String, List<Endpoint>> byModel = new ConcurrentHashMap<>();
-    private final AtomicInteger next = new AtomicInteger();
+
+    /** An empty registry, for tests that register endpoints themselves. */
+    EndpointRegistry() {
+    }
 
     @Inject
     EndpointRegistry(GatewayConfig config) {
         config.bootstrap().endpoints().forEach(e -> register(new Endpoint(e.id(), e.model(), URI.create(e.url()),
-                new Price(e.inputPricePerMillionMicros(), e.outputPricePerMillionMicros(), e.priceVersion()))));
+                new Price(e.inputPricePerMillionMicros(), e.outputPricePerMillionMicros(), e.priceVersion()),
+                e.weight(), Environment.parse(e.environment()).orElseThrow(() -> new IllegalArgumentException(
+                        "endpoint " + e.id() + ": environment must be development, staging or production, not "
+                                + e.environment())))));
     }
 
-    /** Adds an endpoint; it serves requests from now on. */
+    /** Adds an endpoint, or replaces the one with the same id; it serves requests from now on. */
     public void register(Endpoint endpoint) {
+        remove(endpoint.id());
         byModel.merge(endpoint.model(), List.of(endpoint), (a, b) -> {
-            var merged = new java.util.ArrayList<>(a);
+            var merged = new ArrayList<>(a);
             merged.removeIf(e -> e.id().equals(endpoint.id()));
             merged.addAll(b);
             return List.copyOf(merged);
@@ -61,13 +69,14 @@ public class EndpointRegistry {
         return byModel.containsKey(model);
     }
 
-    /** An endpoint of {@code model}, spreading load round-robin; empty when the model is unknown. */
-    public Optional<Endpoint> pick(String model) {
-        List<Endpoint> endpoints = byModel.get(model);
-        if (endpoints == null || endpoints.isEmpty()) {
-            return Optional.empty();
-        }
-        return Optional.of(endpoints.get(Math.floorMod(next.getAndIncrement(), endpoints.size())));
+    /** Every endpoint of {@code model}, in any environment and state; empty when the model is unknown. */
+    public List<Endpoint> endpoints(String model) {
+        return byModel.getOrDefault(model, List.of());
+    }
+
+    /** Every registered endpoint. */
+    public List<Endpoint> all() {
+        return byModel.values().stream().flatMap(List::stream).toList();
     }
 
     /** Every registered model. */

@@ -62,7 +62,8 @@ public final class States {
     public static Endpoint endpoint(EndpointState state) {
         return new Endpoint(state.getEndpointId(), state.getModel(), URI.create(state.getBaseUrl()),
                 new Price(state.getInputPricePerMillionMicros(), state.getOutputPricePerMillionMicros(),
-                        state.getPriceVersion()));
+                        state.getPriceVersion()), Math.max(1, state.getWeight()),
+                dev.tollgate.gateway.routing.Environment.valueOf(state.getEnvironment().name()));
     }
 
     /** Whether a replica of {@code environment} routes to this endpoint now. */

@@ -97,7 +97,7 @@ class ExchangeEventsTest {
         }
         UsageRecorder.Outcome outcome = new UsageRecorder.Outcome("req-1", ACME, "llama", ENDPOINT, "u-1", false,
                 Instant.parse("2026-11-22T10:00:00Z"), 42, null, new TokenUsage(10, 5, 0, false), RequestStatus.OK,
-                200, null);
+                200, null, 1);
         return new ExchangeFinished(outcome, request, trace, "stop", () -> "the answer", 1_000_000);
     }
 }

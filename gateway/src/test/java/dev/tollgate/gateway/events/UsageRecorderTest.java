@@ -58,9 +58,17 @@ class UsageRecorderTest {
         assertThat(UsageRecorder.toEvent(outcome).getEventId()).isNotEqualTo(UsageRecorder.toEvent(outcome).getEventId());
     }
 
+    @Test
+    void recordsTheAttemptThatServedTheRequest() {
+        var outcome = new UsageRecorder.Outcome("req-2", ACME, "llama", ENDPOINT, null, false,
+                Instant.parse("2026-11-22T10:00:00Z"), 42, null, TokenUsage.NONE, RequestStatus.OK, 200, null, 2);
+
+        assertThat(UsageRecorder.toEvent(outcome).getAttempt()).isEqualTo(2);
+    }
+
     private static UsageRecorder.Outcome outcome(Endpoint endpoint, TokenUsage usage, RequestStatus status, int http) {
         Instant start = Instant.parse("2026-11-22T10:00:00Z");
         return new UsageRecorder.Outcome("req-1", ACME, "llama", endpoint, "u", false, start, 42, null, usage, status,
-                http, null);
+                http, null, 1);
     }
 }

@@ -24,7 +24,7 @@ class AccessLogTest {
         ChatRequest request = new ChatRequest(body, "llama", true, false, null, null, 1);
         UsageRecorder.Outcome outcome = new UsageRecorder.Outcome("req-9", new Principal("key-1", "acme", null,
                 Set.of()), "llama", null, null, true, Instant.now(), 120, 30L, new TokenUsage(12, 7, 0, false),
-                RequestStatus.REJECTED, 429, "rate_limit_exceeded");
+                RequestStatus.REJECTED, 429, "rate_limit_exceeded", 1);
 
         String line = AccessLog.line(new ExchangeFinished(outcome, request, Trace.start(null, System.nanoTime()),
                 "stop", () -> "the reply text", 0));

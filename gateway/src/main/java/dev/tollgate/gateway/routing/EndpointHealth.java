@@ -1,0 +1,20 @@
+package dev.tollgate.gateway.routing;
+
+/**
+ * A point-in-time view of one endpoint for the admin API and dashboards.
+ *
+ * @param id          the endpoint id
+ * @param model       the model it serves
+ * @param environment the environment it serves
+ * @param weight      its configured weight
+ * @param up          whether its health checks pass
+ * @param breaker     its circuit breaker's state
+ * @param outstanding requests in flight on it
+ * @param dispatched  attempts ever sent to it
+ * @param loadPenalty extra load from its own metrics, in outstanding-request units
+ * @param routable    whether a request could be sent to it right now
+ */
+public record EndpointHealth(String id, String model, Environment environment, int weight, boolean up,
+                             CircuitBreaker.State breaker, int outstanding, long dispatched, double loadPenalty,
+                             boolean routable) {
+}
