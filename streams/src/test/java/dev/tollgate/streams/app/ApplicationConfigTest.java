@@ -40,7 +40,7 @@ class ApplicationConfigTest {
 
         assertThat(Arrays.stream(topics.split(",")).map(String::trim))
                 .containsExactlyInAnyOrder(Topics.USAGE, Topics.USAGE_DLQ, Topics.BUDGETS, Topics.BUDGET_STATE,
-                        Topics.BUDGET_EVENTS);
+                        Topics.BUDGET_EVENTS, Topics.ROLLUPS);
     }
 
     @Test
