@@ -45,7 +45,8 @@ public record BudgetRule(
      * The rule of {@code definition}.
      *
      * @throws IllegalArgumentException when the definition cannot be enforced: an unknown time zone, a negative
-     *                                  limit, a blank id, or an org budget whose scope is not its org
+     *                                  limit or one so large its thresholds overflow, a blank id, or an org budget
+     *                                  whose scope is not its org
      */
     public static BudgetRule of(BudgetDefinition definition) {
         requireText(definition.getBudgetId(), "budget_id");
@@ -67,6 +68,13 @@ public record BudgetRule(
         }
         List<Integer> thresholds = definition.getThresholds().stream()
                 .filter(Objects::nonNull).filter(p -> p > 0).distinct().sorted().toList();
+        for (int percent : thresholds) {
+            try {
+                Math.multiplyExact(definition.getAmountMicros(), (long) percent);
+            } catch (ArithmeticException e) {
+                throw new IllegalArgumentException("amount_micros is too large for a " + percent + "% threshold", e);
+            }
+        }
         return new BudgetRule(definition.getBudgetId(), definition.getScopeType(), definition.getScopeId(),
                 definition.getOrgId(), definition.getAmountMicros(), definition.getPeriod(), zone, thresholds,
                 definition.getEnforcement(), definition.getUpdatedAt().toEpochMilli());

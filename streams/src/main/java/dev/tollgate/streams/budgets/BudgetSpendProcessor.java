@@ -2,6 +2,7 @@ package dev.tollgate.streams.budgets;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
@@ -109,7 +110,7 @@ public class BudgetSpendProcessor implements Processor<String, UsageEvent, Strin
         context.forward(new Record<>(budgetId, output, source.timestamp()));
     }
 
-    private static byte[] serialize(java.util.function.Supplier<byte[]> serialization) {
+    private static byte[] serialize(Supplier<byte[]> serialization) {
         try {
             return serialization.get();
         } catch (RuntimeException e) {

@@ -1,6 +1,7 @@
 package dev.tollgate.streams.budgets;
 
 import java.util.List;
+import java.util.Set;
 
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -100,8 +101,8 @@ public final class BudgetTopology {
             }
 
             @Override
-            public java.util.Set<StoreBuilder<?>> stores() {
-                return java.util.Set.of(spend);
+            public Set<StoreBuilder<?>> stores() {
+                return Set.of(spend);
             }
         };
         usage.process(processor, Named.as(SPEND))

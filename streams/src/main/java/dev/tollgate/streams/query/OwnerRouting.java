@@ -1,6 +1,7 @@
 package dev.tollgate.streams.query;
 
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -51,7 +52,7 @@ public class OwnerRouting {
      * @param local        reads the local store; may throw {@link InvalidStateStoreException}
      */
     public Response route(String store, String partitionKey, boolean forwarded, String pathAndQuery,
-            java.util.function.Function<String, ApiError> unavailable, Supplier<Response> local) {
+            Function<String, ApiError> unavailable, Supplier<Response> local) {
         try {
             KeyOwner owner = self.isEmpty()
                     ? new KeyOwner.Local()

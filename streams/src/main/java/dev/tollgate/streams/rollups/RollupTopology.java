@@ -1,7 +1,9 @@
 package dev.tollgate.streams.rollups;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -81,8 +83,8 @@ public final class RollupTopology {
     }
 
     private static void aggregate(KStream<String, RollupSample> samples, RollupGroup group, RollupSettings settings) {
-        Map<Granularity, java.time.Duration> grace = new EnumMap<>(Granularity.class);
-        Set<StoreBuilder<?>> stores = new java.util.HashSet<>();
+        Map<Granularity, Duration> grace = new EnumMap<>(Granularity.class);
+        Set<StoreBuilder<?>> stores = new HashSet<>();
         for (Granularity granularity : Granularity.values()) {
             grace.put(granularity, settings.grace(granularity));
             stores.add(Stores.windowStoreBuilder(

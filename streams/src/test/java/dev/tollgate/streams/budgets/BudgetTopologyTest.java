@@ -131,6 +131,28 @@ class BudgetTopologyTest {
     }
 
     @Test
+    void doesNotCountUsageOfAPeriodThatHasAlreadyRolledOver() {
+        define(budget("b-day", BudgetScopeType.ORG, "acme", 10_000, BudgetPeriod.DAILY).build());
+        spend("acme", Instant.parse("2026-11-11T00:10:00Z"), 1_000);
+        states.readValuesToList();
+
+        spend("acme", Instant.parse("2026-11-10T23:59:00Z"), 5_000);
+
+        assertThat(states.isEmpty()).as("a late event of the previous day publishes nothing").isTrue();
+        spend("acme", Instant.parse("2026-11-11T00:20:00Z"), 1);
+        assertThat(lastState("b-day").getSpentMicros()).isEqualTo(1_001);
+    }
+
+    @Test
+    void ignoresADefinitionWhoseLimitWouldOverflowItsThresholds() {
+        define(budget("b-huge", BudgetScopeType.ORG, "acme", Long.MAX_VALUE / 2, BudgetPeriod.DAILY).build());
+
+        spend("acme", T0, 1_000);
+
+        assertThat(states.isEmpty()).isTrue();
+    }
+
+    @Test
     void countsADuplicateEventOnce() {
         define(budget("b-org", BudgetScopeType.ORG, "acme", 10_000, BudgetPeriod.DAILY).build());
         UsageEvent event = UsageEvents.ok("acme", T0).setCostMicros(1_000).build();
