@@ -36,6 +36,19 @@ public final class Topics {
      * upstream API keys, so only gateways may read it.
      */
     public static final String ENDPOINTS = "tollgate.endpoints.v1";
+    /**
+     * Budget definitions ({@code BudgetDefinition}) keyed by budget id, as the admin API publishes them. Compacted:
+     * the latest definition of every budget is always there to load; a tombstone deletes a budget.
+     */
+    public static final String BUDGETS = "tollgate.budgets.v1";
+    /** {@code BudgetThresholdCrossed} events keyed by budget id: once per threshold per budget period. */
+    public static final String BUDGET_EVENTS = "tollgate.budget-events.v1";
+    /**
+     * Usage rollups per 1-minute, 1-hour and 1-day window and per org, org and model, org and key, and endpoint
+     * (JSON, see docs/streams.md), keyed by granularity, rollup key and window start. Each update of a window is
+     * republished, so a consumer upserts by key.
+     */
+    public static final String ROLLUPS = "tollgate.rollups.v1";
 
     private static final int PARTITIONS = 6;
 
@@ -49,7 +62,13 @@ public final class Topics {
             new TopicSpec(TRACES, PARTITIONS, false, Duration.ofDays(3),
                     "TraceEvent (the spans of one request), keyed by org id"),
             new TopicSpec(BUDGET_STATE, PARTITIONS, true, Duration.ZERO,
-                    "Budget state per scope and period, compacted, keyed by scope"),
+                    "BudgetState per budget for its current period, compacted, keyed by budget id"),
+            new TopicSpec(BUDGETS, PARTITIONS, true, Duration.ZERO,
+                    "BudgetDefinition per budget, compacted, keyed by budget id; a tombstone deletes"),
+            new TopicSpec(BUDGET_EVENTS, PARTITIONS, false, Duration.ofDays(30),
+                    "BudgetThresholdCrossed per threshold per budget period, keyed by budget id"),
+            new TopicSpec(ROLLUPS, PARTITIONS, false, Duration.ofDays(30),
+                    "Usage rollups (JSON) per window and rollup key; upsert by key"),
             // Admin state is tiny and changes rarely: one partition keeps every change in one total order.
             new TopicSpec(KEYS, 1, true, Duration.ZERO,
                     "ApiKeyState per key id, compacted; digests only, never a plain key"),

@@ -20,7 +20,8 @@ class SchemaCompatibilityTest {
         assertThat(released).as("released schemas under %s", RELEASED)
                 .containsKeys("dev.tollgate.events.v1.UsageEvent", "dev.tollgate.events.v1.RequestEvent",
                         "dev.tollgate.events.v1.TraceEvent", "dev.tollgate.control.v1.ApiKeyState",
-                        "dev.tollgate.control.v1.EndpointState");
+                        "dev.tollgate.control.v1.EndpointState", "dev.tollgate.events.v1.BudgetDefinition",
+                        "dev.tollgate.events.v1.BudgetState", "dev.tollgate.events.v1.BudgetThresholdCrossed");
         assertThat(SchemaCompatibility.checkBackward(released, current)).isEmpty();
     }
 

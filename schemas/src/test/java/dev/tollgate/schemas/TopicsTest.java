@@ -22,6 +22,12 @@ class TopicsTest {
     }
 
     @Test
+    void budgetDefinitionsAreCompactedSoEveryReplicaCanLoadThemAll() {
+        assertThat(spec(Topics.BUDGETS).configs()).containsEntry("cleanup.policy", "compact");
+        assertThat(spec(Topics.BUDGET_EVENTS).compacted()).isFalse();
+    }
+
+    @Test
     void keepsUsageDeadLettersAsLongAsUsageSoTheyCanBeReplayed() {
         assertThat(spec(Topics.USAGE_DLQ).retention()).isEqualTo(spec(Topics.USAGE).retention());
         assertThat(spec(Topics.USAGE_DLQ).partitions()).isEqualTo(spec(Topics.USAGE).partitions());

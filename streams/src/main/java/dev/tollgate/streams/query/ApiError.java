@@ -35,4 +35,27 @@ public record ApiError(@JsonProperty("error") Body error) {
         return new ApiError(new Body("Usage totals are temporarily unavailable: " + reason + ". Retry shortly.",
                 "server_error", null, "totals_unavailable"));
     }
+
+    /** 400: a query parameter is missing or malformed. */
+    public static ApiError invalidParameter(String param, String message) {
+        return new ApiError(new Body(message, "invalid_request_error", param, "invalid_request"));
+    }
+
+    /** 404: no budget has this id. */
+    public static ApiError budgetNotFound(String budgetId) {
+        return new ApiError(new Body("No budget '" + budgetId + "' is defined.", "invalid_request_error",
+                "budget_id", "budget_not_found"));
+    }
+
+    /**
+     * 503: a store cannot be read right now; the client should retry.
+     *
+     * @param what   what cannot be read, for the message, e.g. {@code Usage rollups}
+     * @param code   the stable code, e.g. {@code usage_unavailable}
+     * @param reason why
+     */
+    public static ApiError unavailable(String what, String code, String reason) {
+        return new ApiError(new Body(what + " are temporarily unavailable: " + reason + ". Retry shortly.",
+                "server_error", null, code));
+    }
 }

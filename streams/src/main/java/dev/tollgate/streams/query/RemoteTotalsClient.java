@@ -26,7 +26,7 @@ public class RemoteTotalsClient {
 
     private static final Logger LOG = Logger.getLogger(RemoteTotalsClient.class);
     /** Owner answers that are relayed as they are; anything else is the owner failing. */
-    private static final Set<Integer> RELAYED = Set.of(200, 404, 503);
+    private static final Set<Integer> RELAYED = Set.of(200, 400, 404, 503);
 
     private final HttpClient http;
     private final Duration timeout;
@@ -44,8 +44,20 @@ public class RemoteTotalsClient {
 
     /** The owner's answer for {@code orgId}, or {@link QueryOutcome.Unavailable} when it cannot give one. */
     public QueryOutcome fetch(HostInfo owner, String orgId) {
-        URI uri = URI.create("http://" + owner.host() + ":" + owner.port() + "/v1/usage/orgs/"
-                + URLEncoder.encode(orgId, UTF_8).replace("+", "%20") + "/totals");
+        return get(owner, "/v1/usage/orgs/" + URLEncoder.encode(orgId, UTF_8).replace("+", "%20") + "/totals",
+                orgId);
+    }
+
+    /**
+     * The owner's answer to {@code GET pathAndQuery} (already encoded), or {@link QueryOutcome.Unavailable} when it
+     * cannot give one.
+     *
+     * @param owner        the instance that owns the key
+     * @param pathAndQuery the request path and query string, as this instance received them
+     * @param what         the key asked about, for the logs
+     */
+    public QueryOutcome get(HostInfo owner, String pathAndQuery, String what) {
+        URI uri = URI.create("http://" + owner.host() + ":" + owner.port() + pathAndQuery);
         HttpRequest request = HttpRequest.newBuilder(uri)
                 .timeout(timeout)
                 .header(FORWARDED_BY, self)
@@ -57,16 +69,16 @@ public class RemoteTotalsClient {
             if (RELAYED.contains(response.statusCode())) {
                 return new QueryOutcome.Relayed(response.statusCode(), response.body());
             }
-            LOG.warnf("event=query_proxy_failed owner=%s:%d org_id=%s status=%d",
-                    owner.host(), owner.port(), orgId, response.statusCode());
-            return new QueryOutcome.Unavailable("the instance that owns this org answered " + response.statusCode());
+            LOG.warnf("event=query_proxy_failed owner=%s:%d key=%s status=%d",
+                    owner.host(), owner.port(), what, response.statusCode());
+            return new QueryOutcome.Unavailable("the instance that owns this key answered " + response.statusCode());
         } catch (IOException e) {
-            LOG.warnf("event=query_proxy_failed owner=%s:%d org_id=%s error=\"%s\"",
-                    owner.host(), owner.port(), orgId, e.toString());
-            return new QueryOutcome.Unavailable("the instance that owns this org is unreachable");
+            LOG.warnf("event=query_proxy_failed owner=%s:%d key=%s error=\"%s\"",
+                    owner.host(), owner.port(), what, e.toString());
+            return new QueryOutcome.Unavailable("the instance that owns this key is unreachable");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new QueryOutcome.Unavailable("interrupted while asking the instance that owns this org");
+            return new QueryOutcome.Unavailable("interrupted while asking the instance that owns this key");
         }
     }
 }

@@ -1,7 +1,10 @@
 package dev.tollgate.streams.usage;
 
 import java.time.Duration;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
 import java.util.function.Supplier;
 
 import org.apache.kafka.common.serialization.Deserializer;
@@ -65,11 +68,33 @@ public final class UsageTotalsTopology {
             StreamsApplication.changelogTopic(DEDUPE_STORE),
             StreamsApplication.changelogTopic(TOTALS_STORE));
 
+    /** The deduplicated usage stream already added to a builder, so that every capability shares one dedupe. */
+    private static final Map<StreamsBuilder, KStream<String, UsageEvent>> DEDUPLICATED =
+            Collections.synchronizedMap(new WeakHashMap<>());
+
     private UsageTotalsTopology() {
     }
 
     /**
-     * Adds the sub-topology to {@code builder}.
+     * The decoded, validated and deduplicated usage stream of {@code builder} (key: org id), adding the source,
+     * decode, dead-letter and dedupe nodes on first use and returning the same stream afterwards.
+     *
+     * <p>Why shared: budgets, rollups and totals must count the same events. One source and one dedupe store mean
+     * one read of the usage topic and one set of seen ids, instead of one per capability; and Kafka Streams allows
+     * a topic to be the source of only one node anyway. The capabilities are composed in name order on every
+     * instance, so whichever asks first builds the same nodes with the same names.
+     *
+     * @param builder       the application's builder
+     * @param dedupeHorizon how long an event id is remembered, see {@link UsageSettings#dedupeHorizon()}
+     * @param deserializers makes one value deserializer per task; each is closed with its task
+     */
+    public static KStream<String, UsageEvent> deduplicated(StreamsBuilder builder, Duration dedupeHorizon,
+            Supplier<Deserializer<UsageEvent>> deserializers) {
+        return DEDUPLICATED.computeIfAbsent(builder, b -> buildDeduplicated(b, dedupeHorizon, deserializers));
+    }
+
+    /**
+     * Adds the sub-topology to {@code builder}: the shared {@link #deduplicated} stream, then the totals.
      *
      * @param builder        the application's builder
      * @param dedupeHorizon  how long an event id is remembered, see {@link UsageSettings#dedupeHorizon()}
@@ -77,29 +102,32 @@ public final class UsageTotalsTopology {
      */
     public static void contribute(StreamsBuilder builder, Duration dedupeHorizon,
             Supplier<Deserializer<UsageEvent>> deserializers) {
+        deduplicated(builder, dedupeHorizon, deserializers)
+                .groupByKey(Grouped.<String, UsageEvent>as(GROUP_BY_ORG).withKeySerde(Serdes.String()))
+                .aggregate(OrgUsageTotals::empty, (org, event, totals) -> totals.add(event), Named.as(AGGREGATE),
+                        Materialized.<String, OrgUsageTotals, KeyValueStore<Bytes, byte[]>>as(TOTALS_STORE)
+                                .withKeySerde(Serdes.String())
+                                .withValueSerde(OrgUsageTotalsSerde.create()));
+    }
+
+    private static KStream<String, UsageEvent> buildDeduplicated(StreamsBuilder builder, Duration dedupeHorizon,
+            Supplier<Deserializer<UsageEvent>> deserializers) {
         KStream<String, UsageDecoding> decoded = builder
                 .stream(Topics.USAGE, Consumed.with(Serdes.String(), Serdes.ByteArray()).withName(SOURCE))
                 .processValues(() -> new UsageRecordDecoder(deserializers.get()), Named.as(DECODE));
 
-        decoded.split(Named.as(SPLIT))
+        Map<String, KStream<String, UsageDecoding>> branches = decoded.split(Named.as(SPLIT))
                 .branch((org, decoding) -> decoding instanceof UsageDecoding.Rejected,
                         Branched.withConsumer(UsageTotalsTopology::deadLetter, REJECTED))
-                .defaultBranch(Branched.withConsumer(accepted -> count(accepted, dedupeHorizon), ACCEPTED));
+                .defaultBranch(Branched.as(ACCEPTED));
+        return branches.get(SPLIT + ACCEPTED)
+                .mapValues(decoding -> ((UsageDecoding.Accepted) decoding).event(), Named.as(UNWRAP))
+                .processValues(EventDeduplicator.supplier(DEDUPE_STORE, dedupeHorizon), Named.as(DEDUPE));
     }
 
     private static void deadLetter(KStream<String, UsageDecoding> rejected) {
         rejected.mapValues(decoding -> ((UsageDecoding.Rejected) decoding).deadLetter(), Named.as(DLQ_UNWRAP))
                 .processValues(DeadLetterWriter::new, Named.as(DLQ_WRITE))
                 .to(Topics.USAGE_DLQ, Produced.with(Serdes.String(), Serdes.ByteArray()).withName(DLQ_SINK));
-    }
-
-    private static void count(KStream<String, UsageDecoding> accepted, Duration dedupeHorizon) {
-        accepted.mapValues(decoding -> ((UsageDecoding.Accepted) decoding).event(), Named.as(UNWRAP))
-                .processValues(EventDeduplicator.supplier(DEDUPE_STORE, dedupeHorizon), Named.as(DEDUPE))
-                .groupByKey(Grouped.<String, UsageEvent>as(GROUP_BY_ORG).withKeySerde(Serdes.String()))
-                .aggregate(OrgUsageTotals::empty, (org, event, totals) -> totals.add(event), Named.as(AGGREGATE),
-                        Materialized.<String, OrgUsageTotals, KeyValueStore<Bytes, byte[]>>as(TOTALS_STORE)
-                                .withKeySerde(Serdes.String())
-                                .withValueSerde(OrgUsageTotalsSerde.create()));
     }
 }

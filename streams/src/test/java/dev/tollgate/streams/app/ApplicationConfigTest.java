@@ -35,11 +35,12 @@ class ApplicationConfigTest {
     }
 
     @Test
-    void waitsForTheInputAndDeadLetterTopicsBeforeStarting() throws IOException {
+    void waitsForEveryTopicTheTopologyReadsOrWritesBeforeStarting() throws IOException {
         String topics = applicationProperties().getProperty("quarkus.kafka-streams.topics");
 
         assertThat(Arrays.stream(topics.split(",")).map(String::trim))
-                .containsExactlyInAnyOrder(Topics.USAGE, Topics.USAGE_DLQ);
+                .containsExactlyInAnyOrder(Topics.USAGE, Topics.USAGE_DLQ, Topics.BUDGETS, Topics.BUDGET_STATE,
+                        Topics.BUDGET_EVENTS, Topics.ROLLUPS);
     }
 
     @Test

@@ -32,6 +32,20 @@ public final class TestSerdes {
         return deserializer;
     }
 
+    /** A serializer of any record of the contract, over {@code registry}. */
+    public static <T> Serializer<T> anySerializer(RegistryClientFacade registry) {
+        AvroKafkaSerializer<T> serializer = new AvroKafkaSerializer<>(registry);
+        serializer.configure(AvroSerdes.serializerConfig(UNUSED_REGISTRY_URL), false);
+        return serializer;
+    }
+
+    /** A deserializer of any record of the contract, over {@code registry}. */
+    public static <T> Deserializer<T> anyDeserializer(RegistryClientFacade registry) {
+        AvroKafkaDeserializer<T> deserializer = new AvroKafkaDeserializer<>(registry);
+        deserializer.configure(AvroSerdes.deserializerConfig(UNUSED_REGISTRY_URL), false);
+        return deserializer;
+    }
+
     /** A deserializer that talks HTTP to {@code url}, retrying as configured. */
     public static Deserializer<UsageEvent> httpDeserializer(String url, int retryCount) {
         AvroKafkaDeserializer<UsageEvent> deserializer = new AvroKafkaDeserializer<>();

@@ -1,0 +1,129 @@
+package dev.tollgate.streams.budgets;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.jboss.logging.Logger;
+
+import dev.tollgate.events.v1.BudgetState;
+import dev.tollgate.events.v1.BudgetThresholdCrossed;
+import dev.tollgate.events.v1.UsageEvent;
+import dev.tollgate.schemas.Topics;
+import dev.tollgate.streams.serde.RegistryUnavailableException;
+
+/**
+ * Counts each deduplicated usage event's cost against every budget that applies to it (its org's budget, its
+ * team's, its key's), in the budget's current calendar period, and publishes the new {@code BudgetState} and any
+ * threshold crossed for the first time in that period.
+ *
+ * <p>Runs in the task of the event's org partition. Every budget belongs to one org, so all the spend of a budget
+ * is counted in one task and one store without a repartition: the spend store is keyed by budget id but
+ * partitioned, like the usage topic, by org id.
+ *
+ * <p>Periods: the spend store keeps the current period of each budget. An event of a later period starts a new one
+ * (spend 0, no thresholds fired); an event of an earlier period than the stored one (a late event after a
+ * rollover) is not counted against the budget, because the gateway only ever admits against the current period.
+ * Budgets count usage processed after their definition arrived; they do not backfill earlier usage.
+ */
+public class BudgetSpendProcessor implements Processor<String, UsageEvent, String, BudgetOutput> {
+
+    private static final Logger LOG = Logger.getLogger(BudgetSpendProcessor.class);
+
+    private final Serializer<BudgetState> stateSerializer;
+    private final Serializer<BudgetThresholdCrossed> eventSerializer;
+    private ProcessorContext<String, BudgetOutput> context;
+    private KeyValueStore<String, BudgetRule> definitions;
+    private KeyValueStore<String, BudgetSpend> spend;
+
+    /** Takes ownership of both serializers and closes them with the processor. */
+    public BudgetSpendProcessor(Serializer<BudgetState> stateSerializer,
+            Serializer<BudgetThresholdCrossed> eventSerializer) {
+        this.stateSerializer = stateSerializer;
+        this.eventSerializer = eventSerializer;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, BudgetOutput> context) {
+        this.context = context;
+        this.definitions = context.getStateStore(BudgetTopology.DEFINITIONS_STORE);
+        this.spend = context.getStateStore(BudgetTopology.SPEND_STORE);
+    }
+
+    @Override
+    public void process(Record<String, UsageEvent> record) {
+        UsageEvent event = record.value();
+        if (event.getCostMicros() == 0) {
+            return;
+        }
+        for (BudgetRule rule : budgetsOf(event.getOrgId())) {
+            if (rule.appliesTo(event)) {
+                count(rule, event, record);
+            }
+        }
+    }
+
+    private List<BudgetRule> budgetsOf(String orgId) {
+        List<BudgetRule> rules = new ArrayList<>();
+        try (KeyValueIterator<String, BudgetRule> it = definitions.prefixScan(
+                BudgetTopology.definitionPrefix(orgId), Serdes.String().serializer())) {
+            it.forEachRemaining(entry -> rules.add(entry.value));
+        }
+        return rules;
+    }
+
+    private void count(BudgetRule rule, UsageEvent event, Record<String, UsageEvent> record) {
+        long at = event.getCompletedAt().toEpochMilli();
+        CalendarPeriods.Window window = CalendarPeriods.containing(rule.period(), rule.zone(), event.getCompletedAt());
+        BudgetSpend current = spend.get(rule.budgetId());
+        if (current == null || window.startMs() > current.periodStartMs()) {
+            current = BudgetSpend.start(window);
+        } else if (window.startMs() < current.periodStartMs()) {
+            LOG.debugf("event=budget_late_usage_ignored budget_id=%s event_id=%s", rule.budgetId(),
+                    event.getEventId());
+            return;
+        }
+        BudgetSpend counted = current.add(event.getCostMicros(), at);
+        List<Integer> crossed = BudgetStates.newlyCrossed(rule, counted);
+        BudgetSpend next = crossed.isEmpty() ? counted : counted.fired(crossed);
+        spend.put(rule.budgetId(), next);
+
+        publish(record, rule.budgetId(), new BudgetOutput.State(
+                serialize(() -> stateSerializer.serialize(Topics.BUDGET_STATE, BudgetStates.state(rule, next)))));
+        for (int percent : crossed) {
+            LOG.infof("event=budget_threshold_crossed budget_id=%s threshold=%d spent_micros=%d limit_micros=%d",
+                    rule.budgetId(), percent, next.spentMicros(), rule.amountMicros());
+            BudgetThresholdCrossed crossing = BudgetStates.crossed(rule, next, percent, at);
+            publish(record, rule.budgetId(), new BudgetOutput.Crossed(
+                    serialize(() -> eventSerializer.serialize(Topics.BUDGET_EVENTS, crossing))));
+        }
+    }
+
+    private void publish(Record<String, UsageEvent> source, String budgetId, BudgetOutput output) {
+        context.forward(new Record<>(budgetId, output, source.timestamp()));
+    }
+
+    private static byte[] serialize(Supplier<byte[]> serialization) {
+        try {
+            return serialization.get();
+        } catch (RuntimeException e) {
+            if (RegistryUnavailableException.isRegistryOutage(e)) {
+                throw new RegistryUnavailableException("schema registry unavailable while publishing a budget", e);
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public void close() {
+        stateSerializer.close();
+        eventSerializer.close();
+    }
+}

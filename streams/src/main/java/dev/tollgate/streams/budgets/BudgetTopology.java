@@ -1,0 +1,119 @@
+package dev.tollgate.streams.budgets;
+
+import java.util.List;
+import java.util.Set;
+
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+import dev.tollgate.events.v1.UsageEvent;
+import dev.tollgate.schemas.Topics;
+import dev.tollgate.streams.app.StreamsApplication;
+import dev.tollgate.streams.serde.JsonStoreSerde;
+
+/**
+ * The budgets sub-topology: spend per budget and calendar period from the deduplicated usage stream.
+ *
+ * <pre>
+ * tollgate.budgets.v1 (budget id, raw bytes)
+ *   budgets-definitions-source -> budgets-definitions-load   [global store budgets-definitions: org id + budget id -> BudgetRule]
+ *
+ * deduplicated usage (org id, UsageEvent)   shared with usage totals and rollups
+ *   budgets-spend           [store budgets-spend: budget id -> BudgetSpend; reads budgets-definitions]
+ *   budgets-out-
+ *     budgets-out-state      budgets-state-unwrap  -> budgets-state-sink  -> tollgate.budget-state.v1
+ *     budgets-out-crossed    budgets-events-unwrap -> budgets-events-sink -> tollgate.budget-events.v1
+ * </pre>
+ *
+ * <p>Why a global store of definitions rather than a (Global)KTable join: a usage event must meet every budget of
+ * its org, its team and its key, which a key join cannot express without fanning the event out through a
+ * repartition topic. Definitions are few and every instance needs them all (as does the gateway), so a global store,
+ * indexed by org for a prefix scan, lets the spend be counted in the org's own task with no repartition. A global
+ * store is restored from its source topic, so it adds no changelog; {@link #INTERNAL_TOPICS} lists what this adds.
+ */
+public final class BudgetTopology {
+
+    public static final String DEFINITIONS_SOURCE = "budgets-definitions-source";
+    public static final String DEFINITIONS_LOAD = "budgets-definitions-load";
+    public static final String SPEND = "budgets-spend";
+    public static final String OUT = "budgets-out-";
+    public static final String STATE = "state";
+    public static final String CROSSED = "crossed";
+    public static final String STATE_UNWRAP = "budgets-state-unwrap";
+    public static final String STATE_SINK = "budgets-state-sink";
+    public static final String EVENTS_UNWRAP = "budgets-events-unwrap";
+    public static final String EVENTS_SINK = "budgets-events-sink";
+
+    /** Budget definitions by org id then budget id (a global store, not logged: the source topic is compacted). */
+    public static final String DEFINITIONS_STORE = "budgets-definitions";
+    /** Spend per budget id in its current period. */
+    public static final String SPEND_STORE = "budgets-spend";
+
+    /** The internal topics this sub-topology makes Kafka Streams create: one changelog, no repartition topic. */
+    public static final List<String> INTERNAL_TOPICS = List.of(StreamsApplication.changelogTopic(SPEND_STORE));
+
+    /** Separates org id and budget id in a definitions-store key; ids never contain it. */
+    private static final char SEPARATOR = '\u0000';
+
+    private BudgetTopology() {
+    }
+
+    /** The definitions-store key of budget {@code budgetId} of org {@code orgId}. */
+    public static String definitionKey(String orgId, String budgetId) {
+        return definitionPrefix(orgId) + budgetId;
+    }
+
+    /** The prefix every definitions-store key of {@code orgId}'s budgets starts with. */
+    public static String definitionPrefix(String orgId) {
+        return orgId + SEPARATOR;
+    }
+
+    /**
+     * Adds the sub-topology to {@code builder}.
+     *
+     * @param builder the application's builder
+     * @param usage   the deduplicated usage stream, keyed by org id
+     * @param serdes  the Avro serdes, one set per task
+     */
+    public static void contribute(StreamsBuilder builder, KStream<String, UsageEvent> usage, BudgetSerdes serdes) {
+        StoreBuilder<KeyValueStore<String, BudgetRule>> definitions = Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(DEFINITIONS_STORE), Serdes.String(),
+                JsonStoreSerde.create(BudgetRule.class)).withLoggingDisabled();
+        builder.addGlobalStore(definitions, Topics.BUDGETS,
+                Consumed.with(Serdes.String(), Serdes.ByteArray()).withName(DEFINITIONS_SOURCE),
+                () -> new BudgetDefinitionLoader(serdes.definitions().get()));
+
+        StoreBuilder<KeyValueStore<String, BudgetSpend>> spend = Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(SPEND_STORE), Serdes.String(), JsonStoreSerde.create(BudgetSpend.class));
+        ProcessorSupplier<String, UsageEvent, String, BudgetOutput> processor = new ProcessorSupplier<>() {
+            @Override
+            public BudgetSpendProcessor get() {
+                return new BudgetSpendProcessor(serdes.states().get(), serdes.events().get());
+            }
+
+            @Override
+            public Set<StoreBuilder<?>> stores() {
+                return Set.of(spend);
+            }
+        };
+        usage.process(processor, Named.as(SPEND))
+                .split(Named.as(OUT))
+                .branch((budget, out) -> out instanceof BudgetOutput.State,
+                        Branched.withConsumer(states -> states.mapValues(BudgetOutput::value, Named.as(STATE_UNWRAP))
+                                .to(Topics.BUDGET_STATE, Produced.with(Serdes.String(), Serdes.ByteArray())
+                                        .withName(STATE_SINK)), STATE))
+                .defaultBranch(Branched.withConsumer(events -> events.mapValues(BudgetOutput::value,
+                                Named.as(EVENTS_UNWRAP))
+                        .to(Topics.BUDGET_EVENTS, Produced.with(Serdes.String(), Serdes.ByteArray())
+                                .withName(EVENTS_SINK)), CROSSED));
+    }
+}

@@ -1,0 +1,86 @@
+package dev.tollgate.streams.query;
+
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.HostInfo;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Answers an interactive query from the instance that owns its key, for any store partitioned like its source
+ * topic: locally when this instance owns the key, else by proxying the same request once to the owner (marked with
+ * {@link RemoteTotalsClient#FORWARDED_BY}, so it is never forwarded again), else 503 with {@code Retry-After}.
+ * This is the routing {@link OrgTotalsQuery} does for totals, for the budget and rollup resources.
+ */
+@ApplicationScoped
+public class OwnerRouting {
+
+    private static final Serializer<String> KEYS = Serdes.String().serializer();
+
+    private final KafkaStreams streams;
+    private final Optional<HostInfo> self;
+    private final RemoteTotalsClient remote;
+    private final QuerySettings settings;
+
+    @Inject
+    public OwnerRouting(KafkaStreams streams, QuerySettings settings,
+            @ConfigProperty(name = "quarkus.kafka-streams.application-server") Optional<String> applicationServer) {
+        this.streams = streams;
+        this.settings = settings;
+        this.self = applicationServer.map(HostInfo::buildFromEndpoint);
+        this.remote = new RemoteTotalsClient(settings.proxyTimeout(), applicationServer.orElse("unknown"));
+    }
+
+    /**
+     * The answer to a query of {@code store} about {@code partitionKey}.
+     *
+     * @param store        the store queried
+     * @param partitionKey the key the store is partitioned by (an org id or an endpoint id), not the store key
+     * @param forwarded    whether another instance forwarded this request
+     * @param pathAndQuery this request's path and query, to forward to the owner
+     * @param unavailable  the error to answer with when nobody can answer, given the reason
+     * @param local        reads the local store; may throw {@link InvalidStateStoreException}
+     */
+    public Response route(String store, String partitionKey, boolean forwarded, String pathAndQuery,
+            Function<String, ApiError> unavailable, Supplier<Response> local) {
+        try {
+            KeyOwner owner = self.isEmpty()
+                    ? new KeyOwner.Local()
+                    : KeyOwner.locate(streams.queryMetadataForKey(store, partitionKey, KEYS), self);
+            if (owner instanceof KeyOwner.Local) {
+                return local.get();
+            }
+            if (owner instanceof KeyOwner.Remote remoteOwner && !forwarded) {
+                QueryOutcome outcome = remote.get(remoteOwner.host(), pathAndQuery, partitionKey);
+                if (outcome instanceof QueryOutcome.Relayed relayed) {
+                    Response.ResponseBuilder answer = Response.status(relayed.status())
+                            .type(MediaType.APPLICATION_JSON_TYPE).entity(relayed.body());
+                    return relayed.status() == 503 ? withRetryAfter(answer).build() : answer.build();
+                }
+                return unavailable(unavailable.apply(((QueryOutcome.Unavailable) outcome).reason()));
+            }
+            return unavailable(unavailable.apply(forwarded ? "ownership of this key is moving"
+                    : "no instance owns this key right now"));
+        } catch (InvalidStateStoreException e) {
+            return unavailable(unavailable.apply("the store is not queryable (starting or rebalancing)"));
+        }
+    }
+
+    private Response unavailable(ApiError error) {
+        return withRetryAfter(Response.status(Response.Status.SERVICE_UNAVAILABLE)).entity(error).build();
+    }
+
+    private Response.ResponseBuilder withRetryAfter(Response.ResponseBuilder answer) {
+        return answer.header("Retry-After", Math.max(1, settings.retryAfter().toSeconds()));
+    }
+}

@@ -1,0 +1,52 @@
+package dev.tollgate.streams.rollups;
+
+import java.util.List;
+
+/**
+ * A set of rollup dimensions that share a partitioning, and so one processor and one window store per
+ * granularity. The org dimensions are counted in the org's own task, straight from the usage topic; the endpoint
+ * dimension crosses orgs and is counted after a repartition by endpoint id.
+ */
+public enum RollupGroup {
+
+    /** (org), (org, model) and (org, key), partitioned by org id like the usage topic. */
+    ORG("org") {
+        @Override
+        public List<String> keys(RollupSample sample) {
+            return List.of(RollupKey.org(sample.orgId()), RollupKey.orgModel(sample.orgId(), sample.model()),
+                    RollupKey.orgKey(sample.orgId(), sample.keyId()));
+        }
+    },
+
+    /** (endpoint), partitioned by endpoint id. */
+    ENDPOINT("endpoint") {
+        @Override
+        public List<String> keys(RollupSample sample) {
+            return List.of(RollupKey.endpoint(sample.endpointId()));
+        }
+    };
+
+    private final String label;
+
+    RollupGroup(String label) {
+        this.label = label;
+    }
+
+    /** The rollup keys {@code sample} counts towards in this group. */
+    public abstract List<String> keys(RollupSample sample);
+
+    /** The window store of this group at {@code granularity}, e.g. {@code rollups-org-1h}. */
+    public String storeName(Granularity granularity) {
+        return "rollups-" + label + "-" + granularity.label();
+    }
+
+    /** The name of this group's aggregating processor. */
+    public String processorName() {
+        return "rollups-" + label + "-aggregate";
+    }
+
+    /** The name of this group's sink to the rollups topic. */
+    public String sinkName() {
+        return "rollups-" + label + "-sink";
+    }
+}

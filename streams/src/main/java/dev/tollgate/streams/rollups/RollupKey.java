@@ -1,0 +1,40 @@
+package dev.tollgate.streams.rollups;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import java.net.URLEncoder;
+
+/**
+ * The key of a rollup in its window store and on the rollups topic: the dimension names and values, URL-encoded so
+ * that no id can make two keys collide, e.g. {@code org=acme&model=llama-3-8b}. The four rollup dimensions are
+ * (org), (org, model), (org, key) and (endpoint).
+ */
+public final class RollupKey {
+
+    private RollupKey() {
+    }
+
+    /** The rollup of an org. */
+    public static String org(String orgId) {
+        return "org=" + enc(orgId);
+    }
+
+    /** The rollup of a model within an org. */
+    public static String orgModel(String orgId, String model) {
+        return org(orgId) + "&model=" + enc(model);
+    }
+
+    /** The rollup of an API key within an org. */
+    public static String orgKey(String orgId, String keyId) {
+        return org(orgId) + "&key=" + enc(keyId);
+    }
+
+    /** The rollup of an endpoint, across orgs. */
+    public static String endpoint(String endpointId) {
+        return "endpoint=" + enc(endpointId);
+    }
+
+    private static String enc(String value) {
+        return URLEncoder.encode(value == null ? "" : value, UTF_8);
+    }
+}

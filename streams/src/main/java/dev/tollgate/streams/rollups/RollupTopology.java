@@ -1,0 +1,110 @@
+package dev.tollgate.streams.rollups;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+import dev.tollgate.events.v1.UsageEvent;
+import dev.tollgate.schemas.Topics;
+import dev.tollgate.streams.app.StreamsApplication;
+import dev.tollgate.streams.serde.JsonStoreSerde;
+
+/**
+ * The rollups sub-topology: tumbling 1-minute, 1-hour and 1-day windows of the deduplicated usage stream.
+ *
+ * <pre>
+ * deduplicated usage (org id, UsageEvent)
+ *   rollups-sample                 UsageEvent -> RollupSample
+ *   rollups-org-aggregate          [rollups-org-1m, rollups-org-1h, rollups-org-1d]  -> rollups-org-sink
+ *   rollups-endpoint-filter        events that reached an endpoint
+ *   rollups-endpoint-rekey         key: endpoint id
+ *   rollups-by-endpoint            repartition topic
+ *   rollups-endpoint-aggregate     [rollups-endpoint-1m, -1h, -1d]                   -> rollups-endpoint-sink
+ *                                                                                    -> tollgate.rollups.v1
+ * </pre>
+ *
+ * The windows use the record timestamp (the gateway sets it at publish, about {@code completed_at}).
+ */
+public final class RollupTopology {
+
+    public static final String SAMPLE = "rollups-sample";
+    public static final String ENDPOINT_FILTER = "rollups-endpoint-filter";
+    public static final String ENDPOINT_REKEY = "rollups-endpoint-rekey";
+    /** The repartition by endpoint id; its topic is {@code tollgate-streams-rollups-by-endpoint-repartition}. */
+    public static final String ENDPOINT_REPARTITION = "rollups-by-endpoint";
+
+    /** Every internal topic this sub-topology makes Kafka Streams create: six changelogs and one repartition. */
+    public static final List<String> INTERNAL_TOPICS;
+
+    static {
+        List<String> topics = new ArrayList<>();
+        for (RollupGroup group : RollupGroup.values()) {
+            for (Granularity granularity : Granularity.values()) {
+                topics.add(StreamsApplication.changelogTopic(group.storeName(granularity)));
+            }
+        }
+        topics.add(StreamsApplication.APPLICATION_ID + "-" + ENDPOINT_REPARTITION + "-repartition");
+        INTERNAL_TOPICS = List.copyOf(topics);
+    }
+
+    private RollupTopology() {
+    }
+
+    /**
+     * Adds the sub-topology to {@code builder}.
+     *
+     * @param usage    the deduplicated usage stream, keyed by org id
+     * @param settings grace and retention per window size
+     */
+    public static void contribute(KStream<String, UsageEvent> usage, RollupSettings settings) {
+        KStream<String, RollupSample> samples = usage.mapValues(RollupSample::of, Named.as(SAMPLE));
+        aggregate(samples, RollupGroup.ORG, settings);
+        KStream<String, RollupSample> byEndpoint = samples
+                .filter((org, sample) -> sample.endpointId() != null, Named.as(ENDPOINT_FILTER))
+                .selectKey((org, sample) -> sample.endpointId(), Named.as(ENDPOINT_REKEY))
+                .repartition(Repartitioned.with(Serdes.String(), JsonStoreSerde.create(RollupSample.class))
+                        .withName(ENDPOINT_REPARTITION));
+        aggregate(byEndpoint, RollupGroup.ENDPOINT, settings);
+    }
+
+    private static void aggregate(KStream<String, RollupSample> samples, RollupGroup group, RollupSettings settings) {
+        Map<Granularity, Duration> grace = new EnumMap<>(Granularity.class);
+        Set<StoreBuilder<?>> stores = new HashSet<>();
+        for (Granularity granularity : Granularity.values()) {
+            grace.put(granularity, settings.grace(granularity));
+            stores.add(Stores.windowStoreBuilder(
+                    Stores.persistentWindowStore(group.storeName(granularity), settings.retention(granularity),
+                            granularity.size(), false),
+                    Serdes.String(), JsonStoreSerde.create(Rollup.class)));
+        }
+        ProcessorSupplier<String, RollupSample, String, RollupView> supplier = new ProcessorSupplier<>() {
+            @Override
+            public Processor<String, RollupSample, String, RollupView> get() {
+                return new RollupAggregator(group, grace);
+            }
+
+            @Override
+            public Set<StoreBuilder<?>> stores() {
+                return stores;
+            }
+        };
+        samples.process(supplier, Named.as(group.processorName()))
+                .to(Topics.ROLLUPS, Produced.with(Serdes.String(), JsonStoreSerde.create(RollupView.class))
+                        .withName(group.sinkName()));
+    }
+}
