@@ -26,6 +26,7 @@ class LocalPlatformIT {
 
     private static final Duration START = Duration.ofMinutes(3);
     private static final Pattern KEY = Pattern.compile("(tg_[A-Za-z0-9_-]{20,})");
+    private static final Pattern ADMIN_TOKEN = Pattern.compile("(tga_[A-Za-z0-9_-]{20,})");
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @TempDir
@@ -51,6 +52,10 @@ class LocalPlatformIT {
             assertThat(launcher.awaitLine(l -> l.startsWith("usage ") && l.contains("org=local")
                     && l.contains("status=OK"), Duration.ofSeconds(30))).as(launcher.console()).isPresent();
             assertThat(awaitTotals(ports.get("streams"))).contains("\"requests\":1");
+            HttpResponse<String> endpoints = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                    + ports.get("gateway") + "/admin/v1/endpoints")).header("Authorization", "Bearer "
+                    + printed(ADMIN_TOKEN, launcher)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(endpoints.statusCode()).as(endpoints.body()).isEqualTo(200);
 
             assertThat(launcher.stop(Duration.ofSeconds(60))).isIn(0, 143);
             assertThat(launcher.console()).contains("Stopped.");
@@ -105,8 +110,12 @@ class LocalPlatformIT {
     }
 
     private static String printedKey(LauncherProcess launcher) {
-        Matcher matcher = KEY.matcher(launcher.console());
-        assertThat(matcher.find()).as("an API key in:\n%s", launcher.console()).isTrue();
+        return printed(KEY, launcher);
+    }
+
+    private static String printed(Pattern secret, LauncherProcess launcher) {
+        Matcher matcher = secret.matcher(launcher.console());
+        assertThat(matcher.find()).as("%s in:\n%s", secret, launcher.console()).isTrue();
         return matcher.group(1);
     }
 

@@ -6,7 +6,8 @@ final class Banner {
     private Banner() {
     }
 
-    static String text(LaunchOptions o, LocalPlatform platform, String apiKey, double seconds) {
+    static String text(LaunchOptions o, LocalPlatform platform, Secrets secrets, double seconds) {
+        String apiKey = secrets.apiKey();
         PlatformPorts p = o.ports();
         String gateway = "http://127.0.0.1:" + p.gateway();
         return String.format("""
@@ -30,12 +31,16 @@ final class Banner {
                     -H "Authorization: Bearer %s" -H "Content-Type: application/json" \\
                     -d '{"model":"%s","messages":[{"role":"user","content":"Hello!"}]}'
 
+                Admin API token (orgs, keys, endpoints; see docs/admin-api.md):
+                  curl -s %s/admin/v1/endpoints -H "Authorization: Bearer %s"
+
                 Each usage event is printed below as it arrives on tollgate.usage.v1. Ctrl-C stops everything.
 
                 """, seconds, gateway, p.gatewayManagement(),
                 o.streams() ? "http://127.0.0.1:" + p.streams() + "/v1/usage/orgs/" + LaunchOptions.ORG + "/totals"
                         : "not started (--no-streams)", p.simulator(), o.model(),
                 platform.kafka().bootstrapServers(), platform.registry().url(), p.postgres(),
-                o.dataDir().resolve("logs"), LaunchOptions.ORG, apiKey, gateway, apiKey, o.model());
+                o.dataDir().resolve("logs"), LaunchOptions.ORG, apiKey, gateway, apiKey, o.model(), gateway,
+                secrets.adminToken());
     }
 }

@@ -6,8 +6,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -85,10 +83,10 @@ public final class LaunchCommand implements Callable<Integer> {
         }
         options.ports().requireAllFree();
         prepareDataDir(options);
-        String apiKey = newApiKey();
+        Secrets secrets = Secrets.generate();
         out.println("Starting Tollgate (logs in " + options.dataDir().resolve("logs") + ")");
         try {
-            platform.start(apiKey);
+            platform.start(secrets);
         } catch (RuntimeException e) {
             System.err.println("\nTollgate failed to start: " + e.getMessage());
             System.err.println("Everything that had started was stopped again.");
@@ -106,7 +104,7 @@ public final class LaunchCommand implements Callable<Integer> {
             out.println("Stopped.");
             stopped.countDown();
         }, "stop-tollgate"));
-        out.print(Banner.text(options, platform, apiKey, (System.nanoTime() - begin) / 1e9));
+        out.print(Banner.text(options, platform, secrets, (System.nanoTime() - begin) / 1e9));
         stopped.await();
         return 0;
     }
@@ -120,10 +118,4 @@ public final class LaunchCommand implements Callable<Integer> {
         Files.createDirectories(options.dataDir().resolve("logs"));
     }
 
-    /** A fresh key for this run: {@code tg_} and 32 random bytes, URL-safe. */
-    static String newApiKey() {
-        byte[] bytes = new byte[32];
-        new SecureRandom().nextBytes(bytes);
-        return "tg_" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-    }
 }

@@ -44,7 +44,7 @@ final class LocalPlatform implements AutoCloseable {
     }
 
     /** Starts every part; on failure stops what started and rethrows. */
-    void start(String apiKey) {
+    void start(Secrets secrets) {
         try {
             LocalInstallation installation = LocalInstallation.fromBuild();
             installation.quarkusApp("gateway");
@@ -62,7 +62,7 @@ final class LocalPlatform implements AutoCloseable {
             processes.record(kafka.pid());
             processes.record(registry.pid());
             step("vLLM simulator", this::startSimulator);
-            CompletableFuture<ChildJvm> gateway = async("gateway", () -> startGateway(installation, apiKey, postgres));
+            CompletableFuture<ChildJvm> gateway = async("gateway", () -> startGateway(installation, secrets, postgres));
             CompletableFuture<ChildJvm> streams = options.streams()
                     ? async("streams", () -> startStreams(installation)) : CompletableFuture.completedFuture(null);
             settle(gateway, streams);
@@ -103,7 +103,7 @@ final class LocalPlatform implements AutoCloseable {
                 .withOutputTokens(options.simulatorOutputTokens()));
     }
 
-    private ChildJvm startGateway(LocalInstallation installation, String apiKey, LocalPostgres postgres) {
+    private ChildJvm startGateway(LocalInstallation installation, Secrets secrets, LocalPostgres postgres) {
         Map<String, String> config = new LinkedHashMap<>(common());
         // The admin state (orgs, keys, endpoints) lives in the "tollgate" database.
         config.put("quarkus.datasource.jdbc.url", postgres.jdbcUrl("tollgate"));
@@ -120,19 +120,8 @@ final class LocalPlatform implements AutoCloseable {
         config.put("tollgate.bootstrap.endpoints[0].input-price-per-million-micros", Long.toString(INPUT_PRICE_MICROS));
         config.put("tollgate.bootstrap.endpoints[0].output-price-per-million-micros", Long.toString(OUTPUT_PRICE_MICROS));
         return recorded(QuarkusApp.start("gateway", installation.quarkusApp("gateway"), "256m", config,
-                gatewayEnvironment(apiKey), logs().resolve("gateway.log"),
+                Map.of("TOLLGATE_BOOTSTRAP_API_KEY", secrets.apiKey(), "TOLLGATE_ADMIN_TOKEN", secrets.adminToken()), logs().resolve("gateway.log"),
                 "http://127.0.0.1:" + options.ports().gatewayManagement() + "/q/health/ready"));
-    }
-
-    /** Secrets go to the gateway through its environment, never its command line; the admin token only if set. */
-    private static Map<String, String> gatewayEnvironment(String apiKey) {
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("TOLLGATE_BOOTSTRAP_API_KEY", apiKey);
-        String adminToken = System.getenv("TOLLGATE_ADMIN_TOKEN");
-        if (adminToken != null && !adminToken.isBlank()) {
-            env.put("TOLLGATE_ADMIN_TOKEN", adminToken);
-        }
-        return env;
     }
 
     private ChildJvm startStreams(LocalInstallation installation) {
