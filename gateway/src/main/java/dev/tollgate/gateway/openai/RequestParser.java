@@ -31,17 +31,17 @@ public final class RequestParser {
     }
 
     /** The outcome of parsing: a request, or the error to answer with. */
-    public sealed interface Parsed permits Valid, Invalid {
+    public sealed interface Parsed permits Valid, Invalid, Count {
     }
 
-    public record Valid(ChatRequest request) implements Parsed {
+    public record Valid(ApiRequest request) implements Parsed {
     }
 
     public record Invalid(OpenAiError error) implements Parsed {
     }
 
-    /** Parses a chat completions body. */
-    public static Parsed chat(byte[] body) {
+    /** Parses a body sent to {@code api}, with that API's rules for its prompt field. */
+    public static Parsed parse(OpenAiApi api, byte[] body) {
         JsonNode root;
         try {
             root = parse(body);
@@ -55,6 +55,26 @@ public final class RequestParser {
         if (model == null || !model.isTextual() || model.asText().isBlank()) {
             return invalid("'model' is required and must be a non-empty string.", "model");
         }
+        Parsed prompt = switch (api) {
+            case CHAT_COMPLETIONS -> messages(object);
+            case COMPLETIONS, EMBEDDINGS -> prompt(object, api == OpenAiApi.COMPLETIONS ? "prompt" : "input");
+        };
+        if (prompt instanceof Invalid) {
+            return prompt;
+        }
+        return validateCommon(api, object, model.asText(), ((Count) prompt).count());
+    }
+
+    /** Parses a chat completions body. */
+    public static Parsed chat(byte[] body) {
+        return parse(OpenAiApi.CHAT_COMPLETIONS, body);
+    }
+
+    /** How many messages or prompts a valid prompt field holds; internal to parsing. */
+    private record Count(int count) implements Parsed {
+    }
+
+    private static Parsed messages(ObjectNode object) {
         JsonNode messages = object.get("messages");
         if (messages == null || !messages.isArray() || messages.isEmpty()) {
             return invalid("'messages' is required and must be a non-empty array.", "messages");
@@ -65,13 +85,57 @@ public final class RequestParser {
                 return invalid("messages[" + i + "] must be an object with a string 'role'.", "messages");
             }
         }
-        return validateCommon(object, model.asText(), messages.size());
+        return new Count(messages.size());
     }
 
-    private static Parsed validateCommon(ObjectNode object, String model, int messageCount) {
+    /**
+     * The {@code prompt} of a completion or the {@code input} of an embedding, in OpenAI's four forms: a string,
+     * an array of strings, an array of token ids, or an array of token-id arrays. Empty arrays are refused
+     * (there is nothing to complete or embed); an empty string is a valid prompt, as OpenAI accepts it.
+     */
+    private static Parsed prompt(ObjectNode object, String field) {
+        JsonNode prompt = object.get(field);
+        String expected = "'" + field + "' is required and must be a string, an array of strings, an array of "
+                + "token ids or an array of token-id arrays.";
+        if (prompt == null || prompt.isNull()) {
+            return invalid(expected, field);
+        }
+        if (prompt.isTextual()) {
+            return new Count(1);
+        }
+        if (!prompt.isArray() || prompt.isEmpty()) {
+            return invalid(expected, field);
+        }
+        JsonNode first = prompt.get(0);
+        if (first.isIntegralNumber()) {
+            return tokenIds(prompt) ? new Count(1) : invalid(expected, field);
+        }
+        for (JsonNode item : prompt) {
+            boolean ok = first.isTextual() ? item.isTextual()
+                    : item.isArray() && !item.isEmpty() && tokenIds(item);
+            if (!ok) {
+                return invalid(expected, field);
+            }
+        }
+        return new Count(prompt.size());
+    }
+
+    private static boolean tokenIds(JsonNode array) {
+        for (JsonNode id : array) {
+            if (!id.isIntegralNumber() || !id.canConvertToInt() || id.asInt() < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Parsed validateCommon(OpenAiApi api, ObjectNode object, String model, int messageCount) {
         JsonNode stream = object.get("stream");
         if (stream != null && !stream.isNull() && !stream.isBoolean()) {
             return invalid("'stream' must be a boolean.", "stream");
+        }
+        if (!api.streams() && stream != null && stream.asBoolean(false)) {
+            return invalid("'stream' is not supported by " + api.path() + ".", "stream");
         }
         JsonNode streamOptions = object.get("stream_options");
         if (streamOptions != null && !streamOptions.isNull() && !streamOptions.isObject()) {
@@ -102,7 +166,8 @@ public final class RequestParser {
         }
         boolean streaming = stream != null && stream.asBoolean(false);
         boolean includeUsage = streamOptions != null && streamOptions.path("include_usage").asBoolean(false);
-        return new Valid(new ChatRequest(object, model, streaming, includeUsage, maxTokens,
+        return new Valid(new ApiRequest(api, object, model, streaming, includeUsage,
+                api == OpenAiApi.EMBEDDINGS ? null : maxTokens,
                 user == null || user.isNull() ? null : user.asText(), messageCount));
     }
 

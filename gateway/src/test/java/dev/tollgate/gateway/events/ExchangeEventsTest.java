@@ -9,7 +9,8 @@ import dev.tollgate.events.v1.Span;
 import dev.tollgate.events.v1.SpanStatus;
 import dev.tollgate.events.v1.TraceEvent;
 import dev.tollgate.gateway.auth.Principal;
-import dev.tollgate.gateway.openai.ChatRequest;
+import dev.tollgate.gateway.openai.ApiRequest;
+import dev.tollgate.gateway.openai.OpenAiApi;
 import dev.tollgate.gateway.openai.RequestParser;
 import dev.tollgate.gateway.routing.Endpoint;
 import dev.tollgate.gateway.routing.Price;
@@ -88,16 +89,16 @@ class ExchangeEventsTest {
     }
 
     private static ExchangeFinished finished(Trace trace) {
-        ChatRequest request;
+        ApiRequest request;
         try {
             ObjectNode body = (ObjectNode) RequestParser.MAPPER.readTree(BODY);
-            request = new ChatRequest(body, "llama", false, false, 64L, "u-1", 2);
+            request = new ApiRequest(OpenAiApi.CHAT_COMPLETIONS, body, "llama", false, false, 64L, "u-1", 2);
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }
         UsageRecorder.Outcome outcome = new UsageRecorder.Outcome("req-1", ACME, "llama", ENDPOINT, "u-1", false,
                 Instant.parse("2026-11-22T10:00:00Z"), 42, null, new TokenUsage(10, 5, 0, false), RequestStatus.OK,
                 200, null, 1);
-        return new ExchangeFinished(outcome, request, trace, "stop", () -> "the answer", 1_000_000);
+        return new ExchangeFinished(outcome, OpenAiApi.CHAT_COMPLETIONS, request, trace, "stop", () -> "the answer", 1_000_000);
     }
 }
