@@ -231,7 +231,8 @@ public class AdminApiIT {
                 + "\"}").post("/admin/v1/endpoints").then().statusCode(201);
         admin().body("{\"id\":\"health-staging-1\",\"model\":\"" + model + "\",\"environment\":\"staging\","
                 + "\"base_url\":\"http://10.0.0.8:8000\"}").post("/admin/v1/endpoints").then().statusCode(201);
-        until(() -> chat(ChatKey.BOOTSTRAP, model).statusCode() == 200);
+        until(() -> Boolean.TRUE.equals(admin().queryParam("model", model).get("/admin/v1/endpoints").jsonPath()
+                .get("data.find { it.id == 'health-live-1' }.health.routable")));
 
         admin().queryParam("model", model).get("/admin/v1/endpoints").then().statusCode(200)
                 .body("data.find { it.id == 'health-live-1' }.health.up", equalTo(true))
