@@ -81,7 +81,8 @@ public class EndpointsResource {
      * @param maxContext                  context window in tokens, or null
      * @param createdAt                   registration time
      * @param health                      this replica's live view of it, or null when the replica holds no
-     *                                    routing state for it (disabled, another environment, not yet propagated)
+     *                                    routing state for it (disabled, draining, another environment, not yet
+     *                                    propagated)
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record EndpointView(String id, String object, String model, String environment, String baseUrl,
