@@ -13,8 +13,8 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Parses and validates OpenAI request bodies. Every way a body can be wrong maps to a 400 with a message that
- * names the field, so a client never sees a 500 for its own mistake. Unknown fields are kept: vLLM accepts
+ * Parses and validates OpenAI request bodies of every {@link OpenAiApi}. Every way a body can be wrong maps to a
+ * 400 with a message that names the field, so a client never sees a 500 for its own mistake. Unknown fields are kept: vLLM accepts
  * many parameters OpenAI does not, and the gateway passes them through.
  */
 public final class RequestParser {
@@ -31,7 +31,7 @@ public final class RequestParser {
     }
 
     /** The outcome of parsing: a request, or the error to answer with. */
-    public sealed interface Parsed permits Valid, Invalid, Count {
+    public sealed interface Parsed permits Valid, Invalid {
     }
 
     public record Valid(ApiRequest request) implements Parsed {
@@ -55,14 +55,17 @@ public final class RequestParser {
         if (model == null || !model.isTextual() || model.asText().isBlank()) {
             return invalid("'model' is required and must be a non-empty string.", "model");
         }
-        Parsed prompt = switch (api) {
-            case CHAT_COMPLETIONS -> messages(object);
-            case COMPLETIONS, EMBEDDINGS -> prompt(object, api == OpenAiApi.COMPLETIONS ? "prompt" : "input");
-        };
-        if (prompt instanceof Invalid) {
-            return prompt;
+        int count;
+        try {
+            count = switch (api) {
+                case CHAT_COMPLETIONS -> messages(object);
+                case COMPLETIONS -> prompt(object, "prompt");
+                case EMBEDDINGS -> prompt(object, "input");
+            };
+        } catch (InvalidBody e) {
+            return new Invalid(e.error);
         }
-        return validateCommon(api, object, model.asText(), ((Count) prompt).count());
+        return validateCommon(api, object, model.asText(), count);
     }
 
     /** Parses a chat completions body. */
@@ -70,54 +73,56 @@ public final class RequestParser {
         return parse(OpenAiApi.CHAT_COMPLETIONS, body);
     }
 
-    /** How many messages or prompts a valid prompt field holds; internal to parsing. */
-    private record Count(int count) implements Parsed {
-    }
-
-    private static Parsed messages(ObjectNode object) {
+    /** The number of chat {@code messages}; each must be an object with a string {@code role}. */
+    private static int messages(ObjectNode object) throws InvalidBody {
         JsonNode messages = object.get("messages");
         if (messages == null || !messages.isArray() || messages.isEmpty()) {
-            return invalid("'messages' is required and must be a non-empty array.", "messages");
+            throw invalidField("'messages' is required and must be a non-empty array.", "messages");
         }
         for (int i = 0; i < messages.size(); i++) {
             JsonNode message = messages.get(i);
             if (!message.isObject() || !message.path("role").isTextual()) {
-                return invalid("messages[" + i + "] must be an object with a string 'role'.", "messages");
+                throw invalidField("messages[" + i + "] must be an object with a string 'role'.", "messages");
             }
         }
-        return new Count(messages.size());
+        return messages.size();
     }
 
     /**
      * The {@code prompt} of a completion or the {@code input} of an embedding, in OpenAI's four forms: a string,
      * an array of strings, an array of token ids, or an array of token-id arrays. Empty arrays are refused
      * (there is nothing to complete or embed); an empty string is a valid prompt, as OpenAI accepts it.
+     *
+     * @return the number of prompts: 1 for a string or a single token-id array, else the array's length
      */
-    private static Parsed prompt(ObjectNode object, String field) {
+    private static int prompt(ObjectNode object, String field) throws InvalidBody {
         JsonNode prompt = object.get(field);
-        String expected = "'" + field + "' is required and must be a string, an array of strings, an array of "
-                + "token ids or an array of token-id arrays.";
+        InvalidBody invalid = invalidField("'" + field + "' is required and must be a string, an array of strings, "
+                + "an array of token ids or an array of token-id arrays.", field);
         if (prompt == null || prompt.isNull()) {
-            return invalid(expected, field);
+            throw invalid;
         }
         if (prompt.isTextual()) {
-            return new Count(1);
+            return 1;
         }
         if (!prompt.isArray() || prompt.isEmpty()) {
-            return invalid(expected, field);
+            throw invalid;
         }
         JsonNode first = prompt.get(0);
         if (first.isIntegralNumber()) {
-            return tokenIds(prompt) ? new Count(1) : invalid(expected, field);
+            if (!tokenIds(prompt)) {
+                throw invalid;
+            }
+            return 1;
         }
         for (JsonNode item : prompt) {
             boolean ok = first.isTextual() ? item.isTextual()
                     : item.isArray() && !item.isEmpty() && tokenIds(item);
             if (!ok) {
-                return invalid(expected, field);
+                throw invalid;
             }
         }
-        return new Count(prompt.size());
+        return prompt.size();
     }
 
     private static boolean tokenIds(JsonNode array) {
@@ -212,6 +217,10 @@ public final class RequestParser {
         } catch (CharacterCodingException e) {
             return false;
         }
+    }
+
+    private static InvalidBody invalidField(String message, String param) {
+        return new InvalidBody(new OpenAiError(ErrorCode.INVALID_REQUEST, message, param));
     }
 
     private static Invalid invalid(String message, String param) {
