@@ -28,9 +28,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
- * Throws 10,000 generated malformed requests at the gateway, from a fixed seed: mutated, truncated and
- * junk bodies, invalid UTF-8, hostile nesting, wrong types and wrong methods. None may get a 5xx, every error
- * must be OpenAI-shaped JSON, and the gateway must still serve a valid request afterwards.
+ * Throws 10,000 generated malformed requests at the gateway, from a fixed seed, spread evenly over the three
+ * POST APIs (chat completions, completions, embeddings): mutated, truncated and junk bodies, invalid UTF-8,
+ * hostile nesting, wrong types and wrong methods. None may get a 5xx, every error must be OpenAI-shaped JSON,
+ * and the gateway must still serve a valid request of each API afterwards.
  */
 @QuarkusTest
 @QuarkusTestResource(value = TollgateInfraResource.class, restrictToAnnotatedClass = false)
@@ -39,11 +40,40 @@ class MalformedRequestFuzzIT {
 
     private static final int REQUESTS = 10_000;
     private static final long SEED = 20261122L;
-    private static final String VALID = "{\"model\":\"" + VllmSimulatorResource.MODEL + "\",\"max_tokens\":2,"
-            + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+    private static final String MODEL_FIELD = "{\"model\":\"" + VllmSimulatorResource.MODEL + "\",";
+    /** Wrong types every API refuses. */
+    private static final String[] COMMON_WRONG = {"\"model\":42", "\"stream\":\"yes\"", "\"max_tokens\":-5",
+        "\"max_tokens\":1e400", "\"temperature\":[1]", "\"n\":0", "\"stream_options\":7", "\"user\":{}",
+        "\"max_tokens\":99999999999999999999999"};
 
-    @TestHTTPResource("/v1/chat/completions")
-    URL chat;
+    /**
+     * One POST API under fuzz.
+     *
+     * @param path        its path
+     * @param promptField the field holding its prompt
+     * @param prompt      a valid value of that field
+     * @param valid       a valid body
+     * @param wrong       field values of the wrong type or shape for this API, beside {@link #COMMON_WRONG}
+     */
+    private record Target(String path, String promptField, String prompt, String valid, String[] wrong) {
+        static Target of(String path, String promptField, String prompt, String... wrong) {
+            return new Target(path, promptField, prompt,
+                    MODEL_FIELD + ("input".equals(promptField) ? "" : "\"max_tokens\":2,") + "\"" + promptField + "\":"
+                            + prompt + "}", wrong);
+        }
+    }
+
+    private static final Target[] TARGETS = {
+        Target.of("/v1/chat/completions", "messages", "[{\"role\":\"user\",\"content\":\"hi\"}]",
+                "\"messages\":\"hi\"", "\"messages\":[{\"content\":1}]"),
+        Target.of("/v1/completions", "prompt", "\"hi\"",
+                "\"prompt\":42", "\"prompt\":[1,\"a\"]", "\"prompt\":[[]]", "\"prompt\":{}", "\"prompt\":[-1]"),
+        Target.of("/v1/embeddings", "input", "[\"hi\"]",
+                "\"input\":true", "\"input\":[[1],[\"a\"]]", "\"input\":[]", "\"stream\":true"),
+    };
+
+    @TestHTTPResource("/")
+    URL root;
 
     @Test
     void noMalformedRequestGetsA5xxAndTheGatewayKeepsServing() throws Exception {
@@ -73,8 +103,10 @@ class MalformedRequestFuzzIT {
         assertThat(violations).as("status counts %s", byStatus).isEmpty();
         assertThat(byStatus.keySet()).allMatch(status -> status < 500);
         assertThat(byStatus.values().stream().mapToInt(AtomicInteger::get).sum()).isEqualTo(REQUESTS);
-        given().header("Authorization", "Bearer " + ChatCompletionsIT.KEY).contentType(ContentType.JSON).body(VALID)
-                .post("/v1/chat/completions").then().statusCode(200);
+        for (Target target : TARGETS) {
+            given().header("Authorization", "Bearer " + ChatCompletionsIT.KEY).contentType(ContentType.JSON)
+                    .body(target.valid()).post(target.path()).then().statusCode(200);
+        }
     }
 
     private static void check(HttpResponse<String> response, List<String> violations) {
@@ -93,30 +125,34 @@ class MalformedRequestFuzzIT {
         }
     }
 
+    /** Request {@code i}: its API is {@code i % 3}, its kind of damage {@code i % 10}, so every pair occurs. */
     private HttpRequest malformed(Random random, int i) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(chat.toString())).timeout(Duration.ofSeconds(30))
+        Target target = TARGETS[i % TARGETS.length];
+        URI uri = URI.create(root.toString()).resolve(target.path());
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json")
                 .header("Authorization", "Bearer " + ChatCompletionsIT.KEY);
         int kind = i % 10;
         if (kind == 9) {
-            return request.method(random.nextBoolean() ? "PUT" : "DELETE", HttpRequest.BodyPublishers.ofString(VALID))
-                    .build();
+            return request.method(random.nextBoolean() ? "PUT" : "DELETE",
+                    HttpRequest.BodyPublishers.ofString(target.valid())).build();
         }
-        return request.POST(HttpRequest.BodyPublishers.ofByteArray(body(kind, random))).build();
+        return request.POST(HttpRequest.BodyPublishers.ofByteArray(body(target, kind, random))).build();
     }
 
-    private static byte[] body(int kind, Random random) {
-        byte[] valid = VALID.getBytes(StandardCharsets.UTF_8);
+    private static byte[] body(Target target, int kind, Random random) {
+        String field = "\"" + target.promptField() + "\"";
+        byte[] valid = target.valid().getBytes(StandardCharsets.UTF_8);
         return switch (kind) {
             case 0 -> flipBytes(valid, random);
             case 1 -> java.util.Arrays.copyOf(valid, random.nextInt(valid.length));
             case 2 -> randomBytes(random, 1 + random.nextInt(512));
             case 3 -> invalidUtf8(random);
-            case 4 -> nested(random);
-            case 5 -> wrongType(random).getBytes(StandardCharsets.UTF_8);
-            case 6 -> ("[" + VALID + "]").getBytes(StandardCharsets.UTF_8);
+            case 4 -> nested(target, random);
+            case 5 -> wrongType(target, random).getBytes(StandardCharsets.UTF_8);
+            case 6 -> ("[" + target.valid() + "]").getBytes(StandardCharsets.UTF_8);
             case 7 -> new byte[0];
-            default -> VALID.replace("\"messages\"", "\"m" + random.nextInt(1000) + "\"").getBytes(StandardCharsets.UTF_8);
+            default -> target.valid().replace(field, "\"m" + random.nextInt(1000) + "\"").getBytes(StandardCharsets.UTF_8);
         };
     }
 
@@ -143,17 +179,16 @@ class MalformedRequestFuzzIT {
         return body;
     }
 
-    private static byte[] nested(Random random) {
+    private static byte[] nested(Target target, Random random) {
         int depth = 50 + random.nextInt(5000);
         String open = random.nextBoolean() ? "[" : "{\"a\":";
-        return ("{\"model\":\"m\",\"messages\":" + open.repeat(depth)).getBytes(StandardCharsets.UTF_8);
+        return ("{\"model\":\"m\",\"" + target.promptField() + "\":" + open.repeat(depth))
+                .getBytes(StandardCharsets.UTF_8);
     }
 
-    private static String wrongType(Random random) {
-        String[] fields = {"\"model\":42", "\"messages\":\"hi\"", "\"stream\":\"yes\"", "\"max_tokens\":-5",
-            "\"max_tokens\":1e400", "\"temperature\":[1]", "\"n\":0", "\"stream_options\":7", "\"user\":{}",
-            "\"messages\":[{\"content\":1}]", "\"max_tokens\":99999999999999999999999"};
-        return "{\"model\":\"" + VllmSimulatorResource.MODEL + "\",\"messages\":[{\"role\":\"user\"}],"
-                + fields[random.nextInt(fields.length)] + "}";
+    private static String wrongType(Target target, Random random) {
+        int pick = random.nextInt(COMMON_WRONG.length + target.wrong().length);
+        String field = pick < COMMON_WRONG.length ? COMMON_WRONG[pick] : target.wrong()[pick - COMMON_WRONG.length];
+        return MODEL_FIELD + "\"" + target.promptField() + "\":" + target.prompt() + "," + field + "}";
     }
 }

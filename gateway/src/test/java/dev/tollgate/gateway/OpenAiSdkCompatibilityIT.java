@@ -13,6 +13,12 @@ import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.core.JsonValue;
+import com.openai.models.completions.Completion;
+import com.openai.models.completions.CompletionCreateParams;
+import com.openai.models.embeddings.CreateEmbeddingResponse;
+import com.openai.models.embeddings.EmbeddingCreateParams;
+import com.openai.models.models.Model;
+import com.openai.models.models.ModelListPage;
 import dev.tollgate.local.testing.TollgateInfraResource;
 import dev.tollgate.local.testing.VllmSimulatorResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -24,8 +30,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The official OpenAI Java SDK, unchanged, against the gateway: completions, streaming, and the SDK's own
- * exception types for the gateway's errors.
+ * The official OpenAI Java SDK, unchanged, against the gateway: chat and legacy completions, streaming,
+ * embeddings, the model list, and the SDK's own exception types for the gateway's errors.
  */
 @QuarkusTest
 @QuarkusTestResource(value = TollgateInfraResource.class, restrictToAnnotatedClass = false)
@@ -60,6 +66,34 @@ class OpenAiSdkCompatibilityIT {
         }
 
         assertThat(text).isNotBlank();
+    }
+
+    @Test
+    void completesALegacyPromptWithTheOfficialSdk() {
+        Completion completion = client.completions().create(CompletionCreateParams.builder()
+                .model(VllmSimulatorResource.MODEL).prompt("Once upon a time").maxTokens(8).build());
+
+        assertThat(completion.choices()).hasSize(1);
+        assertThat(completion.choices().get(0).text()).isNotBlank();
+        assertThat(completion.usage()).hasValueSatisfying(u -> assertThat(u.completionTokens()).isPositive());
+    }
+
+    @Test
+    void embedsWithTheOfficialSdk() {
+        CreateEmbeddingResponse embeddings = client.embeddings().create(EmbeddingCreateParams.builder()
+                .model(VllmSimulatorResource.MODEL).input("a sentence to embed").build());
+
+        assertThat(embeddings.data()).hasSize(1);
+        assertThat(embeddings.data().get(0).embedding()).isNotEmpty();
+        assertThat(embeddings.usage().promptTokens()).isPositive();
+    }
+
+    @Test
+    void listsModelsWithTheOfficialSdk() {
+        ModelListPage page = client.models().list();
+
+        assertThat(page.data()).extracting(Model::id).contains(VllmSimulatorResource.MODEL);
+        assertThat(page.data()).extracting(Model::ownedBy).containsOnly("tollgate");
     }
 
     @Test

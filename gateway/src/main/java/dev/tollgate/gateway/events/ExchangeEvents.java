@@ -9,7 +9,8 @@ import dev.tollgate.events.v1.Span;
 import dev.tollgate.events.v1.SpanStatus;
 import dev.tollgate.events.v1.TraceEvent;
 import dev.tollgate.gateway.config.GatewayConfig;
-import dev.tollgate.gateway.openai.ChatRequest;
+import dev.tollgate.gateway.openai.ApiRequest;
+import dev.tollgate.gateway.openai.OpenAiApi;
 import dev.tollgate.schemas.EventKeys;
 import dev.tollgate.schemas.Topics;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -59,7 +60,7 @@ public class ExchangeEvents {
     /** The request event: parameters, status and finish reason; content only when {@code capture}. */
     static RequestEvent requestEvent(ExchangeFinished finished, boolean capture) {
         UsageRecorder.Outcome o = finished.outcome();
-        ChatRequest request = finished.request();
+        ApiRequest request = finished.request();
         JsonNode body = request == null ? null : request.body();
         return RequestEvent.newBuilder()
                 .setEventId(UUID.randomUUID().toString())
@@ -69,7 +70,7 @@ public class ExchangeEvents {
                 .setKeyId(o.principal().keyId())
                 .setModel(o.model() == null ? "" : o.model())
                 .setEndpointId(o.endpoint() == null ? null : o.endpoint().id())
-                .setApi("chat.completions")
+                .setApi(finished.api().operation())
                 .setParams(params(request))
                 .setStatus(o.status())
                 .setHttpStatus(o.httpStatus())
@@ -77,7 +78,7 @@ public class ExchangeEvents {
                 .setFinishReason(finished.finishReason())
                 .setReceivedAt(o.startedAt())
                 .setCompletedAt(o.startedAt().plusMillis(o.latencyMs()))
-                .setContent(capture && body != null ? content(body, finished.output().get()) : null)
+                .setContent(capture && body != null ? content(request, finished.output().get()) : null)
                 .build();
     }
 
@@ -96,7 +97,7 @@ public class ExchangeEvents {
                     .setAttributes(new HashMap<>(step.attributes())).build());
         }
         Map<String, String> rootAttributes = new HashMap<>();
-        rootAttributes.put("gen_ai.operation.name", "chat");
+        rootAttributes.put("gen_ai.operation.name", finished.api().genAiOperation());
         rootAttributes.put("gen_ai.request.model", o.model() == null ? "" : o.model());
         rootAttributes.put("http.response.status_code", Integer.toString(o.httpStatus()));
         rootAttributes.put("tollgate.request_id", o.requestId());
@@ -104,7 +105,7 @@ public class ExchangeEvents {
             rootAttributes.put("error.type", o.errorCode());
         }
         spans.add(0, Span.newBuilder().setSpanId(trace.rootSpanId()).setParentSpanId(trace.parentSpanId())
-                .setName("chat").setStartTime(micros(trace, trace.startNanos())).setEndTime(micros(trace, endNanos))
+                .setName(finished.api().genAiOperation()).setStartTime(micros(trace, trace.startNanos())).setEndTime(micros(trace, endNanos))
                 .setStatus(o.httpStatus() < 400 ? SpanStatus.OK : SpanStatus.ERROR)
                 .setAttributes(rootAttributes).build());
         return TraceEvent.newBuilder()
@@ -121,7 +122,7 @@ public class ExchangeEvents {
         return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L);
     }
 
-    private static RequestParams params(ChatRequest request) {
+    private static RequestParams params(ApiRequest request) {
         RequestParams.Builder params = RequestParams.newBuilder();
         if (request == null) {
             return params.build();
@@ -146,10 +147,25 @@ public class ExchangeEvents {
         return value.isNumber() ? value.asDouble() : null;
     }
 
-    private static CapturedContent content(JsonNode body, String output) {
+    /**
+     * The captured content: chat messages with their roles; for completions and embeddings, each text prompt
+     * or input as one message whose role is the field's name ({@code prompt}, {@code input}). Token-id prompts
+     * carry no text and are left out.
+     */
+    private static CapturedContent content(ApiRequest request, String output) {
         List<CapturedMessage> messages = new ArrayList<>();
-        for (JsonNode message : body.path("messages")) {
-            messages.add(new CapturedMessage(message.path("role").asText(""), text(message.path("content"))));
+        JsonNode body = request.body();
+        if (request.api() == OpenAiApi.CHAT_COMPLETIONS) {
+            for (JsonNode message : body.path("messages")) {
+                messages.add(new CapturedMessage(message.path("role").asText(""), text(message.path("content"))));
+            }
+        } else {
+            JsonNode prompt = body.path(request.promptField());
+            for (JsonNode item : prompt.isArray() ? prompt : List.of(prompt)) {
+                if (item.isTextual()) {
+                    messages.add(new CapturedMessage(request.promptField(), item.asText()));
+                }
+            }
         }
         return new CapturedContent(messages, output);
     }

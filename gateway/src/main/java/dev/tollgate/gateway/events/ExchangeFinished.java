@@ -1,6 +1,7 @@
 package dev.tollgate.gateway.events;
 
-import dev.tollgate.gateway.openai.ChatRequest;
+import dev.tollgate.gateway.openai.ApiRequest;
+import dev.tollgate.gateway.openai.OpenAiApi;
 import java.util.function.Supplier;
 
 /**
@@ -9,13 +10,14 @@ import java.util.function.Supplier;
  * block.
  *
  * @param outcome       what the usage event is built from
+ * @param api           the API the request was sent to, known even when its body was not
  * @param request       the validated request, or null when it never got that far (unreadable body)
  * @param trace         the request's spans
  * @param finishReason  the upstream's finish reason of the first choice, or null
  * @param output        the generated text, computed only when asked for (content capture)
  * @param upstreamNanos time spent on the upstream call, from opening it to the end; 0 when none was made
  */
-public record ExchangeFinished(UsageRecorder.Outcome outcome, ChatRequest request, Trace trace, String finishReason,
+public record ExchangeFinished(UsageRecorder.Outcome outcome, OpenAiApi api, ApiRequest request, Trace trace, String finishReason,
                                Supplier<String> output, long upstreamNanos) {
 
     /** No generated text. */

@@ -25,7 +25,6 @@ import java.util.concurrent.TimeUnit;
 @ApplicationScoped
 public class GatewayMetrics {
 
-    static final String OPERATION = "chat";
     private static final Duration[] DURATION_BUCKETS = seconds(0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56,
             5.12, 10.24, 20.48, 40.96, 81.92);
     private static final Duration[] TTFT_BUCKETS = seconds(0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25,
@@ -46,7 +45,7 @@ public class GatewayMetrics {
         UsageRecorder.Outcome o = finished.outcome();
         String model = o.model() == null ? "unknown" : o.model();
         String code = o.errorCode() == null ? "none" : o.errorCode();
-        Tags base = Tags.of("gen_ai.operation.name", OPERATION, "gen_ai.request.model", model);
+        Tags base = Tags.of("gen_ai.operation.name", finished.api().genAiOperation(), "gen_ai.request.model", model);
         Counter.builder("tollgate.requests").description("Requests answered, by HTTP status and error code")
                 .tags(base).tag("http.response.status_code", Integer.toString(o.httpStatus()))
                 .tag("tollgate.status", o.status().name()).tag("error.type", code)

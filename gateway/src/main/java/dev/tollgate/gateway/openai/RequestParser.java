@@ -13,8 +13,8 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Parses and validates OpenAI request bodies. Every way a body can be wrong maps to a 400 with a message that
- * names the field, so a client never sees a 500 for its own mistake. Unknown fields are kept: vLLM accepts
+ * Parses and validates OpenAI request bodies of every {@link OpenAiApi}. Every way a body can be wrong maps to a
+ * 400 with a message that names the field, so a client never sees a 500 for its own mistake. Unknown fields are kept: vLLM accepts
  * many parameters OpenAI does not, and the gateway passes them through.
  */
 public final class RequestParser {
@@ -34,14 +34,14 @@ public final class RequestParser {
     public sealed interface Parsed permits Valid, Invalid {
     }
 
-    public record Valid(ChatRequest request) implements Parsed {
+    public record Valid(ApiRequest request) implements Parsed {
     }
 
     public record Invalid(OpenAiError error) implements Parsed {
     }
 
-    /** Parses a chat completions body. */
-    public static Parsed chat(byte[] body) {
+    /** Parses a body sent to {@code api}, with that API's rules for its prompt field. */
+    public static Parsed parse(OpenAiApi api, byte[] body) {
         JsonNode root;
         try {
             root = parse(body);
@@ -55,23 +55,92 @@ public final class RequestParser {
         if (model == null || !model.isTextual() || model.asText().isBlank()) {
             return invalid("'model' is required and must be a non-empty string.", "model");
         }
+        int count;
+        try {
+            count = switch (api) {
+                case CHAT_COMPLETIONS -> messages(object);
+                case COMPLETIONS -> prompt(object, "prompt");
+                case EMBEDDINGS -> prompt(object, "input");
+            };
+        } catch (InvalidBody e) {
+            return new Invalid(e.error);
+        }
+        return validateCommon(api, object, model.asText(), count);
+    }
+
+    /** Parses a chat completions body. */
+    public static Parsed chat(byte[] body) {
+        return parse(OpenAiApi.CHAT_COMPLETIONS, body);
+    }
+
+    /** The number of chat {@code messages}; each must be an object with a string {@code role}. */
+    private static int messages(ObjectNode object) throws InvalidBody {
         JsonNode messages = object.get("messages");
         if (messages == null || !messages.isArray() || messages.isEmpty()) {
-            return invalid("'messages' is required and must be a non-empty array.", "messages");
+            throw invalidField("'messages' is required and must be a non-empty array.", "messages");
         }
         for (int i = 0; i < messages.size(); i++) {
             JsonNode message = messages.get(i);
             if (!message.isObject() || !message.path("role").isTextual()) {
-                return invalid("messages[" + i + "] must be an object with a string 'role'.", "messages");
+                throw invalidField("messages[" + i + "] must be an object with a string 'role'.", "messages");
             }
         }
-        return validateCommon(object, model.asText(), messages.size());
+        return messages.size();
     }
 
-    private static Parsed validateCommon(ObjectNode object, String model, int messageCount) {
+    /**
+     * The {@code prompt} of a completion or the {@code input} of an embedding, in OpenAI's four forms: a string,
+     * an array of strings, an array of token ids, or an array of token-id arrays. Empty arrays are refused
+     * (there is nothing to complete or embed); an empty string is a valid prompt, as OpenAI accepts it.
+     *
+     * @return the number of prompts: 1 for a string or a single token-id array, else the array's length
+     */
+    private static int prompt(ObjectNode object, String field) throws InvalidBody {
+        JsonNode prompt = object.get(field);
+        InvalidBody invalid = invalidField("'" + field + "' is required and must be a string, an array of strings, "
+                + "an array of token ids or an array of token-id arrays.", field);
+        if (prompt == null || prompt.isNull()) {
+            throw invalid;
+        }
+        if (prompt.isTextual()) {
+            return 1;
+        }
+        if (!prompt.isArray() || prompt.isEmpty()) {
+            throw invalid;
+        }
+        JsonNode first = prompt.get(0);
+        if (first.isIntegralNumber()) {
+            if (!tokenIds(prompt)) {
+                throw invalid;
+            }
+            return 1;
+        }
+        for (JsonNode item : prompt) {
+            boolean ok = first.isTextual() ? item.isTextual()
+                    : item.isArray() && !item.isEmpty() && tokenIds(item);
+            if (!ok) {
+                throw invalid;
+            }
+        }
+        return prompt.size();
+    }
+
+    private static boolean tokenIds(JsonNode array) {
+        for (JsonNode id : array) {
+            if (!id.isIntegralNumber() || !id.canConvertToInt() || id.asInt() < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Parsed validateCommon(OpenAiApi api, ObjectNode object, String model, int messageCount) {
         JsonNode stream = object.get("stream");
         if (stream != null && !stream.isNull() && !stream.isBoolean()) {
             return invalid("'stream' must be a boolean.", "stream");
+        }
+        if (!api.streams() && stream != null && stream.asBoolean(false)) {
+            return invalid("'stream' is not supported by " + api.path() + ".", "stream");
         }
         JsonNode streamOptions = object.get("stream_options");
         if (streamOptions != null && !streamOptions.isNull() && !streamOptions.isObject()) {
@@ -102,7 +171,8 @@ public final class RequestParser {
         }
         boolean streaming = stream != null && stream.asBoolean(false);
         boolean includeUsage = streamOptions != null && streamOptions.path("include_usage").asBoolean(false);
-        return new Valid(new ChatRequest(object, model, streaming, includeUsage, maxTokens,
+        return new Valid(new ApiRequest(api, object, model, streaming, includeUsage,
+                api == OpenAiApi.EMBEDDINGS ? null : maxTokens,
                 user == null || user.isNull() ? null : user.asText(), messageCount));
     }
 
@@ -147,6 +217,10 @@ public final class RequestParser {
         } catch (CharacterCodingException e) {
             return false;
         }
+    }
+
+    private static InvalidBody invalidField(String message, String param) {
+        return new InvalidBody(new OpenAiError(ErrorCode.INVALID_REQUEST, message, param));
     }
 
     private static Invalid invalid(String message, String param) {

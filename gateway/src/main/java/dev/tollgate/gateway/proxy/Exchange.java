@@ -6,7 +6,8 @@ import dev.tollgate.gateway.events.ExchangeFinished;
 import dev.tollgate.gateway.events.TokenUsage;
 import dev.tollgate.gateway.events.Trace;
 import dev.tollgate.gateway.events.UsageRecorder;
-import dev.tollgate.gateway.openai.ChatRequest;
+import dev.tollgate.gateway.openai.ApiRequest;
+import dev.tollgate.gateway.openai.OpenAiApi;
 import dev.tollgate.gateway.openai.OpenAiError;
 import dev.tollgate.gateway.routing.Endpoint;
 import java.time.Instant;
@@ -29,12 +30,13 @@ public final class Exchange {
     private static final Logger LOG = Logger.getLogger(Exchange.class);
 
     private final UsageRecorder recorder;
+    private final OpenAiApi api;
     private final String requestId;
     private final Principal principal;
     private final Instant startedAt = Instant.now();
     private final long startNanos;
     private final AtomicBoolean finished = new AtomicBoolean();
-    private volatile ChatRequest request;
+    private volatile ApiRequest request;
     private volatile Endpoint endpoint;
     private volatile long firstTokenNanos;
     private final Trace trace;
@@ -44,12 +46,13 @@ public final class Exchange {
     private volatile Supplier<String> output = ExchangeFinished.NO_OUTPUT;
     private volatile int attempt = 1;
 
-    Exchange(UsageRecorder recorder, String requestId, Principal principal) {
-        this(recorder, requestId, principal, Trace.start(null, System.nanoTime()));
+    Exchange(UsageRecorder recorder, OpenAiApi api, String requestId, Principal principal) {
+        this(recorder, api, requestId, principal, Trace.start(null, System.nanoTime()));
     }
 
-    Exchange(UsageRecorder recorder, String requestId, Principal principal, Trace trace) {
+    Exchange(UsageRecorder recorder, OpenAiApi api, String requestId, Principal principal, Trace trace) {
         this.recorder = recorder;
+        this.api = api;
         this.requestId = requestId;
         this.principal = principal;
         this.trace = trace;
@@ -85,6 +88,11 @@ public final class Exchange {
         this.output = output;
     }
 
+    /** The API the request was sent to. */
+    public OpenAiApi api() {
+        return api;
+    }
+
     public String requestId() {
         return requestId;
     }
@@ -93,7 +101,7 @@ public final class Exchange {
         return principal;
     }
 
-    void request(ChatRequest request) {
+    void request(ApiRequest request) {
         this.request = request;
     }
 
@@ -130,7 +138,7 @@ public final class Exchange {
             return;
         }
         long now = System.nanoTime();
-        ChatRequest r = request;
+        ApiRequest r = request;
         Long ttft = firstTokenNanos == 0 ? null : TimeUnit.NANOSECONDS.toMillis(firstTokenNanos - startNanos);
         long upstreamNanos = 0;
         if (upstreamStartNanos != 0) {
@@ -140,7 +148,7 @@ public final class Exchange {
         UsageRecorder.Outcome outcome = new UsageRecorder.Outcome(requestId, principal, r == null ? null : r.model(),
                 endpoint, r == null ? null : r.user(), r != null && r.stream(), startedAt,
                 TimeUnit.NANOSECONDS.toMillis(now - startNanos), ttft, usage, status, httpStatus, errorCode, attempt);
-        ExchangeFinished done = new ExchangeFinished(outcome, r, trace, finishReason, output, upstreamNanos);
+        ExchangeFinished done = new ExchangeFinished(outcome, api, r, trace, finishReason, output, upstreamNanos);
         recorder.record(done);
         for (Consumer<ExchangeFinished> hook : whenFinished) {
             try {

@@ -7,6 +7,7 @@ import dev.tollgate.gateway.events.EventAdmission;
 import dev.tollgate.gateway.events.Trace;
 import dev.tollgate.gateway.events.UsageRecorder;
 import dev.tollgate.gateway.openai.ErrorCode;
+import dev.tollgate.gateway.openai.OpenAiApi;
 import dev.tollgate.gateway.openai.OpenAiError;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.ext.web.Router;
@@ -20,8 +21,9 @@ import org.jboss.logging.Logger;
 
 /**
  * The OpenAI-compatible routes, on Vert.x directly: the hot path pays for no framework layer it does not use.
- * Order per request: authenticate from headers (no body read yet), read the body within the limit, then the
- * API handler. Every failure on these routes answers in the OpenAI error shape.
+ * Every {@link OpenAiApi} gets the same chain: authenticate from headers (no body read yet), read the body
+ * within the limit, then {@link ApiHandler}. {@code GET /v1/models} is answered from memory by
+ * {@link ModelsHandler}. Every failure on these routes answers in the OpenAI error shape.
  */
 @ApplicationScoped
 public class ProxyRoutes {
@@ -31,52 +33,63 @@ public class ProxyRoutes {
 
     private final Authenticator authenticator;
     private final UsageRecorder recorder;
-    private final ChatCompletionsHandler chat;
+    private final ApiHandler handler;
+    private final ModelsHandler models;
     private final long maxBodyBytes;
     private final int maxHeaderBytes;
     private final EventAdmission events;
 
     @Inject
-    ProxyRoutes(Authenticator authenticator, UsageRecorder recorder, ChatCompletionsHandler chat,
+    ProxyRoutes(Authenticator authenticator, UsageRecorder recorder, ApiHandler handler, ModelsHandler models,
                 GatewayConfig config, EventAdmission events) {
+        this.handler = handler;
+        this.models = models;
         this.events = events;
         this.authenticator = authenticator;
         this.recorder = recorder;
-        this.chat = chat;
         this.maxBodyBytes = config.limits().maxBodyBytes();
         this.maxHeaderBytes = config.limits().maxHeaderBytes();
     }
 
     void register(@Observes Router router) {
-        // Two routes on one path: Vert.x requires the body handler to lead its route, and authentication must
-        // run before any of the body is read.
-        router.post(ChatCompletionsHandler.API_PATH).handler(this::authenticate);
-        router.post(ChatCompletionsHandler.API_PATH)
-                .handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes))
-                .handler(ctx -> chat.handle(ctx, ctx.get(EXCHANGE)))
-                .failureHandler(this::failed);
-        router.route(ChatCompletionsHandler.API_PATH).handler(ctx -> OpenAiError.of(ErrorCode.METHOD_NOT_ALLOWED,
-                ctx.request().method() + " is not supported here; use POST.").send(ctx.response()));
+        for (OpenAiApi api : OpenAiApi.values()) {
+            // Two routes on one path: Vert.x requires the body handler to lead its route, and authentication
+            // must run before any of the body is read.
+            router.post(api.path()).handler(ctx -> authenticate(ctx, api));
+            router.post(api.path())
+                    .handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes))
+                    .handler(ctx -> handler.handle(ctx, ctx.get(EXCHANGE)))
+                    .failureHandler(this::failed);
+            router.route(api.path()).handler(ctx -> methodNotAllowed(ctx, "POST"));
+        }
+        router.get(ModelsHandler.PATH).handler(ctx -> {
+            if (headersAccepted(ctx)) {
+                models.handle(ctx);
+            }
+        });
+        router.route(ModelsHandler.PATH).handler(ctx -> methodNotAllowed(ctx, "GET"));
+    }
+
+    private static void methodNotAllowed(RoutingContext ctx, String allowed) {
+        OpenAiError.of(ErrorCode.METHOD_NOT_ALLOWED, ctx.request().method() + " is not supported here; use "
+                + allowed + ".").send(ctx.response());
     }
 
     void warmUp(@Observes StartupEvent ignored) {
         TokenEstimator.count("warm up the tokenizer before the first request");
     }
 
-    private void authenticate(RoutingContext ctx) {
+    private void authenticate(RoutingContext ctx, OpenAiApi api) {
         long start = System.nanoTime();
-        String requestId = requestId(ctx);
-        ctx.response().putHeader("x-request-id", requestId);
-        if (headerBytes(ctx) > maxHeaderBytes) {
-            OpenAiError.of(ErrorCode.HEADERS_TOO_LARGE, "The request headers are larger than the limit of "
-                    + maxHeaderBytes + " bytes.").send(ctx.response());
+        if (!headersAccepted(ctx)) {
             return;
         }
+        String requestId = ctx.response().headers().get("x-request-id");
         Trace trace = Trace.start(ctx.request().getHeader("traceparent"), start);
         Authenticator.Result result = authenticator.authenticate(ctx.request());
         if (result instanceof Authenticator.Authenticated ok) {
             trace.span("auth", start, System.nanoTime(), true);
-            Exchange exchange = new Exchange(recorder, requestId, ok.principal(), trace);
+            Exchange exchange = new Exchange(recorder, api, requestId, ok.principal(), trace);
             ctx.put(EXCHANGE, exchange);
             if (!events.admits()) {
                 // Fail closed: without room for its usage event, no request may cause billed work.
@@ -91,6 +104,20 @@ public class ProxyRoutes {
         } else {
             ((Authenticator.Rejected) result).error().send(ctx.response());
         }
+    }
+
+    /**
+     * Gives the response its {@code x-request-id} (the client's when well-formed, else a new one) and refuses
+     * headers over the limit with 431; false when the answer has been sent.
+     */
+    private boolean headersAccepted(RoutingContext ctx) {
+        ctx.response().putHeader("x-request-id", requestId(ctx));
+        if (headerBytes(ctx) > maxHeaderBytes) {
+            OpenAiError.of(ErrorCode.HEADERS_TOO_LARGE, "The request headers are larger than the limit of "
+                    + maxHeaderBytes + " bytes.").send(ctx.response());
+            return false;
+        }
+        return true;
     }
 
     /** Failures raised while reading the body (too large, connection broken) or by a bug in a handler. */

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.events.v1.RequestStatus;
 import dev.tollgate.gateway.events.TokenUsage;
-import dev.tollgate.gateway.openai.ChatRequest;
+import dev.tollgate.gateway.openai.ApiRequest;
 import dev.tollgate.gateway.openai.ErrorCode;
 import dev.tollgate.gateway.openai.OpenAiError;
 import dev.tollgate.gateway.openai.RequestParser;
@@ -36,7 +36,6 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class UpstreamCall {
 
-    static final String API_PATH = "/v1/chat/completions";
     /** HTTP status recorded (never sent) when the client went away first, as nginx does. */
     static final int CLIENT_CLOSED = 499;
     private static final Logger LOG = Logger.getLogger(UpstreamCall.class);
@@ -56,7 +55,7 @@ public class UpstreamCall {
     }
 
     /** Serves {@code request} from an endpoint of its model in {@code environment}; ends the exchange. */
-    public void start(RoutingContext ctx, Exchange exchange, ChatRequest request, Environment environment) {
+    public void start(RoutingContext ctx, Exchange exchange, ApiRequest request, Environment environment) {
         exchange.upstreamStarted();
         new Call(ctx, exchange, request, environment).next(null);
     }
@@ -65,7 +64,7 @@ public class UpstreamCall {
     private final class Call {
         private final RoutingContext ctx;
         private final Exchange exchange;
-        private final ChatRequest request;
+        private final ApiRequest request;
         private final Environment environment;
         private final Buffer body;
         private final long timeoutMs;
@@ -73,7 +72,7 @@ public class UpstreamCall {
         private int attempts;
         private Attempt current;
 
-        Call(RoutingContext ctx, Exchange exchange, ChatRequest request, Environment environment) {
+        Call(RoutingContext ctx, Exchange exchange, ApiRequest request, Environment environment) {
             this.ctx = ctx;
             this.exchange = exchange;
             this.request = request;
@@ -163,7 +162,7 @@ public class UpstreamCall {
                 timer = -1;
                 fail(Failure.TIMEOUT, "no complete answer within " + call.timeoutMs + " ms");
             });
-            upstream.open(endpoint, API_PATH, call.exchange.requestId()).onComplete(opened -> {
+            upstream.open(endpoint, call.request.api().path(), call.exchange.requestId()).onComplete(opened -> {
                 call.exchange.upstreamConnected(opened.succeeded());
                 if (opened.failed()) {
                     fail(Failure.CONNECT, opened.cause().getMessage());
@@ -349,7 +348,7 @@ public class UpstreamCall {
     }
 
     /** Asks the upstream for the final usage chunk, so billing uses the model's own counts. */
-    private static Buffer withUsageRequested(ChatRequest request) {
+    private static Buffer withUsageRequested(ApiRequest request) {
         ObjectNode body = request.body().deepCopy();
         JsonNode options = body.get("stream_options");
         ObjectNode streamOptions = options instanceof ObjectNode o ? o : body.putObject("stream_options");
@@ -361,30 +360,34 @@ public class UpstreamCall {
         }
     }
 
-    private static TokenUsage usageOf(Buffer body, ChatRequest request, Exchange exchange) {
+    private static TokenUsage usageOf(Buffer body, ApiRequest request, Exchange exchange) {
         try {
             JsonNode answer = RequestParser.MAPPER.readTree(body.getBytes());
             JsonNode reason = answer.path("choices").path(0).path("finish_reason");
-            exchange.answered(reason.isTextual() ? reason.asText() : null, () -> {
-                StringBuilder output = new StringBuilder();
-                answer.path("choices").forEach(c -> output.append(c.path("message").path("content").asText("")));
-                return output.toString();
-            });
+            exchange.answered(reason.isTextual() ? reason.asText() : null, () -> generatedText(answer));
             TokenUsage usage = UsageParser.fromResponse(answer);
             if (usage != null) {
                 return usage;
             }
-            StringBuilder text = new StringBuilder();
-            answer.path("choices").forEach(c -> text.append(c.path("message").path("content").asText("")));
-            return TokenEstimator.estimate(request.body().get("messages"), text);
+            return TokenEstimator.estimate(request, generatedText(answer));
         } catch (IOException notJson) {
-            return TokenEstimator.estimate(request.body().get("messages"), "");
+            return TokenEstimator.estimate(request, "");
         }
     }
 
-    private static TokenUsage usageOf(SseRelay relay, ChatRequest request) {
+    /** The text of every choice: a chat choice's {@code message.content}, a completion choice's {@code text}. */
+    private static String generatedText(JsonNode answer) {
+        StringBuilder output = new StringBuilder();
+        for (JsonNode choice : answer.path("choices")) {
+            JsonNode content = choice.path("message").path("content");
+            output.append((content.isTextual() ? content : choice.path("text")).asText(""));
+        }
+        return output.toString();
+    }
+
+    private static TokenUsage usageOf(SseRelay relay, ApiRequest request) {
         TokenUsage reported = relay.usage();
-        return reported != null ? reported : TokenEstimator.estimate(request.body().get("messages"), relay.completion());
+        return reported != null ? reported : TokenEstimator.estimate(request, relay.completion());
     }
 
     private static boolean isEventStream(HttpClientResponse answer) {

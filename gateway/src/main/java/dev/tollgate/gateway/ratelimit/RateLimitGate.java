@@ -2,10 +2,12 @@ package dev.tollgate.gateway.ratelimit;
 
 import dev.tollgate.events.v1.RequestStatus;
 import dev.tollgate.gateway.auth.Principal;
-import dev.tollgate.gateway.openai.ChatRequest;
+import dev.tollgate.gateway.openai.ApiRequest;
 import dev.tollgate.gateway.openai.ErrorCode;
+import dev.tollgate.gateway.openai.OpenAiApi;
 import dev.tollgate.gateway.openai.OpenAiError;
 import dev.tollgate.gateway.proxy.Exchange;
+import dev.tollgate.gateway.proxy.TokenEstimator;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -13,7 +15,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The rate-limit step of a chat request: charges it against its key's and org's limits, puts the
+ * The rate-limit step of a proxied request (chat, completions, embeddings): charges it against its key's and org's limits, puts the
  * {@code x-ratelimit-*} headers on the answer, and either lets it through (settling its tokens when it ends)
  * or answers 429 {@code rate_limit_exceeded} with {@code retry-after}. Runs on the event loop; never blocks.
  */
@@ -41,7 +43,7 @@ public class RateLimitGate {
      *
      * @return true when the request may go ahead
      */
-    public boolean admit(RoutingContext ctx, Exchange exchange, ChatRequest request) {
+    public boolean admit(RoutingContext ctx, Exchange exchange, ApiRequest request) {
         if (!enabled) {
             return true;
         }
@@ -81,12 +83,16 @@ public class RateLimitGate {
     }
 
     /**
-     * Tokens charged up front: the most the request may generate ({@code max_completion_tokens} or
-     * {@code max_tokens}, else the configured default) times the number of choices. Prompt tokens are charged
-     * at settlement, when the upstream has counted them; estimating them here would tokenize every prompt on
-     * the event loop.
+     * Tokens charged up front. Chat and text completions: the most the request may generate
+     * ({@code max_completion_tokens} or {@code max_tokens}, else the configured default) times the number of
+     * choices; their prompt tokens are charged at settlement, when the upstream has counted them, since
+     * estimating them here would tokenize every prompt on the event loop. Embeddings generate nothing, so their
+     * charge is the estimated input itself (bounded by the body limit), settled to the upstream's count.
      */
-    static long reservedTokens(ChatRequest request, long defaultMaxTokens) {
+    static long reservedTokens(ApiRequest request, long defaultMaxTokens) {
+        if (request.api() == OpenAiApi.EMBEDDINGS) {
+            return Math.max(1, TokenEstimator.promptTokens(request));
+        }
         long perChoice = request.maxTokens() != null ? request.maxTokens() : defaultMaxTokens;
         int n = request.body().path("n").isIntegralNumber() ? Math.max(1, request.body().path("n").asInt()) : 1;
         return Math.multiplyExact(perChoice, (long) n);

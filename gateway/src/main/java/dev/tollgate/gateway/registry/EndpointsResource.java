@@ -6,6 +6,8 @@ import dev.tollgate.gateway.admin.AdminException;
 import dev.tollgate.gateway.admin.JsonBody;
 import dev.tollgate.gateway.admin.ListView;
 import dev.tollgate.gateway.admin.UniqueViolation;
+import dev.tollgate.gateway.routing.EndpointHealth;
+import dev.tollgate.gateway.routing.Router;
 import dev.tollgate.gateway.sync.StatePublisher;
 import dev.tollgate.gateway.sync.States;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -25,7 +27,10 @@ import java.net.URISyntaxException;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
@@ -35,7 +40,8 @@ import org.jboss.resteasy.reactive.RestResponse;
  * The model registry: {@code /admin/v1/endpoints}. Registers, lists, enables, disables, drains and deregisters
  * upstream endpoints. Each change is committed to PostgreSQL and published to {@code tollgate.endpoints.v1}
  * before it is answered; replicas route to an endpoint only while it is {@code ready} and of their environment.
- * The upstream API key is write-only: no answer ever contains it.
+ * The upstream API key is write-only: no answer ever contains it. Each endpoint is shown with this replica's
+ * live health of it (up, breaker, outstanding), read from the router's memory.
  */
 @Path("/admin/v1/endpoints")
 @Produces(MediaType.APPLICATION_JSON)
@@ -49,10 +55,12 @@ public class EndpointsResource {
     private static final long MAX_PRICE = 1_000_000_000_000L;
 
     private final StatePublisher publisher;
+    private final Router router;
 
     @Inject
-    EndpointsResource(StatePublisher publisher) {
+    EndpointsResource(StatePublisher publisher, Router router) {
         this.publisher = publisher;
+        this.router = router;
     }
 
     /**
@@ -72,17 +80,49 @@ public class EndpointsResource {
      * @param priceVersion                version of the price, recorded on usage events
      * @param maxContext                  context window in tokens, or null
      * @param createdAt                   registration time
+     * @param health                      this replica's live view of it, or null when the replica holds no
+     *                                    routing state for it (disabled, draining, another environment, not yet
+     *                                    propagated)
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record EndpointView(String id, String object, String model, String environment, String baseUrl,
                                boolean hasUpstreamApiKey, int weight, String status, long inputPricePerMillionMicros,
                                long outputPricePerMillionMicros, int priceVersion, Integer maxContext,
-                               Instant createdAt) {
-        static EndpointView of(EndpointEntity e) {
+                               Instant createdAt, LiveHealth health) {
+        static EndpointView of(EndpointEntity e, LiveHealth health) {
             return new EndpointView(e.id, "endpoint", e.model, e.environment, e.baseUrl, e.upstreamApiKey != null,
                     e.weight, e.status, e.inputPricePerMillionMicros, e.outputPricePerMillionMicros, e.priceVersion,
-                    e.maxContext, e.createdAt);
+                    e.maxContext, e.createdAt, health);
         }
+    }
+
+    /**
+     * What the answering replica's router knows of an endpoint right now ({@link Router#health()}). Each
+     * replica keeps its own health checks and breakers, so two replicas may answer differently.
+     *
+     * @param up          whether its health checks pass
+     * @param breaker     circuit breaker state: {@code closed}, {@code open} or {@code half_open}
+     * @param outstanding requests in flight on it from this replica
+     * @param routable    whether this replica would send it a request right now
+     */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record LiveHealth(boolean up, String breaker, int outstanding, boolean routable) {
+        static LiveHealth of(EndpointHealth h) {
+            return new LiveHealth(h.up(), h.breaker().name().toLowerCase(Locale.ROOT), h.outstanding(), h.routable());
+        }
+    }
+
+    /** The view of {@code e} with the live health this replica has for it. */
+    private EndpointView view(EndpointEntity e) {
+        return EndpointView.of(e, liveHealth().get(e.id));
+    }
+
+    private Map<String, LiveHealth> liveHealth() {
+        Map<String, LiveHealth> byId = new HashMap<>();
+        for (EndpointHealth h : router.health()) {
+            byId.put(h.id(), LiveHealth.of(h));
+        }
+        return byId;
     }
 
     /**
@@ -121,7 +161,7 @@ public class EndpointsResource {
                 .call(created -> publisher.endpoint(created.id, States.endpointState(created)))
                 .invoke(created -> LOG.infof("endpoint registered endpoint=%s model=%s environment=%s status=%s",
                         created.id, created.model, created.environment, created.status))
-                .map(created -> RestResponse.status(Response.Status.CREATED, EndpointView.of(created)));
+                .map(created -> RestResponse.status(Response.Status.CREATED, view(created)));
     }
 
     /**
@@ -132,10 +172,13 @@ public class EndpointsResource {
     public Uni<ListView<EndpointView>> list(@QueryParam("model") String model,
                                             @QueryParam("environment") String environment) {
         return Panache.withSession(() -> EndpointEntity.<EndpointEntity>list("order by model, id"))
-                .map(all -> ListView.of(all.stream()
-                        .filter(e -> model == null || e.model.equals(model))
-                        .filter(e -> environment == null || e.environment.equals(environment))
-                        .map(EndpointView::of).toList()));
+                .map(all -> {
+                    Map<String, LiveHealth> health = liveHealth();
+                    return ListView.of(all.stream()
+                            .filter(e -> model == null || e.model.equals(model))
+                            .filter(e -> environment == null || e.environment.equals(environment))
+                            .map(e -> EndpointView.of(e, health.get(e.id))).toList());
+                });
     }
 
     /** Puts an endpoint back into rotation. */
@@ -166,14 +209,14 @@ public class EndpointsResource {
         return Panache.withTransaction(() -> require(id).call(e -> e.delete()))
                 .call(e -> publisher.endpoint(e.id, null))
                 .invoke(e -> LOG.infof("endpoint deregistered endpoint=%s model=%s", e.id, e.model))
-                .map(EndpointView::of);
+                .map(this::view);
     }
 
     private Uni<EndpointView> setStatus(String id, String status) {
         return Panache.withTransaction(() -> require(id).invoke(e -> e.status = status))
                 .call(e -> publisher.endpoint(e.id, States.endpointState(e)))
                 .invoke(e -> LOG.infof("endpoint status changed endpoint=%s status=%s", e.id, e.status))
-                .map(EndpointView::of);
+                .map(this::view);
     }
 
     private static Uni<EndpointEntity> require(String id) {

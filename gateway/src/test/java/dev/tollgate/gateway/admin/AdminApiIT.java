@@ -225,6 +225,24 @@ public class AdminApiIT {
     }
 
     @Test
+    void listsEachEndpointWithThisReplicasLiveHealth() {
+        String model = "admin-model-health";
+        admin().body("{\"id\":\"health-live-1\",\"model\":\"" + model + "\",\"base_url\":\"" + second.baseUrl()
+                + "\"}").post("/admin/v1/endpoints").then().statusCode(201);
+        admin().body("{\"id\":\"health-staging-1\",\"model\":\"" + model + "\",\"environment\":\"staging\","
+                + "\"base_url\":\"http://10.0.0.8:8000\"}").post("/admin/v1/endpoints").then().statusCode(201);
+        until(() -> Boolean.TRUE.equals(admin().queryParam("model", model).get("/admin/v1/endpoints").jsonPath()
+                .get("data.find { it.id == 'health-live-1' }.health.routable")));
+
+        admin().queryParam("model", model).get("/admin/v1/endpoints").then().statusCode(200)
+                .body("data.find { it.id == 'health-live-1' }.health.up", equalTo(true))
+                .body("data.find { it.id == 'health-live-1' }.health.breaker", equalTo("closed"))
+                .body("data.find { it.id == 'health-live-1' }.health.outstanding", equalTo(0))
+                .body("data.find { it.id == 'health-live-1' }.health.routable", equalTo(true))
+                .body("data.find { it.id == 'health-staging-1' }.health", nullValue());
+    }
+
+    @Test
     void neverListsTheUpstreamApiKey() {
         admin().body("{\"model\":\"admin-model-c\",\"environment\":\"staging\",\"base_url\":\"http://10.0.0.9:8000\","
                 + "\"upstream_api_key\":\"sk-listed-never-77\"}").post("/admin/v1/endpoints").then().statusCode(201);

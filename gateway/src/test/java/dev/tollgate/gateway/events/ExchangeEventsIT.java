@@ -74,6 +74,28 @@ class ExchangeEventsIT {
     }
 
     @Test
+    void namesTheApiOfAnEmbeddingOnItsRequestAndTraceEvents() {
+        String requestId = UUID.randomUUID().toString();
+
+        given().header("Authorization", "Bearer " + KEY).header("x-request-id", requestId)
+                .contentType(ContentType.JSON)
+                .body("{\"model\":\"" + VllmSimulatorResource.MODEL + "\",\"input\":[\"one\",\"two\",\"three\"]}")
+                .post("/v1/embeddings").then().statusCode(200);
+
+        List<EventTopics.Received> events;
+        try (EventTopics topics = new EventTopics(bootstrap, registry, List.of(Topics.REQUESTS, Topics.TRACES))) {
+            events = topics.await(r -> requestIdOf(r.value()).equals(requestId), 2, Duration.ofSeconds(20));
+        }
+        RequestEvent request = only(events, RequestEvent.class);
+        assertThat(request.getApi()).isEqualTo("embeddings");
+        assertThat(request.getParams().getMessageCount()).isEqualTo(3);
+        assertThat(request.getParams().getMaxTokens()).isNull();
+        TraceEvent trace = only(events, TraceEvent.class);
+        assertThat(trace.getSpans().get(0).getName()).isEqualTo("embeddings");
+        assertThat(trace.getSpans().get(0).getAttributes()).containsEntry("gen_ai.operation.name", "embeddings");
+    }
+
+    @Test
     void exposesGenAiMetricsInPrometheusFormat() {
         given().header("Authorization", "Bearer " + KEY).contentType(ContentType.JSON)
                 .body("{\"model\":\"" + VllmSimulatorResource.MODEL + "\",\"stream\":true,\"max_tokens\":4,"

@@ -9,7 +9,8 @@ import dev.tollgate.events.v1.Span;
 import dev.tollgate.events.v1.SpanStatus;
 import dev.tollgate.events.v1.TraceEvent;
 import dev.tollgate.gateway.auth.Principal;
-import dev.tollgate.gateway.openai.ChatRequest;
+import dev.tollgate.gateway.openai.ApiRequest;
+import dev.tollgate.gateway.openai.OpenAiApi;
 import dev.tollgate.gateway.openai.RequestParser;
 import dev.tollgate.gateway.routing.Endpoint;
 import dev.tollgate.gateway.routing.Price;
@@ -59,6 +60,30 @@ class ExchangeEventsTest {
     }
 
     @Test
+    void capturesTextPromptsOfACompletionUnderTheirFieldNameAndNamesItsApi() {
+        ExchangeFinished completion = finished(OpenAiApi.COMPLETIONS,
+                "{\"model\":\"llama\",\"prompt\":[\"first prompt\",\"second prompt\"]}");
+
+        RequestEvent event = ExchangeEvents.requestEvent(completion, true);
+        TraceEvent trace = ExchangeEvents.traceEvent(completion);
+
+        assertThat(event.getApi()).isEqualTo("completions");
+        assertThat(event.getContent().getInputMessages()).extracting(m -> m.getRole() + ":" + m.getContent())
+                .containsExactly("prompt:first prompt", "prompt:second prompt");
+        assertThat(trace.getSpans().get(0).getName()).isEqualTo("text_completion");
+        assertThat(trace.getSpans().get(0).getAttributes()).containsEntry("gen_ai.operation.name", "text_completion");
+    }
+
+    @Test
+    void leavesTokenIdInputsOutOfCapturedContent() {
+        RequestEvent event = ExchangeEvents.requestEvent(finished(OpenAiApi.EMBEDDINGS,
+                "{\"model\":\"llama\",\"input\":[[1,2,3]]}"), true);
+
+        assertThat(event.getApi()).isEqualTo("embeddings");
+        assertThat(event.getContent().getInputMessages()).isEmpty();
+    }
+
+    @Test
     void buildsARootSpanWithEveryStepAsItsChildInTheCallersTrace() {
         long start = System.nanoTime();
         Trace trace = Trace.start("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", start);
@@ -87,17 +112,31 @@ class ExchangeEventsTest {
                 - event.getSpans().get(2).getStartTime().toEpochMilli() * 1000).isLessThan(1000);
     }
 
+    private static ExchangeFinished finished(OpenAiApi api, String json) {
+        try {
+            ObjectNode body = (ObjectNode) RequestParser.MAPPER.readTree(json);
+            ApiRequest request = new ApiRequest(api, body, "llama", false, false, null, null, 1);
+            UsageRecorder.Outcome outcome = new UsageRecorder.Outcome("req-2", ACME, "llama", ENDPOINT, null, false,
+                    Instant.parse("2026-11-22T10:00:00Z"), 42, null, new TokenUsage(10, 0, 0, false), RequestStatus.OK,
+                    200, null, 1);
+            return new ExchangeFinished(outcome, api, request, Trace.start(null, System.nanoTime()), "stop",
+                    () -> "", 1_000_000);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static ExchangeFinished finished(Trace trace) {
-        ChatRequest request;
+        ApiRequest request;
         try {
             ObjectNode body = (ObjectNode) RequestParser.MAPPER.readTree(BODY);
-            request = new ChatRequest(body, "llama", false, false, 64L, "u-1", 2);
+            request = new ApiRequest(OpenAiApi.CHAT_COMPLETIONS, body, "llama", false, false, 64L, "u-1", 2);
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }
         UsageRecorder.Outcome outcome = new UsageRecorder.Outcome("req-1", ACME, "llama", ENDPOINT, "u-1", false,
                 Instant.parse("2026-11-22T10:00:00Z"), 42, null, new TokenUsage(10, 5, 0, false), RequestStatus.OK,
                 200, null, 1);
-        return new ExchangeFinished(outcome, request, trace, "stop", () -> "the answer", 1_000_000);
+        return new ExchangeFinished(outcome, OpenAiApi.CHAT_COMPLETIONS, request, trace, "stop", () -> "the answer", 1_000_000);
     }
 }

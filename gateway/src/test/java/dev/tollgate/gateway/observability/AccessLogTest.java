@@ -9,7 +9,8 @@ import dev.tollgate.gateway.events.ExchangeFinished;
 import dev.tollgate.gateway.events.TokenUsage;
 import dev.tollgate.gateway.events.Trace;
 import dev.tollgate.gateway.events.UsageRecorder;
-import dev.tollgate.gateway.openai.ChatRequest;
+import dev.tollgate.gateway.openai.ApiRequest;
+import dev.tollgate.gateway.openai.OpenAiApi;
 import dev.tollgate.gateway.openai.RequestParser;
 import java.time.Instant;
 import java.util.Set;
@@ -21,12 +22,12 @@ class AccessLogTest {
     void logsIdsOutcomeAndTimingsButNeverContent() throws Exception {
         ObjectNode body = (ObjectNode) RequestParser.MAPPER.readTree(
                 "{\"model\":\"llama\",\"messages\":[{\"role\":\"user\",\"content\":\"my password is hunter2\"}]}");
-        ChatRequest request = new ChatRequest(body, "llama", true, false, null, null, 1);
+        ApiRequest request = new ApiRequest(OpenAiApi.CHAT_COMPLETIONS, body, "llama", true, false, null, null, 1);
         UsageRecorder.Outcome outcome = new UsageRecorder.Outcome("req-9", new Principal("key-1", "acme", null,
                 Set.of()), "llama", null, null, true, Instant.now(), 120, 30L, new TokenUsage(12, 7, 0, false),
                 RequestStatus.REJECTED, 429, "rate_limit_exceeded", 1);
 
-        String line = AccessLog.line(new ExchangeFinished(outcome, request, Trace.start(null, System.nanoTime()),
+        String line = AccessLog.line(new ExchangeFinished(outcome, OpenAiApi.CHAT_COMPLETIONS, request, Trace.start(null, System.nanoTime()),
                 "stop", () -> "the reply text", 0));
 
         assertThat(line).contains("request_id=req-9", "org=acme", "key_id=key-1", "model=llama", "status=429",

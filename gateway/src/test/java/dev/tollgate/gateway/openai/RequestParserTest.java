@@ -15,7 +15,7 @@ class RequestParserTest {
                 + "\"max_tokens\":7,\"top_k\":5,\"user\":\"u1\"}");
 
         assertThat(parsed).isInstanceOf(RequestParser.Valid.class);
-        ChatRequest request = ((RequestParser.Valid) parsed).request();
+        ApiRequest request = ((RequestParser.Valid) parsed).request();
         assertThat(request.model()).isEqualTo("m");
         assertThat(request.maxTokens()).isEqualTo(7L);
         assertThat(request.user()).isEqualTo("u1");

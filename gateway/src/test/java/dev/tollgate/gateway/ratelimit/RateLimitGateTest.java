@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.gateway.auth.Principal;
-import dev.tollgate.gateway.openai.ChatRequest;
+import dev.tollgate.gateway.openai.ApiRequest;
+import dev.tollgate.gateway.openai.OpenAiApi;
 import dev.tollgate.gateway.openai.RequestParser;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -16,6 +17,14 @@ class RateLimitGateTest {
         assertThat(RateLimitGate.reservedTokens(request("{\"max_tokens\":100}", 100L), 4096)).isEqualTo(100);
         assertThat(RateLimitGate.reservedTokens(request("{\"max_tokens\":100,\"n\":3}", 100L), 4096)).isEqualTo(300);
         assertThat(RateLimitGate.reservedTokens(request("{}", null), 4096)).isEqualTo(4096);
+    }
+
+    @Test
+    void chargesEmbeddingsTheirEstimatedInputInsteadOfMaxTokens() throws java.io.IOException {
+        ObjectNode body = (ObjectNode) RequestParser.MAPPER.readTree("{\"input\":[[1,2,3],[4,5,6,7]]}");
+        ApiRequest embeddings = new ApiRequest(OpenAiApi.EMBEDDINGS, body, "m", false, false, null, null, 2);
+
+        assertThat(RateLimitGate.reservedTokens(embeddings, 4096)).isEqualTo(7);
     }
 
     @Test
@@ -34,10 +43,10 @@ class RateLimitGateTest {
                 .contains("larger than the limit");
     }
 
-    private static ChatRequest request(String json, Long maxTokens) {
+    private static ApiRequest request(String json, Long maxTokens) {
         try {
             ObjectNode body = (ObjectNode) RequestParser.MAPPER.readTree(json);
-            return new ChatRequest(body, "m", false, false, maxTokens, null, 1);
+            return new ApiRequest(OpenAiApi.CHAT_COMPLETIONS, body, "m", false, false, maxTokens, null, 1);
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }

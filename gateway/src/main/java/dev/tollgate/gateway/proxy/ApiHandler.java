@@ -1,8 +1,9 @@
 package dev.tollgate.gateway.proxy;
 
 import dev.tollgate.events.v1.RequestStatus;
-import dev.tollgate.gateway.openai.ChatRequest;
+import dev.tollgate.gateway.openai.ApiRequest;
 import dev.tollgate.gateway.openai.ErrorCode;
+import dev.tollgate.gateway.openai.OpenAiApi;
 import dev.tollgate.gateway.openai.OpenAiError;
 import dev.tollgate.gateway.openai.RequestParser;
 import dev.tollgate.gateway.ratelimit.RateLimitGate;
@@ -14,36 +15,36 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 /**
- * {@code POST /v1/chat/completions}: validate, then hand the request to {@link UpstreamCall}, which routes it,
+ * The shared pipeline of every proxied {@link OpenAiApi} ({@code /v1/chat/completions}, {@code /v1/completions},
+ * {@code /v1/embeddings}): validate the body by the API's rules, check the key's model permission, the
+ * environment, the model and the rate limits, then hand the request to {@link UpstreamCall}, which routes it,
  * calls the endpoint (retrying on another before the first byte), relays the answer and records usage.
  * Everything here runs on the event loop and waits on nothing but the upstream.
  */
 @ApplicationScoped
-public class ChatCompletionsHandler {
-
-    static final String API_PATH = UpstreamCall.API_PATH;
+public class ApiHandler {
 
     private final EndpointRegistry endpoints;
     private final UpstreamCall upstream;
     private final RateLimitGate rateLimits;
 
     @Inject
-    ChatCompletionsHandler(EndpointRegistry endpoints, UpstreamCall upstream, RateLimitGate rateLimits) {
+    ApiHandler(EndpointRegistry endpoints, UpstreamCall upstream, RateLimitGate rateLimits) {
         this.endpoints = endpoints;
         this.upstream = upstream;
         this.rateLimits = rateLimits;
     }
 
-    /** Handles a request whose key was accepted and whose body was read within the limit. */
+    /** Handles a request to the exchange's API whose key was accepted and whose body was read within the limit. */
     public void handle(RoutingContext ctx, Exchange exchange) {
         rateLimits.quote(ctx, exchange.principal());
         Buffer raw = ctx.body().buffer(); // null, not empty, when the client sent no body at all
-        RequestParser.Parsed parsed = RequestParser.chat(raw == null ? new byte[0] : raw.getBytes());
+        RequestParser.Parsed parsed = RequestParser.parse(exchange.api(), raw == null ? new byte[0] : raw.getBytes());
         if (parsed instanceof RequestParser.Invalid invalid) {
             reject(ctx, exchange, invalid.error(), RequestStatus.CLIENT_ERROR);
             return;
         }
-        ChatRequest request = ((RequestParser.Valid) parsed).request();
+        ApiRequest request = ((RequestParser.Valid) parsed).request();
         exchange.request(request);
         if (!exchange.principal().mayUse(request.model())) {
             reject(ctx, exchange, new OpenAiError(ErrorCode.MODEL_NOT_ALLOWED, "This API key may not use the model '"

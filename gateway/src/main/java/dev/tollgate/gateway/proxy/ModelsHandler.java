@@ -1,0 +1,58 @@
+package dev.tollgate.gateway.proxy;
+
+import dev.tollgate.gateway.auth.Authenticator;
+import dev.tollgate.gateway.auth.Principal;
+import dev.tollgate.gateway.routing.EndpointRegistry;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Instant;
+
+/**
+ * {@code GET /v1/models}: the models this key may use, in OpenAI's list shape
+ * {@code {"object":"list","data":[{"id","object":"model","created","owned_by":"tollgate"}]}}. A model is listed
+ * when an endpoint of it is registered (in any environment or state) and the key's allowed models admit it, so
+ * a client never learns of models it could not call. Answered from memory on the event loop; not a billed
+ * request, so it records no usage event.
+ */
+@ApplicationScoped
+public class ModelsHandler {
+
+    static final String PATH = "/v1/models";
+
+    private final Authenticator authenticator;
+    private final EndpointRegistry endpoints;
+    /** The registry keeps no per-model creation time; the replica's start is a stable stand-in. */
+    private final long created = Instant.now().getEpochSecond();
+
+    @Inject
+    ModelsHandler(Authenticator authenticator, EndpointRegistry endpoints) {
+        this.authenticator = authenticator;
+        this.endpoints = endpoints;
+    }
+
+    /** Answers a request whose headers were checked; authenticates it like every other API request. */
+    void handle(RoutingContext ctx) {
+        Authenticator.Result result = authenticator.authenticate(ctx.request());
+        if (result instanceof Authenticator.Rejected rejected) {
+            rejected.error().send(ctx.response());
+            return;
+        }
+        Principal principal = ((Authenticator.Authenticated) result).principal();
+        ctx.response().putHeader("content-type", "application/json").end(list(principal).toBuffer());
+    }
+
+    /** The list body for {@code principal}: registered models the key may use, sorted by id. */
+    JsonObject list(Principal principal) {
+        JsonArray data = new JsonArray();
+        for (String model : endpoints.models()) {
+            if (principal.mayUse(model)) {
+                data.add(new JsonObject().put("id", model).put("object", "model").put("created", created)
+                        .put("owned_by", "tollgate"));
+            }
+        }
+        return new JsonObject().put("object", "list").put("data", data);
+    }
+}
