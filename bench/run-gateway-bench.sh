@@ -9,13 +9,17 @@
 # Runs, each bounded in time: maximum throughput (closed loop) direct / through Tollgate / through Portkey; added
 # latency at a fixed 1,000 req/s (open loop) direct vs Tollgate; added time to first token for streams.
 #
-# Knobs (environment): DURATION (20s), WARMUP (5s), CONNECTIONS (64), RATE (1000), STREAM_RATE (200),
-# SKIP_BUILD=1, SKIP_PORTKEY=1, MVN_FLAGS (e.g. -o), PORT_BASE (19000).
+# Every target first gets JIT_WARMUP of closed-loop load that is not measured: a freshly started JVM (or node)
+# spends its first tens of seconds compiling, which is not what a long-running gateway looks like.
+#
+# Knobs (environment): DURATION (20s), WARMUP (5s), JIT_WARMUP (30s), CONNECTIONS (64), RATE (1000),
+# STREAM_RATE (200), SKIP_BUILD=1, SKIP_PORTKEY=1, MVN_FLAGS (e.g. -o), PORT_BASE (19000).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DURATION=${DURATION:-20s}
 WARMUP=${WARMUP:-5s}
+JIT_WARMUP=${JIT_WARMUP:-30s}
 CONNECTIONS=${CONNECTIONS:-64}
 RATE=${RATE:-1000}
 STREAM_RATE=${STREAM_RATE:-200}
@@ -76,6 +80,18 @@ run() { # label url body extra-args...
   cat "$OUT/$label.json"
 }
 
+jit_warmup() { # url extra-args...
+  local url=$1; shift
+  echo "== JIT warm-up of $url ($JIT_WARMUP, not measured)" >&2
+  java -Xms256m -Xmx512m -XX:+UseParallelGC -cp "$BENCH_CP" dev.tollgate.bench.BenchMain --url "$url" --body "$BODY" \
+    -H "Authorization: Bearer $KEY" --duration "$JIT_WARMUP" --warmup 1s --connections "$CONNECTIONS" \
+    --event-loops 2 --format json "$@" > /dev/null
+}
+
+jit_warmup "$TOLLGATE"
+if [[ "${SKIP_PORTKEY:-0}" != 1 ]]; then
+  jit_warmup "$PORTKEY" -H "x-portkey-provider: openai" -H "x-portkey-custom-host: http://127.0.0.1:$SIM_PORT/v1"
+fi
 run direct-max "$DIRECT" "$BODY" --connections "$CONNECTIONS" --event-loops 2
 run tollgate-max "$TOLLGATE" "$BODY" --connections "$CONNECTIONS" --event-loops 2
 if [[ "${SKIP_PORTKEY:-0}" != 1 ]]; then

@@ -22,6 +22,7 @@ public final class AvroSerdes {
     static final String AUTO_REGISTER = "apicurio.registry.auto-register";
     static final String FIND_LATEST = "apicurio.registry.find-latest";
     static final String SPECIFIC_READER = "apicurio.registry.use-specific-avro-reader";
+    static final String DATUM_PROVIDER = "apicurio.registry.avro-datum-provider";
 
     private AvroSerdes() {
     }
@@ -40,6 +41,7 @@ public final class AvroSerdes {
         config.put(REGISTRY_URL, registryApi(registryUrl));
         config.put(AUTO_REGISTER, true);
         config.put(FIND_LATEST, false);
+        config.put(DATUM_PROVIDER, CachingAvroDatumProvider.class.getName());
         return config;
     }
 
@@ -48,6 +50,7 @@ public final class AvroSerdes {
         Map<String, Object> config = new HashMap<>();
         config.put(REGISTRY_URL, registryApi(registryUrl));
         config.put(SPECIFIC_READER, true);
+        config.put(DATUM_PROVIDER, CachingAvroDatumProvider.class.getName());
         return config;
     }
 }
