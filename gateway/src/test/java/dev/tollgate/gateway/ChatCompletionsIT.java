@@ -14,8 +14,6 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
-import java.time.Duration;
-import java.util.List;
 import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
@@ -169,11 +167,7 @@ class ChatCompletionsIT {
     }
 
     private UsageEvent single(String requestId) {
-        List<UsageEvent> events = new java.util.ArrayList<>(
-                usage.await(e -> e.getRequestId().equals(requestId), 1, Duration.ofSeconds(15)));
-        events.addAll(usage.await(e -> e.getRequestId().equals(requestId), 1, Duration.ofSeconds(1)));
-        assertThat(events).as("usage events of request %s", requestId).hasSize(1);
-        return events.get(0);
+        return usage.exactlyOne(requestId);
     }
 
     private static String chat(boolean stream, String extra) {

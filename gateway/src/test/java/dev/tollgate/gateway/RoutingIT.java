@@ -376,11 +376,7 @@ class RoutingIT {
     }
 
     private UsageEvent single(String requestId) {
-        List<UsageEvent> events = new ArrayList<>(
-                usage.await(e -> e.getRequestId().equals(requestId), 1, Duration.ofSeconds(15)));
-        events.addAll(usage.await(e -> e.getRequestId().equals(requestId), 1, Duration.ofSeconds(1)));
-        assertThat(events).as("usage events of request %s", requestId).hasSize(1);
-        return events.get(0);
+        return usage.exactlyOne(requestId);
     }
 
     private HttpRequest.Builder chat(String model, boolean stream) {

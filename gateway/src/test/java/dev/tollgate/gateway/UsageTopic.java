@@ -43,6 +43,18 @@ public final class UsageTopic implements AutoCloseable {
         return found;
     }
 
+    /**
+     * The one usage event of {@code requestId}: waits up to 15 s for it, then 1 s more for a duplicate, and fails
+     * unless there is exactly one.
+     */
+    public UsageEvent exactlyOne(String requestId) {
+        List<UsageEvent> events = new ArrayList<>(await(e -> e.getRequestId().equals(requestId), 1,
+                Duration.ofSeconds(15)));
+        events.addAll(await(e -> e.getRequestId().equals(requestId), 1, Duration.ofSeconds(1)));
+        org.assertj.core.api.Assertions.assertThat(events).as("usage events of request %s", requestId).hasSize(1);
+        return events.get(0);
+    }
+
     @Override
     public void close() {
         consumer.close();
