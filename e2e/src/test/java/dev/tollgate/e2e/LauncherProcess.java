@@ -104,8 +104,25 @@ final class LauncherProcess implements AutoCloseable {
                 .toList();
     }
 
+    /**
+     * Stops the launcher the way Ctrl-C does, so it stops its children too, even when a test failed before it
+     * could call {@link #stop}. Killing it outright would leave the broker's siblings running, and no later run
+     * would reap them: their data directory is a deleted temporary one.
+     */
     @Override
     public void close() {
-        process.destroyForcibly();
+        if (!process.isAlive()) {
+            return;
+        }
+        process.toHandle().destroy();
+        try {
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
     }
 }
