@@ -173,7 +173,7 @@ public class UpstreamCall {
                     upstreamRequest.reset();
                     return;
                 }
-                UpstreamClient.send(upstreamRequest, call.body).onComplete(answered -> {
+                upstreamRequest.send(call.body).onComplete(answered -> {
                     if (answered.failed()) {
                         fail(Failure.CONNECT, answered.cause().getMessage());
                     } else if (!settled) {

@@ -5,7 +5,6 @@ import dev.tollgate.gateway.routing.Endpoint;
 import dev.tollgate.gateway.routing.UpstreamCredentials;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
@@ -56,10 +55,6 @@ public class UpstreamClient {
         return client.request(options);
     }
 
-    /** Sends {@code body} on an opened request. */
-    static Future<io.vertx.core.http.HttpClientResponse> send(HttpClientRequest request, Buffer body) {
-        return request.send(body);
-    }
 
     @PreDestroy
     void close() {

@@ -165,7 +165,7 @@ public final class ChildJvm implements AutoCloseable {
         }
     }
 
-    static void sleep(Duration duration) {
+    private static void sleep(Duration duration) {
         try {
             Thread.sleep(duration.toMillis());
         } catch (InterruptedException e) {
