@@ -129,6 +129,26 @@ public final class JsonBody {
         return List.copyOf(items);
     }
 
+    /** An optional array of whole numbers, each from {@code min} to {@code max}; empty when absent. */
+    public Optional<List<Integer>> optionalIntList(String field, int min, int max) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return Optional.empty();
+        }
+        String rule = "'" + field + "' must be an array of whole numbers from " + min + " to " + max + ".";
+        if (!value.isArray()) {
+            throw AdminException.invalid(field, rule);
+        }
+        List<Integer> items = new ArrayList<>();
+        for (JsonNode item : value) {
+            if (!item.isIntegralNumber() || !item.canConvertToInt() || item.asInt() < min || item.asInt() > max) {
+                throw AdminException.invalid(field, rule);
+            }
+            items.add(item.asInt());
+        }
+        return Optional.of(List.copyOf(items));
+    }
+
     /** An optional choice among {@code choices} (case-insensitive), returned in lowercase. */
     public Optional<String> optionalChoice(String field, Set<String> choices) {
         JsonNode value = node.get(field);

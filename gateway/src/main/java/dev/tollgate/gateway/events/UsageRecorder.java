@@ -66,6 +66,16 @@ public class UsageRecorder {
     public record Outcome(String requestId, Principal principal, String model, Endpoint endpoint, String user,
                           boolean streaming, Instant startedAt, long latencyMs, Long ttftMs, TokenUsage usage,
                           RequestStatus status, int httpStatus, String errorCode, int attempt) {
+
+        /** What the request cost at its endpoint's price, in micro-dollars; 0 when no endpoint was reached. */
+        public long costMicros() {
+            return endpoint == null ? 0 : endpoint.price().costMicros(usage.promptTokens(), usage.completionTokens());
+        }
+
+        /** When the last byte was sent: the usage event's {@code completed_at}. */
+        public Instant completedAt() {
+            return startedAt.plusMillis(latencyMs);
+        }
     }
 
     /** Builds and queues the usage event; returns it. */
@@ -80,7 +90,6 @@ public class UsageRecorder {
     static UsageEvent toEvent(Outcome o) {
         TokenUsage usage = o.usage();
         Endpoint endpoint = o.endpoint();
-        long cost = endpoint == null ? 0 : endpoint.price().costMicros(usage.promptTokens(), usage.completionTokens());
         return UsageEvent.newBuilder()
                 .setEventId(UUID.randomUUID().toString())
                 .setRequestId(o.requestId())
@@ -96,7 +105,7 @@ public class UsageRecorder {
                 .setTotalTokens(usage.totalTokens())
                 .setCachedTokens(usage.cachedTokens())
                 .setUsageSource(usage.estimated() ? UsageSource.ESTIMATED : UsageSource.PROVIDER)
-                .setCostMicros(cost)
+                .setCostMicros(o.costMicros())
                 .setPriceVersion(endpoint == null ? null : endpoint.price().version())
                 .setStatus(o.status())
                 .setHttpStatus(o.httpStatus())
@@ -105,7 +114,7 @@ public class UsageRecorder {
                 .setLatencyMs(o.latencyMs())
                 .setTtftMs(o.ttftMs())
                 .setStartedAt(o.startedAt())
-                .setCompletedAt(o.startedAt().plusMillis(o.latencyMs()))
+                .setCompletedAt(o.completedAt())
                 .build();
     }
 }

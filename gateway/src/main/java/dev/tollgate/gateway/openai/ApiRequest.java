@@ -26,4 +26,9 @@ public record ApiRequest(OpenAiApi api, ObjectNode body, String model, boolean s
             case EMBEDDINGS -> "input";
         };
     }
+
+    /** How many choices the request asks for ({@code n}), at least 1: the worst case generates that many answers. */
+    public int choices() {
+        return body.path("n").isIntegralNumber() ? Math.max(1, body.path("n").asInt()) : 1;
+    }
 }

@@ -23,6 +23,8 @@ public enum ErrorCode {
     RATE_LIMIT_REQUESTS(429, "requests", "rate_limit_exceeded"),
     /** Over a tokens-per-minute limit; the type is {@code tokens}, as OpenAI answers. */
     RATE_LIMIT_TOKENS(429, "tokens", "rate_limit_exceeded"),
+    /** A hard budget of the key's org, team or key is spent for the period; see docs/budgets.md. */
+    BUDGET_EXCEEDED(429, "insufficient_quota", "budget_exceeded"),
     UPSTREAM_UNAVAILABLE(502, "upstream_error", "upstream_unavailable"),
     UPSTREAM_PROTOCOL_ERROR(502, "upstream_error", "upstream_protocol_error"),
     NO_HEALTHY_ENDPOINT(503, "upstream_error", "no_healthy_endpoint"),

@@ -1,6 +1,7 @@
 package dev.tollgate.gateway.proxy;
 
 import dev.tollgate.events.v1.RequestStatus;
+import dev.tollgate.gateway.budget.BudgetGate;
 import dev.tollgate.gateway.openai.ApiRequest;
 import dev.tollgate.gateway.openai.ErrorCode;
 import dev.tollgate.gateway.openai.OpenAiApi;
@@ -17,7 +18,7 @@ import jakarta.inject.Inject;
 /**
  * The shared pipeline of every proxied {@link OpenAiApi} ({@code /v1/chat/completions}, {@code /v1/completions},
  * {@code /v1/embeddings}): validate the body by the API's rules, check the key's model permission, the
- * environment, the model and the rate limits, then hand the request to {@link UpstreamCall}, which routes it,
+ * environment, the model, the rate limits and the budgets, then hand the request to {@link UpstreamCall}, which routes it,
  * calls the endpoint (retrying on another before the first byte), relays the answer and records usage.
  * Everything here runs on the event loop and waits on nothing but the upstream.
  */
@@ -27,12 +28,14 @@ public class ApiHandler {
     private final EndpointRegistry endpoints;
     private final UpstreamCall upstream;
     private final RateLimitGate rateLimits;
+    private final BudgetGate budgets;
 
     @Inject
-    ApiHandler(EndpointRegistry endpoints, UpstreamCall upstream, RateLimitGate rateLimits) {
+    ApiHandler(EndpointRegistry endpoints, UpstreamCall upstream, RateLimitGate rateLimits, BudgetGate budgets) {
         this.endpoints = endpoints;
         this.upstream = upstream;
         this.rateLimits = rateLimits;
+        this.budgets = budgets;
     }
 
     /** Handles a request to the exchange's API whose key was accepted and whose body was read within the limit. */
@@ -64,7 +67,7 @@ public class ApiHandler {
                     + "' does not exist or is not served by this gateway.", "model"), RequestStatus.CLIENT_ERROR);
             return;
         }
-        if (!rateLimits.admit(ctx, exchange, request)) {
+        if (!rateLimits.admit(ctx, exchange, request) || !budgets.admit(ctx, exchange, request)) {
             return;
         }
         upstream.start(ctx, exchange, request, environment);

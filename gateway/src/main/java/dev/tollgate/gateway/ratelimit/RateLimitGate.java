@@ -94,8 +94,7 @@ public class RateLimitGate {
             return Math.max(1, TokenEstimator.promptTokens(request));
         }
         long perChoice = request.maxTokens() != null ? request.maxTokens() : defaultMaxTokens;
-        int n = request.body().path("n").isIntegralNumber() ? Math.max(1, request.body().path("n").asInt()) : 1;
-        return Math.multiplyExact(perChoice, (long) n);
+        return Math.multiplyExact(perChoice, (long) request.choices());
     }
 
     /** OpenAI's wording, naming the scope (key or org) and the kind (requests or tokens). */

@@ -2,8 +2,12 @@ package dev.tollgate.gateway.sync;
 
 import dev.tollgate.control.v1.ApiKeyState;
 import dev.tollgate.control.v1.EndpointState;
+import dev.tollgate.events.v1.BudgetDefinition;
 import dev.tollgate.gateway.admin.AdminConfig;
 import dev.tollgate.gateway.auth.KeyStore;
+import dev.tollgate.gateway.budget.Budget;
+import dev.tollgate.gateway.budget.BudgetBook;
+import dev.tollgate.gateway.budget.BudgetEntity;
 import dev.tollgate.gateway.config.GatewayConfig;
 import dev.tollgate.gateway.registry.EndpointEntity;
 import dev.tollgate.gateway.routing.EndpointRegistry;
@@ -38,7 +42,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.jboss.logging.Logger;
 
 /**
- * Keeps this replica's {@link KeyStore} and {@link EndpointRegistry} equal to the admin state, without a restart
+ * Keeps this replica's {@link KeyStore}, {@link EndpointRegistry} and {@link BudgetBook} definitions equal to the admin state, without a restart
  * and without the hot path ever reading a database.
  *
  * <p>At start it notes the end offsets of the compacted topics, then loads a snapshot from PostgreSQL (the system
@@ -58,6 +62,7 @@ public class StateFollower {
     private final KeyStore keys;
     private final EndpointRegistry endpoints;
     private final UpstreamCredentials credentials;
+    private final BudgetBook budgets;
     private final String environment;
     private final Duration snapshotTimeout;
     private final Map<String, Object> consumerProps;
@@ -70,9 +75,10 @@ public class StateFollower {
     private Thread thread;
 
     @Inject
-    StateFollower(KeyStore keys, EndpointRegistry endpoints, UpstreamCredentials credentials, AdminConfig admin,
-                  GatewayConfig config, @Identifier("default-kafka-broker") Map<String, Object> kafka) {
+    StateFollower(KeyStore keys, EndpointRegistry endpoints, UpstreamCredentials credentials, BudgetBook budgets,
+                  AdminConfig admin, GatewayConfig config, @Identifier("default-kafka-broker") Map<String, Object> kafka) {
         this.keys = keys;
+        this.budgets = budgets;
         this.endpoints = endpoints;
         this.credentials = credentials;
         this.environment = admin.environment();
@@ -131,7 +137,7 @@ public class StateFollower {
 
     private void follow(KafkaConsumer<String, Object> c) {
         List<TopicPartition> partitions = new ArrayList<>();
-        for (String topic : List.of(Topics.KEYS, Topics.ENDPOINTS)) {
+        for (String topic : List.of(Topics.KEYS, Topics.ENDPOINTS, Topics.BUDGETS)) {
             List<PartitionInfo> found = c.partitionsFor(topic);
             if (found == null || found.isEmpty()) {
                 throw new IllegalStateException("topic " + topic + " does not exist; create it from Topics.all()");
@@ -164,11 +170,12 @@ public class StateFollower {
             try {
                 Snapshot snapshot = VertxContextSupport.subscribeAndAwait(() -> Panache.withSession(() ->
                         ApiKeyEntity.<ApiKeyEntity>listAll().flatMap(k -> EndpointEntity.<EndpointEntity>listAll()
-                                .map(e -> new Snapshot(k, e)))));
+                                .flatMap(e -> BudgetEntity.<BudgetEntity>listAll().map(b -> new Snapshot(k, e, b))))));
                 snapshot.keys().forEach(k -> keys.put(States.keyRecord(States.keyState(k))));
                 snapshot.endpoints().forEach(e -> applyEndpoint(e.id, States.endpointState(e)));
-                LOG.infof("admin state snapshot loaded keys=%d endpoints=%d environment=%s",
-                        snapshot.keys().size(), snapshot.endpoints().size(), environment);
+                snapshot.budgets().forEach(b -> applyBudget(b.id, b.definition()));
+                LOG.infof("admin state snapshot loaded keys=%d endpoints=%d budgets=%d environment=%s",
+                        snapshot.keys().size(), snapshot.endpoints().size(), snapshot.budgets().size(), environment);
                 return;
             } catch (Throwable e) {
                 LOG.warnf("admin state snapshot failed, retrying reason=%s", e.getMessage());
@@ -177,7 +184,7 @@ public class StateFollower {
         }
     }
 
-    private record Snapshot(List<ApiKeyEntity> keys, List<EndpointEntity> endpoints) {
+    private record Snapshot(List<ApiKeyEntity> keys, List<EndpointEntity> endpoints, List<BudgetEntity> budgets) {
     }
 
     /** Applies one change read from a compacted topic. */
@@ -187,6 +194,8 @@ public class StateFollower {
             LOG.debugf("admin state applied key=%s version=%d applied=%s", state.getKeyId(), state.getVersion(), applied);
         } else if (record.topic().equals(Topics.ENDPOINTS)) {
             applyEndpoint(record.key(), record.value() instanceof EndpointState state ? state : null);
+        } else if (record.topic().equals(Topics.BUDGETS)) {
+            applyBudget(record.key(), record.value() instanceof BudgetDefinition definition ? definition : null);
         } else if (record.value() != null) {
             LOG.warnf("admin state record ignored topic=%s offset=%d type=%s", record.topic(), record.offset(),
                     record.value().getClass().getName());
@@ -217,6 +226,24 @@ public class StateFollower {
             credentials.set(endpointId, null);
         }
         LOG.infof("admin state applied %s routable=%s", States.describe(state), States.routable(state, environment));
+    }
+
+    private void applyBudget(String budgetId, BudgetDefinition definition) {
+        if (budgetId == null) {
+            return;
+        }
+        if (definition == null) {
+            budgets.remove(budgetId);
+            LOG.infof("admin state applied budget=%s removed=true", budgetId);
+            return;
+        }
+        try {
+            budgets.define(Budget.of(definition));
+            LOG.infof("admin state applied budget=%s org=%s enforcement=%s", budgetId, definition.getOrgId(),
+                    definition.getEnforcement());
+        } catch (IllegalArgumentException e) {
+            LOG.warnf("admin state budget ignored budget=%s reason=\"%s\"", budgetId, e.getMessage());
+        }
     }
 
     private KafkaConsumer<String, Object> createConsumer() {

@@ -2,6 +2,7 @@ package dev.tollgate.gateway.sync;
 
 import dev.tollgate.control.v1.ApiKeyState;
 import dev.tollgate.control.v1.EndpointState;
+import dev.tollgate.events.v1.BudgetDefinition;
 import dev.tollgate.gateway.admin.AdminException;
 import dev.tollgate.gateway.config.GatewayConfig;
 import dev.tollgate.gateway.openai.ErrorCode;
@@ -64,6 +65,13 @@ public class StatePublisher {
     public Uni<Void> endpoint(String endpointId, EndpointState state) {
         return send(new ProducerRecord<>(Topics.ENDPOINTS, endpointId, state),
                 state == null ? "endpoint=" + endpointId + " tombstone=true" : States.describe(state));
+    }
+
+    /** Publishes a budget's definition, or its tombstone when {@code definition} is null (deleted). */
+    public Uni<Void> budget(String budgetId, BudgetDefinition definition) {
+        return send(new ProducerRecord<>(Topics.BUDGETS, budgetId, definition), "budget=" + budgetId
+                + (definition == null ? " tombstone=true" : " org=" + definition.getOrgId() + " amount_micros="
+                + definition.getAmountMicros() + " enforcement=" + definition.getEnforcement()));
     }
 
     private Uni<Void> send(ProducerRecord<String, SpecificRecord> record, String what) {

@@ -5,6 +5,8 @@ import java.util.stream.Stream;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 
+import dev.tollgate.schemas.CalendarPeriods;
+
 /**
  * Spend against one budget in its current period, as kept in the spend store (JSON; the field names are a storage
  * contract: add fields, never rename them).

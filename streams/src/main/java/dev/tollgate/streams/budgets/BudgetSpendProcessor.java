@@ -13,6 +13,7 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.jboss.logging.Logger;
 
+import dev.tollgate.schemas.CalendarPeriods;
 import dev.tollgate.events.v1.BudgetState;
 import dev.tollgate.events.v1.BudgetThresholdCrossed;
 import dev.tollgate.events.v1.UsageEvent;

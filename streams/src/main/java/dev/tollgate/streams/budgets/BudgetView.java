@@ -4,6 +4,7 @@ import java.time.Instant;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 
+import dev.tollgate.schemas.CalendarPeriods;
 import dev.tollgate.events.v1.BudgetState;
 
 /**

@@ -1,4 +1,4 @@
-package dev.tollgate.streams.budgets;
+package dev.tollgate.schemas;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

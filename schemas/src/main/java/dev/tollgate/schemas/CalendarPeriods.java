@@ -1,4 +1,4 @@
-package dev.tollgate.streams.budgets;
+package dev.tollgate.schemas;
 
 import java.time.DayOfWeek;
 import java.time.Instant;

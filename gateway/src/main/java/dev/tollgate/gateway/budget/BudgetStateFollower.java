@@ -1,0 +1,167 @@
+package dev.tollgate.gateway.budget;
+
+import dev.tollgate.events.v1.BudgetState;
+import dev.tollgate.gateway.config.GatewayConfig;
+import dev.tollgate.schemas.AvroSerdes;
+import dev.tollgate.schemas.Topics;
+import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.common.annotation.Identifier;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.jboss.logging.Logger;
+
+/**
+ * Feeds {@code tollgate.budget-state.v1} (compacted, keyed by budget id, written by the streams app) into the
+ * {@link BudgetBook}. Every replica reads every partition from the beginning, without a consumer group: each
+ * needs the state of every budget. Readiness is DOWN until the replica has read up to the end offsets it saw at
+ * start, so a fresh replica never admits against spend it has not seen yet.
+ *
+ * <p>It also measures what makes enforcement fresh: for each state read after that catch-up, the time from the
+ * state's {@code as_of} (the completion of the newest usage counted, when its event was produced) to the moment
+ * this replica enforces it, as the timer {@code tollgate.budget.state.freshness}.
+ */
+@ApplicationScoped
+public class BudgetStateFollower {
+
+    private static final Logger LOG = Logger.getLogger(BudgetStateFollower.class);
+    private static final Duration POLL = Duration.ofMillis(200);
+    private static final Duration RETRY = Duration.ofSeconds(1);
+
+    private final BudgetBook book;
+    private final Duration loadTimeout;
+    private final Map<String, Object> consumerProps;
+    private final String registryUrl;
+    private final Timer freshness;
+    private final CountDownLatch loaded = new CountDownLatch(1);
+    private volatile boolean running = true;
+    private volatile boolean caughtUp;
+    private volatile KafkaConsumer<String, BudgetState> consumer;
+    private Thread thread;
+
+    @Inject
+    BudgetStateFollower(BudgetBook book, BudgetConfig config, GatewayConfig gateway, MeterRegistry metrics,
+                        @Identifier("default-kafka-broker") Map<String, Object> kafka) {
+        this.book = book;
+        this.loadTimeout = config.loadTimeout();
+        this.registryUrl = gateway.registry().url();
+        this.consumerProps = new HashMap<>(kafka);
+        this.freshness = Timer.builder("tollgate.budget.state.freshness")
+                .description("From the newest usage a budget state counts to this replica enforcing that state")
+                .publishPercentiles(0.5, 0.99).publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(60))
+                .register(metrics);
+    }
+
+    void start(@Observes StartupEvent ignored) throws InterruptedException {
+        thread = new Thread(this::run, "tollgate-budget-state-follower");
+        thread.setDaemon(true);
+        thread.start();
+        if (!loaded.await(loadTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            LOG.warnf("budget states not loaded yet, not ready timeout=%s", loadTimeout);
+        }
+    }
+
+    void stop(@Observes ShutdownEvent ignored) throws InterruptedException {
+        running = false;
+        KafkaConsumer<String, BudgetState> current = consumer;
+        if (current != null) {
+            current.wakeup();
+        }
+        if (thread != null) {
+            thread.join(Duration.ofSeconds(5).toMillis());
+        }
+    }
+
+    /** Whether every budget state published before this replica started has been applied. */
+    public boolean ready() {
+        return caughtUp;
+    }
+
+    /** Reads until stopped; after a failure it starts over from the beginning, which the book tolerates. */
+    private void run() {
+        while (running) {
+            try (KafkaConsumer<String, BudgetState> c = createConsumer()) {
+                consumer = c;
+                follow(c);
+            } catch (WakeupException stopping) {
+                LOG.debug("budget state follower stopped");
+            } catch (RuntimeException e) {
+                LOG.errorf("budget state follower failed, restarting reason=%s", e.getMessage());
+                pause();
+            }
+        }
+    }
+
+    private void follow(KafkaConsumer<String, BudgetState> c) {
+        List<PartitionInfo> found = c.partitionsFor(Topics.BUDGET_STATE);
+        if (found == null || found.isEmpty()) {
+            throw new IllegalStateException("topic " + Topics.BUDGET_STATE + " does not exist; create it from Topics.all()");
+        }
+        List<TopicPartition> partitions = found.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+        c.assign(partitions);
+        c.seekToBeginning(partitions);
+        Map<TopicPartition, Long> ends = c.endOffsets(partitions);
+        int applied = 0;
+        while (running) {
+            for (ConsumerRecord<String, BudgetState> record : c.poll(POLL)) {
+                apply(record);
+                applied++;
+            }
+            if (!caughtUp && ends.entrySet().stream().allMatch(e -> c.position(e.getKey()) >= e.getValue())) {
+                caughtUp = true;
+                loaded.countDown();
+                LOG.infof("budget states loaded records=%d", applied);
+            }
+        }
+    }
+
+    private void apply(ConsumerRecord<String, BudgetState> record) {
+        BudgetState state = record.value();
+        if (state == null || record.key() == null) {
+            return;
+        }
+        book.applyState(state);
+        if (caughtUp) {
+            long lagMs = System.currentTimeMillis() - state.getAsOf().toEpochMilli();
+            freshness.record(Math.max(0, lagMs), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(RETRY.toMillis());
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private KafkaConsumer<String, BudgetState> createConsumer() {
+        Map<String, Object> props = new HashMap<>(consumerProps);
+        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "tollgate-gateway-budget-state");
+        props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
+        AvroKafkaDeserializer<BudgetState> values = new AvroKafkaDeserializer<>();
+        values.configure(AvroSerdes.deserializerConfig(registryUrl), false);
+        return new KafkaConsumer<>(props, new StringDeserializer(), values);
+    }
+}
