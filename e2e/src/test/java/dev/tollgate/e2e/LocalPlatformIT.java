@@ -24,9 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LocalPlatformIT {
 
-    private static final Duration START = Duration.ofMinutes(3);
-    private static final Pattern KEY = Pattern.compile("(tg_[A-Za-z0-9_-]{20,})");
-    private static final Pattern ADMIN_TOKEN = Pattern.compile("(tga_[A-Za-z0-9_-]{20,})");
+    static final Duration START = Duration.ofMinutes(3);
+    static final Pattern KEY = Pattern.compile("(tg_[A-Za-z0-9_-]{20,})");
+    static final Pattern ADMIN_TOKEN = Pattern.compile("(tga_[A-Za-z0-9_-]{20,})");
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @TempDir
@@ -113,13 +113,13 @@ class LocalPlatformIT {
         return printed(KEY, launcher);
     }
 
-    private static String printed(Pattern secret, LauncherProcess launcher) {
+    static String printed(Pattern secret, LauncherProcess launcher) {
         Matcher matcher = secret.matcher(launcher.console());
         assertThat(matcher.find()).as("%s in:\n%s", secret, launcher.console()).isTrue();
         return matcher.group(1);
     }
 
-    private static Map<String, Integer> freePorts() {
+    static Map<String, Integer> freePorts() {
         int kafka = Ports.freePort();
         while (!Ports.isFree(kafka + 1)) {
             kafka = Ports.freePort();
@@ -129,7 +129,7 @@ class LocalPlatformIT {
                 "postgres", Ports.freePort());
     }
 
-    private static List<String> args(Map<String, Integer> ports) {
+    static List<String> args(Map<String, Integer> ports) {
         return new ArrayList<>(List.of(
                 "--gateway-port", ports.get("gateway").toString(),
                 "--gateway-management-port", ports.get("management").toString(),

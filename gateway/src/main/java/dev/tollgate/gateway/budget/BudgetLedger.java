@@ -18,10 +18,10 @@ import java.util.Iterator;
  * alone never admits past the limit as long as no request costs more than its reservation; across replicas the
  * excess is at most what the others reserved and spent within the state's lag (docs/budgets.md).
  *
- * <p>A local spend stays in the ledger until a state arrives whose {@code as_of} is at least {@code overlapMs}
- * after it. The state's {@code as_of} is the latest {@code completed_at} counted, and usage events reach the
- * topic in roughly completion order, so once an event that finished {@code overlapMs} later is counted, this one
- * is too. Inside that overlap a spend may be counted twice, which only ever refuses early, never overspends.
+ * <p>Local spend is kept in slices of {@value #SLICE_MS} ms of completion time. A slice stays in the ledger
+ * until a state arrives whose {@code as_of} is at least {@code overlapMs} after its last spend. The state's
+ * {@code as_of} is the latest {@code completed_at} counted, and usage events reach the topic in roughly
+ * completion order, so once an event that finished {@code overlapMs} later is counted, this one is too. Inside that overlap a spend may be counted twice, which only ever refuses early, never overspends.
  *
  * <p>All methods are synchronized: the lock is held for a few arithmetic operations on the request path (and for
  * one pass over the ledger when a state arrives, a few times per second).
@@ -34,12 +34,28 @@ final class BudgetLedger {
     private long statePeriodStartMs = Long.MIN_VALUE;
     private long stateSpentMicros;
     private long asOfMs = Long.MIN_VALUE;
-    private final ArrayDeque<Spend> local = new ArrayDeque<>();
+    private final ArrayDeque<Slice> local = new ArrayDeque<>();
     private long localMicros;
     private long reservedMicros;
 
-    private record Spend(long completedAtMs, long micros) {
+    /**
+     * The local spend of requests that completed within {@link #SLICE_MS} of each other, so the ledger holds a few
+     * slices per second whatever the request rate, even when no state arrives for a long time (streams stopped).
+     */
+    private static final class Slice {
+        private final long firstMs;
+        private long lastMs;
+        private long micros;
+
+        Slice(long atMs, long micros) {
+            this.firstMs = atMs;
+            this.lastMs = atMs;
+            this.micros = micros;
+        }
     }
+
+    /** Width of a slice of local spend. A slice leaves the ledger only once all of it is counted. */
+    static final long SLICE_MS = 100;
 
     BudgetLedger(Budget budget, long overlapMs) {
         this.budget = budget;
@@ -84,7 +100,13 @@ final class BudgetLedger {
         reservedMicros -= reservedAmount;
         roll(nowMs);
         if (costMicros > 0 && completedAtMs >= window.startMs()) {
-            local.addLast(new Spend(completedAtMs, costMicros));
+            Slice last = local.peekLast();
+            if (last != null && completedAtMs < last.firstMs + SLICE_MS) {
+                last.lastMs = Math.max(last.lastMs, completedAtMs);
+                last.micros += costMicros;
+            } else {
+                local.addLast(new Slice(completedAtMs, costMicros));
+            }
             localMicros += costMicros;
         }
     }
@@ -105,6 +127,11 @@ final class BudgetLedger {
                 Math.max(0, budget.limitMicros() - committed - reservedMicros), asOfMs);
     }
 
+    /** How many slices of local spend the ledger holds; for tests of its memory bound. */
+    synchronized int slices() {
+        return local.size();
+    }
+
     private long committed() {
         long published = statePeriodStartMs >= window.startMs() ? stateSpentMicros : 0;
         return published + localMicros;
@@ -123,10 +150,10 @@ final class BudgetLedger {
             return;
         }
         long countedUpTo = asOfMs == Long.MIN_VALUE ? Long.MIN_VALUE : asOfMs - overlapMs;
-        for (Iterator<Spend> it = local.iterator(); it.hasNext(); ) {
-            Spend spend = it.next();
-            if (spend.completedAtMs() < window.startMs() || spend.completedAtMs() <= countedUpTo) {
-                localMicros -= spend.micros();
+        for (Iterator<Slice> it = local.iterator(); it.hasNext(); ) {
+            Slice slice = it.next();
+            if (slice.lastMs < window.startMs() || slice.lastMs <= countedUpTo) {
+                localMicros -= slice.micros;
                 it.remove();
             }
         }

@@ -78,6 +78,33 @@ class BudgetLedgerTest {
     }
 
     @Test
+    void holdsAFewSlicesPerSecondHoweverManyRequestsFinish() {
+        BudgetLedger ledger = new BudgetLedger(budget(Long.MAX_VALUE / 4, BudgetEnforcement.HARD), 500);
+        for (int i = 0; i < 100_000; i++) {
+            ledger.reserve(10, NOW);
+            ledger.settle(10, NOW + i / 100, 1, NOW);
+        }
+
+        assertThat(ledger.view(NOW).committedMicros()).isEqualTo(100_000);
+        assertThat(ledger.slices()).isEqualTo(1_000 / (int) BudgetLedger.SLICE_MS);
+
+        ledger.applyState(DAY_START, 100_000, NOW + 1_000 + 500, NOW);
+        assertThat(ledger.slices()).isZero();
+        assertThat(ledger.view(NOW).committedMicros()).isEqualTo(100_000);
+    }
+
+    @Test
+    void aSliceStaysUntilItsLastSpendIsCounted() {
+        BudgetLedger ledger = new BudgetLedger(budget(10_000, BudgetEnforcement.HARD), 0);
+        ledger.settle(0, NOW, 100, NOW);
+        ledger.settle(0, NOW + 50, 200, NOW);
+
+        ledger.applyState(DAY_START, 100, NOW, NOW);
+
+        assertThat(ledger.view(NOW).committedMicros()).as("the slice's later spend is not counted yet").isEqualTo(400);
+    }
+
+    @Test
     void aStateOfAnEarlierPeriodCountsNothingInTheNewOne() {
         BudgetLedger ledger = new BudgetLedger(budget(1_000, BudgetEnforcement.HARD), 500);
 
