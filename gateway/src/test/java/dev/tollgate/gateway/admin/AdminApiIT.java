@@ -199,6 +199,76 @@ public class AdminApiIT {
     }
 
     @Test
+    void aHostedProviderWithoutHealthIsCheckedThroughItsModelsListWithItsKeyAndStaysUp() throws Exception {
+        Vertx vertx = Vertx.vertx();
+        BlockingQueue<String> probes = new LinkedBlockingQueue<>();
+        try {
+            HttpServer provider = vertx.createHttpServer().requestHandler(request -> {
+                String auth = String.valueOf(request.getHeader("authorization"));
+                if (!request.path().equals("/v1/chat/completions")) {
+                    probes.add(request.path() + " " + auth);
+                }
+                if (!auth.equals("Bearer sk-hosted-7")) {
+                    request.response().setStatusCode(401).end("{\"error\":{\"message\":\"no key\"}}");
+                } else if (request.path().equals("/v1/models")) {
+                    request.response().putHeader("content-type", "application/json")
+                            .end("{\"object\":\"list\",\"data\":[]}");
+                } else if (request.path().equals("/v1/chat/completions")) {
+                    request.response().putHeader("content-type", "application/json").end(completion("hosted-model"));
+                } else {
+                    request.response().setStatusCode(404).end();
+                }
+            }).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+            admin().body("{\"model\":\"hosted-model\",\"base_url\":\"http://127.0.0.1:" + provider.actualPort()
+                    + "\",\"upstream_api_key\":\"sk-hosted-7\"}").post("/admin/v1/endpoints").then().statusCode(201);
+            until(() -> chat(ChatKey.BOOTSTRAP, "hosted-model").statusCode() == 200);
+
+            Thread.sleep(1_500); // five health intervals of the test profile: a failing probe would have taken it out
+
+            chat(ChatKey.BOOTSTRAP, "hosted-model").then().statusCode(200);
+            assertThat(probes).isNotEmpty().allMatch(p -> p.equals("/v1/models Bearer sk-hosted-7"), "probe with key");
+        } finally {
+            vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void aServerWhoseHealthAnswers404IsCheckedThroughItsModelsListFromThenOn() throws Exception {
+        Vertx vertx = Vertx.vertx();
+        BlockingQueue<String> probes = new LinkedBlockingQueue<>();
+        try {
+            HttpServer ollamaLike = vertx.createHttpServer().requestHandler(request -> {
+                if (!request.path().equals("/v1/chat/completions")) {
+                    probes.add(request.path());
+                }
+                switch (request.path()) {
+                    case "/v1/models" -> request.response().end("{\"object\":\"list\",\"data\":[]}");
+                    case "/v1/chat/completions" -> request.response().putHeader("content-type", "application/json")
+                            .end(completion("ollama-model"));
+                    default -> request.response().setStatusCode(404).end();
+                }
+            }).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+            admin().body("{\"model\":\"ollama-model\",\"base_url\":\"http://127.0.0.1:" + ollamaLike.actualPort()
+                    + "\"}").post("/admin/v1/endpoints").then().statusCode(201);
+            until(() -> chat(ChatKey.BOOTSTRAP, "ollama-model").statusCode() == 200);
+
+            Thread.sleep(1_500);
+
+            chat(ChatKey.BOOTSTRAP, "ollama-model").then().statusCode(200);
+            assertThat(probes).contains("/health", "/v1/models");
+            assertThat(probes.stream().filter("/health"::equals).count()).as("probes: %s", probes).isEqualTo(1);
+        } finally {
+            vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        }
+    }
+
+    private static String completion(String model) {
+        return "{\"id\":\"x\",\"object\":\"chat.completion\",\"model\":\"" + model + "\",\"choices\":[{\"index\":0,"
+                + "\"message\":{\"role\":\"assistant\",\"content\":\"ok\"},\"finish_reason\":\"stop\"}],\"usage\":"
+                + "{\"prompt_tokens\":1,\"completion_tokens\":1,\"total_tokens\":2}}";
+    }
+
+    @Test
     void drainingAndDeregisteringStopNewRequests() {
         String model = "admin-model-b";
         String id = admin().body("{\"model\":\"" + model + "\",\"base_url\":\"" + second.baseUrl() + "\"}")
