@@ -19,10 +19,11 @@ public interface AdminConfig {
     Optional<String> token();
 
     /**
-     * The environment this replica serves ({@code development}, {@code staging} or {@code production}); it routes
-     * only to registered endpoints of that environment.
+     * The environments whose endpoints this replica routes to: {@code all} (the default; each request's
+     * environment, from its header or its key, picks among them), or one of {@code development}, {@code staging}
+     * or {@code production} to pin the replica, e.g. for a separate production deployment. Validated at start.
      */
-    @WithDefault("production")
+    @WithDefault("all")
     String environment();
 
     /** How long start-up waits for the first snapshot of keys and endpoints before it goes on not ready. */

@@ -1,5 +1,6 @@
 package dev.tollgate.gateway.auth;
 
+import dev.tollgate.gateway.routing.Environment;
 import java.util.Set;
 
 /**
@@ -10,12 +11,20 @@ import java.util.Set;
  * @param teamId        the team or project within the org, or null
  * @param allowedModels the models the key may use; empty means all
  * @param limits        the key's own rate limits; org limits apply on top
+ * @param environment   where the key's requests go when they send no {@code x-tollgate-environment} header
  */
-public record Principal(String keyId, String orgId, String teamId, Set<String> allowedModels, KeyLimits limits) {
+public record Principal(String keyId, String orgId, String teamId, Set<String> allowedModels, KeyLimits limits,
+                        Environment environment) {
 
     public Principal {
         allowedModels = Set.copyOf(allowedModels);
         limits = limits == null ? KeyLimits.UNLIMITED : limits;
+        environment = environment == null ? Environment.PRODUCTION : environment;
+    }
+
+    /** A principal whose requests go to production unless they ask otherwise. */
+    public Principal(String keyId, String orgId, String teamId, Set<String> allowedModels, KeyLimits limits) {
+        this(keyId, orgId, teamId, allowedModels, limits, Environment.PRODUCTION);
     }
 
     /** A principal without rate limits of its own. */

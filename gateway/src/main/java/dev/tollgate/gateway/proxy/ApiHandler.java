@@ -55,7 +55,7 @@ public class ApiHandler {
             return;
         }
         String environmentHeader = ctx.request().getHeader(Environment.HEADER);
-        Environment environment = environmentHeader == null ? Environment.PRODUCTION
+        Environment environment = environmentHeader == null ? exchange.principal().environment()
                 : Environment.parse(environmentHeader).orElse(null);
         if (environment == null) {
             reject(ctx, exchange, new OpenAiError(ErrorCode.INVALID_REQUEST, "The header " + Environment.HEADER

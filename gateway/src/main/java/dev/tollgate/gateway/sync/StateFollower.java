@@ -11,6 +11,7 @@ import dev.tollgate.gateway.budget.BudgetEntity;
 import dev.tollgate.gateway.config.GatewayConfig;
 import dev.tollgate.gateway.registry.EndpointEntity;
 import dev.tollgate.gateway.routing.EndpointRegistry;
+import dev.tollgate.gateway.routing.Environment;
 import dev.tollgate.gateway.routing.UpstreamCredentials;
 import dev.tollgate.gateway.tenancy.ApiKeyEntity;
 import dev.tollgate.schemas.AvroSerdes;
@@ -28,6 +29,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -81,7 +83,11 @@ public class StateFollower {
         this.budgets = budgets;
         this.endpoints = endpoints;
         this.credentials = credentials;
-        this.environment = admin.environment();
+        this.environment = admin.environment().toLowerCase(Locale.ROOT);
+        if (!environment.equals("all") && Environment.parse(environment).isEmpty()) {
+            throw new IllegalArgumentException("tollgate.admin.environment must be all, development, staging or "
+                    + "production, not '" + admin.environment() + "'");
+        }
         this.snapshotTimeout = admin.snapshotTimeout();
         this.registryUrl = config.registry().url();
         this.consumerProps = new HashMap<>(kafka);

@@ -32,7 +32,7 @@ public final class States {
                 .setPrefix(key.prefix).setDigest(ByteBuffer.wrap(key.digest.clone()))
                 .setAllowedModels(key.allowedModelList()).setRpmLimit(key.rpmLimit).setTpmLimit(key.tpmLimit)
                 .setExpiresAt(key.expiresAt).setRevokedAt(key.revokedAt).setCreatedAt(key.createdAt)
-                .setVersion(key.version).build();
+                .setEnvironment(key.environment).setVersion(key.version).build();
     }
 
     /** What the key store holds for a published key state. */
@@ -41,7 +41,9 @@ public final class States {
         byte[] bytes = new byte[digest.remaining()];
         digest.get(bytes);
         Principal principal = new Principal(state.getKeyId(), state.getOrgId(), state.getTeamId(),
-                new HashSet<>(state.getAllowedModels()), new KeyLimits(state.getRpmLimit(), state.getTpmLimit()));
+                new HashSet<>(state.getAllowedModels()), new KeyLimits(state.getRpmLimit(), state.getTpmLimit()),
+                state.getEnvironment() == null ? null
+                        : dev.tollgate.gateway.routing.Environment.parse(state.getEnvironment()).orElse(null));
         return new KeyRecord(principal, state.getPrefix(), bytes, state.getExpiresAt(), state.getRevokedAt(),
                 state.getVersion());
     }
@@ -66,10 +68,10 @@ public final class States {
                 dev.tollgate.gateway.routing.Environment.valueOf(state.getEnvironment().name()));
     }
 
-    /** Whether a replica of {@code environment} routes to this endpoint now. */
+    /** Whether a replica serving {@code environment} ({@code all} or one environment) routes to it now. */
     public static boolean routable(EndpointState state, String environment) {
-        return state.getStatus() == EndpointStatus.READY
-                && state.getEnvironment().name().equalsIgnoreCase(environment);
+        return state.getStatus() == EndpointStatus.READY && ("all".equalsIgnoreCase(environment)
+                || state.getEnvironment().name().equalsIgnoreCase(environment));
     }
 
     /** Never prints the digest or the upstream secret; for logs. */

@@ -55,6 +55,9 @@ public class ApiKeyEntity extends PanacheEntityBase {
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
 
+    /** {@code development}, {@code staging} or {@code production}, or null for production. */
+    public String environment;
+
     @Version
     public long version;
 

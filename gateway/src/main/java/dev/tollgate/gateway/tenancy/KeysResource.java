@@ -25,6 +25,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.RestResponse;
 
@@ -41,6 +42,7 @@ public class KeysResource {
     private static final Logger LOG = Logger.getLogger(KeysResource.class);
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final long MAX_LIMIT = 1_000_000_000_000L;
+    private static final Set<String> ENVIRONMENTS = Set.of("development", "staging", "production");
 
     private final StatePublisher publisher;
 
@@ -64,16 +66,18 @@ public class KeysResource {
      * @param expiresAt     expiry, or null
      * @param revokedAt     revocation time, or null
      * @param createdAt     creation time
+     * @param environment   where its requests go without an {@code x-tollgate-environment} header
      * @param key           the plain key: only in the create answer, null everywhere else
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record KeyView(String id, String object, String prefix, String orgId, String teamId, String name,
                           List<String> allowedModels, Long rpmLimit, Long tpmLimit, Instant expiresAt,
-                          Instant revokedAt, Instant createdAt, String key) {
+                          Instant revokedAt, Instant createdAt, String environment, String key) {
 
         static KeyView of(ApiKeyEntity k, String plainKey) {
             return new KeyView(k.id, "api_key", k.prefix, k.orgId, k.teamId, k.name, k.allowedModelList(), k.rpmLimit,
-                    k.tpmLimit, k.expiresAt, k.revokedAt, k.createdAt, plainKey);
+                    k.tpmLimit, k.expiresAt, k.revokedAt, k.createdAt,
+                    k.environment == null ? "production" : k.environment, plainKey);
         }
 
         @Override
@@ -83,7 +87,8 @@ public class KeysResource {
     }
 
     /**
-     * Creates a key: {@code {"org_id","team_id"?,"name"?,"allowed_models"?,"rpm_limit"?,"tpm_limit"?,"expires_at"?}}.
+     * Creates a key: {@code {"org_id","team_id"?,"name"?,"allowed_models"?,"rpm_limit"?,"tpm_limit"?,"expires_at"?,
+     * "environment"?}}.
      * Answers 201 with the plain key in {@code key}, the only time it is ever shown.
      */
     @POST
@@ -99,6 +104,7 @@ public class KeysResource {
         key.tpmLimit = body.optionalLong("tpm_limit", 1, MAX_LIMIT).orElse(null);
         key.expiresAt = body.optionalInstantAfter("expires_at", now).map(t -> t.truncatedTo(ChronoUnit.MILLIS))
                 .orElse(null);
+        key.environment = body.optionalChoice("environment", ENVIRONMENTS).orElse(null);
         key.createdAt = now;
         key.id = "key_" + HexFormat.of().formatHex(randomBytes(8));
         ApiKeys.Generated generated = ApiKeys.generate();

@@ -55,7 +55,7 @@ public class AdminApiIT {
     @BeforeAll
     static void startSecondSimulator() {
         second = VllmSimulator.start(SimulatorConfig.defaults().withPort(0).withServedModelNames("admin-model-a",
-                "admin-model-b", "admin-model-c").withOutputTokens(4).withEventLoops(1));
+                "admin-model-b", "admin-model-c", "env-model").withOutputTokens(4).withEventLoops(1));
     }
 
     @AfterAll
@@ -286,15 +286,23 @@ public class AdminApiIT {
     }
 
     @Test
-    void routesOnlyToEndpointsOfItsOwnEnvironment() {
+    void routesEachRequestToItsEnvironmentChosenByHeaderOrByKey() {
         admin().body("{\"model\":\"env-model\",\"environment\":\"staging\",\"base_url\":\"" + second.baseUrl() + "\"}")
                 .post("/admin/v1/endpoints").then().statusCode(201);
-        // Published after the staging endpoint on the same single partition: once it routes, the other was seen.
-        admin().body("{\"model\":\"env-marker\",\"base_url\":\"" + second.baseUrl() + "\"}")
-                .post("/admin/v1/endpoints").then().statusCode(201);
-        until(() -> !"model_not_found".equals(chat(ChatKey.BOOTSTRAP, "env-marker").jsonPath().getString("error.code")));
+        String org = createOrg();
+        String stagingKey = admin().body("{\"org_id\":\"" + org + "\",\"environment\":\"staging\"}")
+                .post("/admin/v1/keys").then().statusCode(201).body("environment", equalTo("staging")).extract().path("key");
+        until(() -> chat(stagingKey, "env-model").statusCode() == 200);
 
         chat(ChatKey.BOOTSTRAP, "env-model").then().statusCode(404).body("error.code", equalTo("model_not_found"));
+        given().header("Authorization", "Bearer " + ChatKey.BOOTSTRAP).header("x-tollgate-environment", "staging")
+                .contentType(ContentType.JSON).body("{\"model\":\"env-model\",\"max_tokens\":4,\"messages\":"
+                        + "[{\"role\":\"user\",\"content\":\"hi\"}]}").post("/v1/chat/completions").then().statusCode(200);
+        given().header("Authorization", "Bearer " + stagingKey).header("x-tollgate-environment", "production")
+                .contentType(ContentType.JSON).body("{\"model\":\"env-model\",\"max_tokens\":4,\"messages\":"
+                        + "[{\"role\":\"user\",\"content\":\"hi\"}]}").post("/v1/chat/completions").then().statusCode(404);
+        admin().body("{\"org_id\":\"" + org + "\",\"environment\":\"qa\"}").post("/admin/v1/keys").then().statusCode(400)
+                .body("error.param", equalTo("environment"));
     }
 
     @Test
@@ -312,7 +320,8 @@ public class AdminApiIT {
                 .body("data.find { it.id == 'health-live-1' }.health.breaker", equalTo("closed"))
                 .body("data.find { it.id == 'health-live-1' }.health.outstanding", equalTo(0))
                 .body("data.find { it.id == 'health-live-1' }.health.routable", equalTo(true))
-                .body("data.find { it.id == 'health-staging-1' }.health", nullValue());
+                .body("data.find { it.id == 'health-staging-1' }.health", notNullValue())
+                .body("data.find { it.id == 'health-staging-1' }.environment", equalTo("staging"));
     }
 
     @Test
