@@ -6,6 +6,16 @@ final class Banner {
     private Banner() {
     }
 
+    /** One line per extra gateway replica, or nothing. */
+    private static String replicas(PlatformPorts p) {
+        StringBuilder lines = new StringBuilder();
+        for (int i = 1; i < p.gatewayReplicas(); i++) {
+            lines.append(String.format("  Gateway replica %d      http://127.0.0.1:%d/v1   metrics: http://127.0.0.1:%d/q/metrics%n",
+                    i + 1, p.gateway(i), p.gatewayManagement(i)));
+        }
+        return lines.toString();
+    }
+
     static String text(LaunchOptions o, LocalPlatform platform, Secrets secrets, double seconds) {
         String apiKey = secrets.apiKey();
         PlatformPorts p = o.ports();
@@ -16,7 +26,7 @@ final class Banner {
 
                   Gateway, OpenAI API    %s/v1
                   Gateway metrics        http://127.0.0.1:%d/q/metrics   health: /q/health
-                  Streams query API      %s
+                %s  Streams query API      %s
                   vLLM simulator         http://127.0.0.1:%d  (model %s)
                   Kafka                  %s
                   Apicurio Registry      %s
@@ -36,7 +46,7 @@ final class Banner {
 
                 Each usage event is printed below as it arrives on tollgate.usage.v1. Ctrl-C stops everything.
 
-                """, seconds, gateway, p.gatewayManagement(),
+                """, seconds, gateway, p.gatewayManagement(), replicas(p),
                 o.streams() ? "http://127.0.0.1:" + p.streams() + "/v1/usage/orgs/" + LaunchOptions.ORG + "/totals"
                         : "not started (--no-streams)", p.simulator(), o.model(),
                 platform.kafka().bootstrapServers(), platform.registry().url(), p.postgres(),

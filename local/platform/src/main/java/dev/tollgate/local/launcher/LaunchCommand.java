@@ -47,6 +47,9 @@ public final class LaunchCommand implements Callable<Integer> {
     int itlMs;
     @Option(names = "--simulator-output-tokens", defaultValue = "32", description = "Tokens generated when max_tokens is not set (default: ${DEFAULT-VALUE}).")
     int outputTokens;
+    @Option(names = "--gateway-replicas", defaultValue = "1", description = "Gateway replicas to run, 1 to 4; replica N "
+            + "listens on the gateway ports + (N-1) x 100 (default: ${DEFAULT-VALUE}).")
+    int gatewayReplicas;
     @Option(names = "--no-watch", description = "Do not print usage events as they arrive.")
     boolean noWatch;
     @Option(names = "--no-streams", description = "Do not start the streams app (for benchmarks of the gateway alone).")
@@ -74,7 +77,7 @@ public final class LaunchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         long begin = System.nanoTime();
         LaunchOptions options = new LaunchOptions(new PlatformPorts(gatewayPort, gatewayManagementPort, streamsPort,
-                simulatorPort, kafkaPort, kafkaPort + 1, registryPort, postgresPort), dataDir.toAbsolutePath(),
+                simulatorPort, kafkaPort, kafkaPort + 1, registryPort, postgresPort, gatewayReplicas), dataDir.toAbsolutePath(),
                 keepData, model, ttftMs, itlMs, outputTokens, !noStreams);
         LocalPlatform platform = new LocalPlatform(options, out);
         int reaped = platform.reapStaleProcesses();

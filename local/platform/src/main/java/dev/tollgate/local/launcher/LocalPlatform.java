@@ -12,8 +12,10 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -62,12 +64,17 @@ final class LocalPlatform implements AutoCloseable {
             processes.record(kafka.pid());
             processes.record(registry.pid());
             step("vLLM simulator", this::startSimulator);
-            CompletableFuture<ChildJvm> gateway = async("gateway", () -> startGateway(installation, secrets, postgres));
-            CompletableFuture<ChildJvm> streams = options.streams()
-                    ? async("streams", () -> startStreams(installation)) : CompletableFuture.completedFuture(null);
-            settle(gateway, streams);
-            join(gateway);
-            join(streams);
+            List<CompletableFuture<ChildJvm>> parts = new ArrayList<>();
+            for (int i = 0; i < options.ports().gatewayReplicas(); i++) {
+                int replica = i;
+                parts.add(async(replica == 0 ? "gateway" : "gateway " + (replica + 1),
+                        () -> startGateway(installation, secrets, postgres, replica)));
+            }
+            if (options.streams()) {
+                parts.add(async("streams", () -> startStreams(installation)));
+            }
+            settle(parts.toArray(CompletableFuture[]::new));
+            parts.forEach(LocalPlatform::join);
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -103,15 +110,15 @@ final class LocalPlatform implements AutoCloseable {
                 .withOutputTokens(options.simulatorOutputTokens()));
     }
 
-    private ChildJvm startGateway(LocalInstallation installation, Secrets secrets, LocalPostgres postgres) {
+    private ChildJvm startGateway(LocalInstallation installation, Secrets secrets, LocalPostgres postgres, int replica) {
         Map<String, String> config = new LinkedHashMap<>(common());
         // The admin state (orgs, keys, endpoints) lives in the "tollgate" database.
         config.put("quarkus.datasource.jdbc.url", postgres.jdbcUrl("tollgate"));
         config.put("quarkus.datasource.reactive.url", postgres.reactiveUrl("tollgate"));
         config.put("quarkus.datasource.username", LocalPostgres.USER);
         config.put("quarkus.datasource.password", LocalPostgres.PASSWORD);
-        config.put("quarkus.http.port", Integer.toString(options.ports().gateway()));
-        config.put("quarkus.management.port", Integer.toString(options.ports().gatewayManagement()));
+        config.put("quarkus.http.port", Integer.toString(options.ports().gateway(replica)));
+        config.put("quarkus.management.port", Integer.toString(options.ports().gatewayManagement(replica)));
         config.put("tollgate.bootstrap.org-id", LaunchOptions.ORG);
         config.put("tollgate.bootstrap.key-id", "local-key");
         config.put("tollgate.bootstrap.endpoints[0].id", "sim-1");
@@ -120,8 +127,9 @@ final class LocalPlatform implements AutoCloseable {
         config.put("tollgate.bootstrap.endpoints[0].input-price-per-million-micros", Long.toString(INPUT_PRICE_MICROS));
         config.put("tollgate.bootstrap.endpoints[0].output-price-per-million-micros", Long.toString(OUTPUT_PRICE_MICROS));
         return recorded(QuarkusApp.start("gateway", installation.quarkusApp("gateway"), "256m", config,
-                Map.of("TOLLGATE_BOOTSTRAP_API_KEY", secrets.apiKey(), "TOLLGATE_ADMIN_TOKEN", secrets.adminToken()), logs().resolve("gateway.log"),
-                "http://127.0.0.1:" + options.ports().gatewayManagement() + "/q/health/ready"));
+                Map.of("TOLLGATE_BOOTSTRAP_API_KEY", secrets.apiKey(), "TOLLGATE_ADMIN_TOKEN", secrets.adminToken()),
+                logs().resolve(replica == 0 ? "gateway.log" : "gateway-" + (replica + 1) + ".log"),
+                "http://127.0.0.1:" + options.ports().gatewayManagement(replica) + "/q/health/ready"));
     }
 
     private ChildJvm startStreams(LocalInstallation installation) {

@@ -8,15 +8,40 @@ import java.util.Map;
 
 /**
  * Every port the local platform listens on. All are checked before anything starts, and every taken one is
- * named in one message, so a user fixes them in one go instead of one failed start at a time.
+ * named in one message, so a user fixes them in one go instead of one failed start at a time. Gateway replica
+ * {@code i} (from 0) listens on the gateway ports plus {@code i × }{@value #REPLICA_PORT_STEP}.
  */
 record PlatformPorts(int gateway, int gatewayManagement, int streams, int simulator, int kafka, int kafkaController,
-                     int registry, int postgres) {
+                     int registry, int postgres, int gatewayReplicas) {
+
+    /** The distance between the ports of two gateway replicas: 8080, 8180, 8280. */
+    static final int REPLICA_PORT_STEP = 100;
+
+    PlatformPorts {
+        if (gatewayReplicas < 1 || gatewayReplicas > 4) {
+            throw new IllegalArgumentException("--gateway-replicas must be 1 to 4 but was: " + gatewayReplicas);
+        }
+    }
+
+    /** The OpenAI API port of gateway replica {@code replica} (from 0). */
+    int gateway(int replica) {
+        return gateway + replica * REPLICA_PORT_STEP;
+    }
+
+    /** The metrics and health port of gateway replica {@code replica} (from 0). */
+    int gatewayManagement(int replica) {
+        return gatewayManagement + replica * REPLICA_PORT_STEP;
+    }
 
     Map<Integer, String> byPort() {
         Map<Integer, String> ports = new LinkedHashMap<>();
         ports.put(gateway, "gateway API (--gateway-port)");
         ports.put(gatewayManagement, "gateway metrics and health (--gateway-management-port)");
+        for (int i = 1; i < gatewayReplicas; i++) {
+            ports.put(gateway(i), "gateway replica " + (i + 1) + " API (--gateway-port + " + i * REPLICA_PORT_STEP + ")");
+            ports.put(gatewayManagement(i), "gateway replica " + (i + 1) + " metrics and health "
+                    + "(--gateway-management-port + " + i * REPLICA_PORT_STEP + ")");
+        }
         ports.put(streams, "streams query API (--streams-port)");
         ports.put(simulator, "vLLM simulator (--simulator-port)");
         ports.put(kafka, "Kafka broker (--kafka-port)");
@@ -29,7 +54,7 @@ record PlatformPorts(int gateway, int gatewayManagement, int streams, int simula
     /** @throws IllegalStateException naming every port that is taken or used twice */
     void requireAllFree() {
         Map<Integer, String> ports = byPort();
-        if (ports.size() != 8) {
+        if (ports.size() != 6 + 2 * gatewayReplicas) {
             throw new IllegalStateException("two services were given the same port: " + this);
         }
         List<String> taken = new ArrayList<>();
