@@ -3,6 +3,7 @@ package dev.tollgate.gateway.budget;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.tollgate.gateway.admin.AdminException;
+import dev.tollgate.gateway.admin.AdminIds;
 import dev.tollgate.gateway.admin.JsonBody;
 import dev.tollgate.gateway.admin.ListView;
 import dev.tollgate.gateway.sync.StatePublisher;
@@ -22,12 +23,10 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.security.SecureRandom;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -45,7 +44,6 @@ import org.jboss.resteasy.reactive.RestResponse;
 public class BudgetsResource {
 
     private static final Logger LOG = Logger.getLogger(BudgetsResource.class);
-    private static final SecureRandom RANDOM = new SecureRandom();
     private static final long MAX_AMOUNT = 1_000_000_000_000_000L;
     private static final Set<String> SCOPES = Set.of("org", "team", "key");
     private static final Set<String> PERIODS = Set.of("daily", "weekly", "monthly");
@@ -117,7 +115,7 @@ public class BudgetsResource {
         JsonBody body = JsonBody.parse(raw);
         BudgetEntity b = new BudgetEntity();
         b.id = body.optionalText("id", JsonBody.ID, "a lowercase id of letters, digits, '-' or '_'")
-                .orElseGet(() -> "bud_" + HexFormat.of().formatHex(randomBytes(8)));
+                .orElseGet(() -> AdminIds.generate("bud_"));
         b.scopeType = body.optionalChoice("scope_type", SCOPES)
                 .orElseThrow(() -> AdminException.invalid("scope_type", "'scope_type' is required: org, team or key."));
         b.scopeId = body.requiredText("scope_id", SCOPE_ID, "the id of an existing " + b.scopeType);
@@ -240,11 +238,5 @@ public class BudgetsResource {
     private static Instant laterThan(Instant previous) {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         return now.isAfter(previous) ? now : previous.plusMillis(1);
-    }
-
-    private static byte[] randomBytes(int n) {
-        byte[] bytes = new byte[n];
-        RANDOM.nextBytes(bytes);
-        return bytes;
     }
 }

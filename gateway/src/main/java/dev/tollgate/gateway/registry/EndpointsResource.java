@@ -3,6 +3,7 @@ package dev.tollgate.gateway.registry;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.tollgate.gateway.admin.AdminException;
+import dev.tollgate.gateway.admin.AdminIds;
 import dev.tollgate.gateway.admin.JsonBody;
 import dev.tollgate.gateway.admin.ListView;
 import dev.tollgate.gateway.admin.UniqueViolation;
@@ -24,11 +25,9 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -48,7 +47,6 @@ import org.jboss.resteasy.reactive.RestResponse;
 public class EndpointsResource {
 
     private static final Logger LOG = Logger.getLogger(EndpointsResource.class);
-    private static final SecureRandom RANDOM = new SecureRandom();
     static final Set<String> ENVIRONMENTS = Set.of("development", "staging", "production");
     static final Set<String> STATUSES = Set.of("ready", "disabled", "draining");
     private static final Pattern ANY = Pattern.compile("(?s).{1,4000}");
@@ -135,7 +133,7 @@ public class EndpointsResource {
         JsonBody body = JsonBody.parse(raw);
         EndpointEntity e = new EndpointEntity();
         e.id = body.optionalText("id", JsonBody.ID, "a lowercase id of letters, digits, '-' or '_'")
-                .orElseGet(() -> "ep_" + HexFormat.of().formatHex(randomBytes(8)));
+                .orElseGet(() -> AdminIds.generate("ep_"));
         e.model = body.requiredText("model", JsonBody.MODEL, "a model name of letters, digits and ._:/@+-");
         e.environment = body.optionalChoice("environment", ENVIRONMENTS).orElse("production");
         e.baseUrl = baseUrl(body.requiredText("base_url", ANY, "an http(s) URL"));
@@ -238,11 +236,5 @@ public class EndpointsResource {
         } catch (URISyntaxException ex) {
             throw AdminException.invalid("base_url", "'base_url' is not a valid URL.");
         }
-    }
-
-    private static byte[] randomBytes(int n) {
-        byte[] bytes = new byte[n];
-        RANDOM.nextBytes(bytes);
-        return bytes;
     }
 }

@@ -3,6 +3,7 @@ package dev.tollgate.gateway.tenancy;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.tollgate.gateway.admin.AdminException;
+import dev.tollgate.gateway.admin.AdminIds;
 import dev.tollgate.gateway.admin.JsonBody;
 import dev.tollgate.gateway.admin.ListView;
 import dev.tollgate.gateway.auth.ApiKeys;
@@ -20,10 +21,8 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import org.jboss.logging.Logger;
@@ -40,7 +39,6 @@ import org.jboss.resteasy.reactive.RestResponse;
 public class KeysResource {
 
     private static final Logger LOG = Logger.getLogger(KeysResource.class);
-    private static final SecureRandom RANDOM = new SecureRandom();
     private static final long MAX_LIMIT = 1_000_000_000_000L;
     private static final Set<String> ENVIRONMENTS = Set.of("development", "staging", "production");
 
@@ -106,7 +104,7 @@ public class KeysResource {
                 .orElse(null);
         key.environment = body.optionalChoice("environment", ENVIRONMENTS).orElse(null);
         key.createdAt = now;
-        key.id = "key_" + HexFormat.of().formatHex(randomBytes(8));
+        key.id = AdminIds.generate("key_");
         ApiKeys.Generated generated = ApiKeys.generate();
         key.prefix = generated.prefix();
         key.digest = generated.digest();
@@ -150,11 +148,5 @@ public class KeysResource {
                 .call(key -> publisher.key(States.keyState(key)))
                 .invoke(key -> LOG.infof("key revoked key=%s org=%s", key.id, key.orgId))
                 .map(key -> KeyView.of(key, null));
-    }
-
-    private static byte[] randomBytes(int n) {
-        byte[] bytes = new byte[n];
-        RANDOM.nextBytes(bytes);
-        return bytes;
     }
 }

@@ -1,5 +1,6 @@
 package dev.tollgate.gateway.budget;
 
+import static dev.tollgate.gateway.admin.AdminApiIT.until;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
@@ -294,20 +295,5 @@ public class BudgetEnforcementIT {
 
     private static RequestSpecification admin() {
         return given().header("Authorization", "Bearer " + ADMIN_TOKEN).contentType(ContentType.JSON);
-    }
-
-    private static void until(java.util.function.BooleanSupplier condition, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition did not hold within " + timeout);
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted");
-            }
-        }
     }
 }
