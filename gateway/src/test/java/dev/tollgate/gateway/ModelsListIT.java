@@ -4,8 +4,10 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
+import dev.tollgate.gateway.auth.KeyLimits;
 import dev.tollgate.gateway.auth.KeyStore;
 import dev.tollgate.gateway.auth.Principal;
+import dev.tollgate.gateway.routing.Environment;
 import dev.tollgate.local.testing.TollgateInfraResource;
 import dev.tollgate.local.testing.VllmSimulatorResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -61,6 +63,28 @@ class ModelsListIT {
 
         given().header("Authorization", "Bearer " + key).get("/v1/models").then().statusCode(200)
                 .body("object", equalTo("list")).body("data.size()", equalTo(0));
+    }
+
+    @Test
+    void listsOnlyTheModelsOfTheRequestsEnvironmentChosenByHeaderOrByKey() {
+        String stagingKey = "tg_it_models_" + UUID.randomUUID().toString().replace("-", "");
+        keys.add(stagingKey, new Principal("models-" + UUID.randomUUID(), "it-org", null, Set.of(),
+                KeyLimits.UNLIMITED, Environment.STAGING));
+
+        List<String> forStagingKey = given().header("Authorization", "Bearer " + stagingKey).get("/v1/models")
+                .then().statusCode(200).extract().jsonPath().getList("data.id", String.class);
+        List<String> forStagingHeader = given().header("Authorization", "Bearer " + ChatCompletionsIT.KEY)
+                .header("x-tollgate-environment", "staging").get("/v1/models").then().statusCode(200)
+                .extract().jsonPath().getList("data.id", String.class);
+        List<String> forProductionHeader = given().header("Authorization", "Bearer " + stagingKey)
+                .header("x-tollgate-environment", "production").get("/v1/models").then().statusCode(200)
+                .extract().jsonPath().getList("data.id", String.class);
+
+        assertThat(forStagingKey).as("the bootstrap endpoint serves production only").doesNotContain(MODEL);
+        assertThat(forStagingHeader).doesNotContain(MODEL);
+        assertThat(forProductionHeader).contains(MODEL);
+        given().header("Authorization", "Bearer " + stagingKey).header("x-tollgate-environment", "qa")
+                .get("/v1/models").then().statusCode(400).body("error.param", equalTo("x-tollgate-environment"));
     }
 
     @Test
