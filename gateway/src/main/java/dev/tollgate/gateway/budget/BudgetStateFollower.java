@@ -119,13 +119,15 @@ public class BudgetStateFollower {
         c.assign(partitions);
         c.seekToBeginning(partitions);
         Map<TopicPartition, Long> ends = c.endOffsets(partitions);
+        boolean replayed = false;
         int applied = 0;
         while (running) {
             for (ConsumerRecord<String, BudgetState> record : c.poll(POLL)) {
-                apply(record);
+                apply(record, replayed);
                 applied++;
             }
-            if (!caughtUp && ends.entrySet().stream().allMatch(e -> c.position(e.getKey()) >= e.getValue())) {
+            if (!replayed && ends.entrySet().stream().allMatch(e -> c.position(e.getKey()) >= e.getValue())) {
+                replayed = true;
                 caughtUp = true;
                 loaded.countDown();
                 LOG.infof("budget states loaded records=%d", applied);
@@ -133,13 +135,14 @@ public class BudgetStateFollower {
         }
     }
 
-    private void apply(ConsumerRecord<String, BudgetState> record) {
+    /** Applies one state; {@code live} once the replay of what was published before is over. */
+    private void apply(ConsumerRecord<String, BudgetState> record, boolean live) {
         BudgetState state = record.value();
         if (state == null || record.key() == null) {
             return;
         }
         book.applyState(state);
-        if (caughtUp) {
+        if (live) {
             long lagMs = System.currentTimeMillis() - state.getAsOf().toEpochMilli();
             freshness.record(Math.max(0, lagMs), TimeUnit.MILLISECONDS);
         }
