@@ -33,7 +33,8 @@ import org.apache.kafka.streams.state.internals.CachedStateStore;
  * the commit aborts the transaction and drops the buffer with it; the input is processed again from the last
  * commit. A task that is closed dirty or revived calls the processor's {@code init} again, which must clear the
  * buffer. ({@code StateStore#flush()} is no hook: Kafka 4.1 calls it after the transaction commits, when it
- * checkpoints.)
+ * checkpoints.) The stores a callback writes must not have a record cache: the task flushes caches in an order of
+ * its own, and a cache flushed before the hook would keep the hook's writes until the next commit.
  *
  * <p><b>Internal API:</b> taking part in the cache flush needs Kafka Streams' {@code CachedStateStore} interface, and
  * forwarding from outside {@code process} needs the processor node and a record context set on the task's context,

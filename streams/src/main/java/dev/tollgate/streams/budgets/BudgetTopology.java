@@ -96,9 +96,10 @@ public final class BudgetTopology {
                 () -> new BudgetDefinitionLoader(serdes.definitions().get()));
 
         StoreBuilder<KeyValueStore<String, BudgetSpend>> spend = Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(SPEND_STORE), Serdes.String(), JsonStoreSerde.create(BudgetSpend.class))
-                // The processor writes each budget once per commit already; the cache serves its first read.
-                .withCachingEnabled();
+                Stores.persistentKeyValueStore(SPEND_STORE), Serdes.String(), JsonStoreSerde.create(BudgetSpend.class));
+        // No record cache on the spend store: the processor writes it from its commit hook, and a cache whose own
+        // flush had already run in that commit would hold those writes until the next one, after the input
+        // offsets they belong to were committed.
         StoreBuilder<CommitFlush.HookStore> commitHook = CommitFlush.store(COMMIT_HOOK);
         ProcessorSupplier<String, UsageEvent, String, BudgetOutput> processor = new ProcessorSupplier<>() {
             @Override
