@@ -17,6 +17,7 @@ import org.apache.kafka.streams.state.Stores;
 
 import dev.tollgate.events.v1.UsageEvent;
 import dev.tollgate.schemas.Topics;
+import dev.tollgate.streams.app.CommitFlush;
 import dev.tollgate.streams.app.StreamsApplication;
 import dev.tollgate.streams.serde.JsonStoreSerde;
 
@@ -57,6 +58,8 @@ public final class BudgetTopology {
     public static final String DEFINITIONS_STORE = "budgets-definitions";
     /** Spend per budget id in its current period. */
     public static final String SPEND_STORE = "budgets-spend";
+    /** Tells {@code budgets-spend} when its task commits ({@link CommitFlush}); no data, no changelog. */
+    public static final String COMMIT_HOOK = "budgets-commit";
 
     /** The internal topics this sub-topology makes Kafka Streams create: one changelog, no repartition topic. */
     public static final List<String> INTERNAL_TOPICS = List.of(StreamsApplication.changelogTopic(SPEND_STORE));
@@ -94,6 +97,10 @@ public final class BudgetTopology {
 
         StoreBuilder<KeyValueStore<String, BudgetSpend>> spend = Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(SPEND_STORE), Serdes.String(), JsonStoreSerde.create(BudgetSpend.class));
+        // No record cache on the spend store: the processor writes it from its commit hook, and a cache whose own
+        // flush had already run in that commit would hold those writes until the next one, after the input
+        // offsets they belong to were committed.
+        StoreBuilder<CommitFlush.HookStore> commitHook = CommitFlush.store(COMMIT_HOOK);
         ProcessorSupplier<String, UsageEvent, String, BudgetOutput> processor = new ProcessorSupplier<>() {
             @Override
             public BudgetSpendProcessor get() {
@@ -102,7 +109,7 @@ public final class BudgetTopology {
 
             @Override
             public Set<StoreBuilder<?>> stores() {
-                return Set.of(spend);
+                return Set.of(spend, commitHook);
             }
         };
         usage.process(processor, Named.as(SPEND))

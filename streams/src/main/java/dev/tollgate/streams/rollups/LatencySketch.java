@@ -20,6 +20,8 @@ public final class LatencySketch {
     /** Significant decimal digits kept: 2 gives a relative error of at most 1%. */
     public static final int PRECISION_DIGITS = 2;
 
+    private static final ThreadLocal<ByteBuffer> SCRATCH = ThreadLocal.withInitial(() -> ByteBuffer.allocate(0));
+
     private LatencySketch() {
     }
 
@@ -39,7 +41,15 @@ public final class LatencySketch {
      * on every store update costs far more CPU than the bytes it saves.
      */
     public static byte[] encode(Histogram sketch) {
-        ByteBuffer buffer = ByteBuffer.allocate(sketch.getNeededByteBufferCapacity());
+        // The capacity HdrHistogram asks for is that of a full counts array (about 18 KB) while a real sketch
+        // encodes to a few hundred bytes: reuse one scratch buffer per thread instead of allocating that each time.
+        int needed = sketch.getNeededByteBufferCapacity();
+        ByteBuffer buffer = SCRATCH.get();
+        if (buffer.capacity() < needed) {
+            buffer = ByteBuffer.allocate(needed);
+            SCRATCH.set(buffer);
+        }
+        buffer.clear();
         int length = sketch.encodeIntoByteBuffer(buffer);
         return Arrays.copyOf(buffer.array(), length);
     }

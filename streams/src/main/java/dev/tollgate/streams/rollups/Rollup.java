@@ -1,5 +1,6 @@
 package dev.tollgate.streams.rollups;
 
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -38,20 +39,51 @@ public record Rollup(
 
     /** This rollup plus {@code sample}. */
     public Rollup add(RollupSample sample) {
+        return addAll(List.of(sample)).rollup();
+    }
+
+    /**
+     * This rollup plus every sample of {@code samples}, decoding and encoding each sketch once however many
+     * samples there are (see {@link RollupAggregator} for why that matters).
+     */
+    public Updated addAll(List<RollupSample> samples) {
         Map<String, Long> byStatus = new TreeMap<>(errorsByStatus == null ? Map.of() : errorsByStatus);
-        if (sample.isError()) {
-            byStatus.merge(Integer.toString(sample.httpStatus()), 1L, Long::sum);
-        }
         Histogram latency = LatencySketch.decode(latencySketch);
-        LatencySketch.record(latency, sample.latencyMs());
-        byte[] ttft = ttftSketch;
-        if (sample.ttftMs() != null) {
-            Histogram firstToken = LatencySketch.decode(ttftSketch);
-            LatencySketch.record(firstToken, sample.ttftMs());
-            ttft = LatencySketch.encode(firstToken);
+        Histogram firstToken = ttftSketch == null ? null : LatencySketch.decode(ttftSketch);
+        long requestCount = requests;
+        long errorCount = errors;
+        long prompt = promptTokens;
+        long completion = completionTokens;
+        long cost = costMicros;
+        for (RollupSample sample : samples) {
+            requestCount++;
+            if (sample.isError()) {
+                errorCount++;
+                byStatus.merge(Integer.toString(sample.httpStatus()), 1L, Long::sum);
+            }
+            prompt += sample.promptTokens();
+            completion += sample.completionTokens();
+            cost += sample.costMicros();
+            LatencySketch.record(latency, sample.latencyMs());
+            if (sample.ttftMs() != null) {
+                if (firstToken == null) {
+                    firstToken = LatencySketch.empty();
+                }
+                LatencySketch.record(firstToken, sample.ttftMs());
+            }
         }
-        return new Rollup(requests + 1, errors + (sample.isError() ? 1 : 0), byStatus,
-                promptTokens + sample.promptTokens(), completionTokens + sample.completionTokens(),
-                costMicros + sample.costMicros(), LatencySketch.encode(latency), ttft);
+        Rollup next = new Rollup(requestCount, errorCount, byStatus, prompt, completion, cost,
+                LatencySketch.encode(latency), firstToken == null ? null : LatencySketch.encode(firstToken));
+        return new Updated(next, latency, firstToken);
+    }
+
+    /**
+     * A rollup just updated, with its sketches still decoded, so that publishing it needs no second decode.
+     *
+     * @param rollup  the new stored value
+     * @param latency its latency sketch
+     * @param ttft    its time-to-first-token sketch; {@code null} when no event had one
+     */
+    public record Updated(Rollup rollup, Histogram latency, Histogram ttft) {
     }
 }

@@ -1,7 +1,10 @@
 package dev.tollgate.streams.rollups;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.apache.kafka.streams.processor.api.Processor;
@@ -10,14 +13,23 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.WindowStore;
 import org.jboss.logging.Logger;
 
+import dev.tollgate.streams.app.CommitFlush;
+
 /**
  * Adds each usage sample to the tumbling 1-minute, 1-hour and 1-day windows of each of its rollup keys in one
- * {@link RollupGroup}, and publishes every updated window.
+ * {@link RollupGroup}, and publishes the updated windows.
  *
  * <p>Why a processor over window stores rather than three windowed DSL aggregations per key: the three org
  * dimensions would each need a re-key and so a repartition topic, although all three are already partitioned by
  * org. Here one processor, in the org's task, writes all of them, with grace applied the way the DSL does: an
  * event is dropped once the task's stream time is more than the grace past its window's end.
+ *
+ * <p>Why samples are buffered until the task commits ({@link CommitFlush}): each window holds two latency sketches,
+ * and decoding, updating and re-encoding them for every event and window dominated the app's cost. The samples of
+ * a window are kept in memory and applied, written and published once per commit, inside the commit's
+ * transaction; so the stores and {@code tollgate.rollups.v1} carry each dirty window once per commit interval, with
+ * its latest value, like a DSL aggregation behind its record cache. Interactive queries see a window's new value
+ * once the commit that applies it has run (within {@code commit.interval.ms}).
  */
 public class RollupAggregator implements Processor<String, RollupSample, String, RollupView> {
 
@@ -26,7 +38,10 @@ public class RollupAggregator implements Processor<String, RollupSample, String,
     private final RollupGroup group;
     private final Map<Granularity, Duration> grace;
     private final Map<Granularity, WindowStore<String, Rollup>> stores = new EnumMap<>(Granularity.class);
+    /** Samples not yet applied, per window, in the order their windows were first touched since the last commit. */
+    private final Map<WindowKey, Pending> pending = new LinkedHashMap<>();
     private ProcessorContext<String, RollupView> context;
+    private CommitFlush.Forwarder<String, RollupView> forwarder;
 
     /**
      * @param group the dimensions this processor rolls up
@@ -43,12 +58,19 @@ public class RollupAggregator implements Processor<String, RollupSample, String,
         for (Granularity granularity : Granularity.values()) {
             stores.put(granularity, context.getStateStore(group.storeName(granularity)));
         }
+        // A revived task runs init again: what was buffered belonged to the aborted transaction.
+        pending.clear();
+        forwarder = CommitFlush.forwarder(context);
+        CommitFlush.HookStore hook = context.getStateStore(group.commitHookName());
+        hook.onCommit(this::applyPending);
     }
 
     @Override
     public void process(Record<String, RollupSample> record) {
         long at = record.timestamp();
         long streamTime = context.currentStreamTimeMs();
+        context.recordMetadata().ifPresent(forwarder::processing);
+        List<String> keys = group.keys(record.value());
         for (Granularity granularity : Granularity.values()) {
             long start = granularity.windowStart(at);
             long closesAt = start + granularity.size().toMillis() + grace.get(granularity).toMillis();
@@ -57,14 +79,49 @@ public class RollupAggregator implements Processor<String, RollupSample, String,
                         group, granularity.label(), at, streamTime);
                 continue;
             }
-            WindowStore<String, Rollup> store = stores.get(granularity);
-            for (String key : group.keys(record.value())) {
-                Rollup current = store.fetch(key, start);
-                Rollup next = (current == null ? Rollup.empty() : current).add(record.value());
-                store.put(key, next, start);
-                context.forward(new Record<>(granularity.label() + "/" + start + "/" + key,
-                        RollupView.of(granularity, key, start, next), at));
+            for (String key : keys) {
+                pending.computeIfAbsent(new WindowKey(granularity, key, start), w -> new Pending())
+                        .add(record.value(), at);
             }
+        }
+    }
+
+    /** Applies, stores and publishes every buffered window; runs when the task commits. */
+    private void applyPending() {
+        if (pending.isEmpty()) {
+            return;
+        }
+        for (Map.Entry<WindowKey, Pending> entry : pending.entrySet()) {
+            WindowKey window = entry.getKey();
+            WindowStore<String, Rollup> store = stores.get(window.granularity());
+            Rollup current = store.fetch(window.key(), window.start());
+            Rollup.Updated next = (current == null ? Rollup.empty() : current).addAll(entry.getValue().samples);
+            store.put(window.key(), next.rollup(), window.start());
+            forwarder.forward(new Record<>(window.granularity().label() + "/" + window.start() + "/" + window.key(),
+                    RollupView.of(window.granularity(), window.key(), window.start(), next),
+                    entry.getValue().latestTimestamp));
+        }
+        pending.clear();
+    }
+
+    /**
+     * One window of one rollup key.
+     *
+     * @param granularity its size
+     * @param key         the rollup key
+     * @param start       its start, epoch milliseconds
+     */
+    private record WindowKey(Granularity granularity, String key, long start) {
+    }
+
+    /** The samples of one window since the last commit, and the newest record timestamp among them. */
+    private static final class Pending {
+        private final List<RollupSample> samples = new ArrayList<>(4);
+        private long latestTimestamp = Long.MIN_VALUE;
+
+        void add(RollupSample sample, long timestamp) {
+            samples.add(sample);
+            latestTimestamp = Math.max(latestTimestamp, timestamp);
         }
     }
 }

@@ -2,6 +2,8 @@ package dev.tollgate.streams.rollups;
 
 import java.util.List;
 
+import dev.tollgate.streams.app.CommitFlush;
+
 /**
  * A set of rollup dimensions that share a partitioning, and so one processor and one window store per
  * granularity. The org dimensions are counted in the org's own task, straight from the usage topic; the endpoint
@@ -43,6 +45,14 @@ public enum RollupGroup {
     /** The name of this group's aggregating processor. */
     public String processorName() {
         return "rollups-" + label + "-aggregate";
+    }
+
+    /**
+     * The name of this group's commit hook store ({@link CommitFlush}), e.g.
+     * {@code rollups-org-commit}; it holds no data and has no changelog.
+     */
+    public String commitHookName() {
+        return "rollups-" + label + CommitFlush.HOOK_SUFFIX;
     }
 
     /** The name of this group's sink to the rollups topic. */

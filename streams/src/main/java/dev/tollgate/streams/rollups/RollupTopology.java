@@ -21,6 +21,7 @@ import org.apache.kafka.streams.state.Stores;
 
 import dev.tollgate.events.v1.UsageEvent;
 import dev.tollgate.schemas.Topics;
+import dev.tollgate.streams.app.CommitFlush;
 import dev.tollgate.streams.app.StreamsApplication;
 import dev.tollgate.streams.serde.JsonStoreSerde;
 
@@ -85,6 +86,7 @@ public final class RollupTopology {
     private static void aggregate(KStream<String, RollupSample> samples, RollupGroup group, RollupSettings settings) {
         Map<Granularity, Duration> grace = new EnumMap<>(Granularity.class);
         Set<StoreBuilder<?>> stores = new HashSet<>();
+        stores.add(CommitFlush.store(group.commitHookName()));
         for (Granularity granularity : Granularity.values()) {
             grace.put(granularity, settings.grace(granularity));
             stores.add(Stores.windowStoreBuilder(

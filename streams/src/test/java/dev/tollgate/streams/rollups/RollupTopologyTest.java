@@ -118,6 +118,22 @@ class RollupTopologyTest {
     }
 
     @Test
+    void countsARedeliveredEventOnceInEveryWindowAndKey() {
+        UsageEvent event = UsageEvents.ok("acme", T0).setModel("m1").setKeyId("k1").setEndpointId("e1").build();
+        send(event);
+        send(event);
+        send(UsageEvents.ok("acme", T0.plusSeconds(1)).setModel("m1").setKeyId("k1").setEndpointId("e1").build());
+
+        long day = Instant.parse("2026-11-10T00:00:00Z").toEpochMilli();
+        assertThat(rollup("rollups-org-1m", RollupKey.org("acme"), T0.toEpochMilli()).requests()).isEqualTo(2);
+        assertThat(rollup("rollups-org-1h", RollupKey.orgModel("acme", "m1"), T0.toEpochMilli()).requests())
+                .isEqualTo(2);
+        assertThat(rollup("rollups-org-1d", RollupKey.orgKey("acme", "k1"), day).costMicros()).isEqualTo(3_000);
+        assertThat(rollup("rollups-endpoint-1m", RollupKey.endpoint("e1"), T0.toEpochMilli()).requests())
+                .isEqualTo(2);
+    }
+
+    @Test
     void reportsLatencyPercentilesWithinTheSketchAccuracy() {
         // 200 events (the test driver flushes every store after each record, so more would only be slower):
         // latencies 5, 10, ..., 1000 ms and time to first token 1, 2, ..., 200 ms.

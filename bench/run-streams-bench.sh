@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Measures the streams app against a plain consumer of the same topic, on a real broker and registry.
+#
+# Setup (everything on this machine, loopback only): a real KRaft broker and the Apicurio Registry (child JVMs from
+# the local platform), a backlog of EVENTS Avro usage events with realistic variety on tollgate.usage.v1, and a
+# budget definition per org (plus key budgets) on tollgate.budgets.v1. Then, in one run:
+#   (a) a plain KafkaConsumer with the same Apicurio Avro deserializer reads the backlog (events/s);
+#   (b) the real streams app (quarkus-run.jar, all capabilities, exactly_once_v2) processes it from scratch
+#       (events/s, until its group's committed offsets reach the end of the usage and repartition topics);
+#   (c) live traffic at LIVE_RATE events/s: publish -> committed budget state / rollup record lag, p50/p99.
+#
+# Knobs (environment): EVENTS (1000000), ORGS (300), LIVE_RATE (5000), LIVE_SECONDS (60), STREAMS_HEAP (1g),
+# STREAMS_OPTS (extra -D settings for the app, space separated, e.g. "kafka-streams.commit.interval.ms=100"),
+# STREAMS_JVM_OPTS (extra JVM options for the app, e.g. a JFR recording), SKIP_BUILD=1, MVN_FLAGS (e.g. -o).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+EVENTS=${EVENTS:-1000000}
+ORGS=${ORGS:-300}
+LIVE_RATE=${LIVE_RATE:-5000}
+LIVE_SECONDS=${LIVE_SECONDS:-60}
+STREAMS_HEAP=${STREAMS_HEAP:-1g}
+STREAMS_OPTS=${STREAMS_OPTS:-}
+MVN_FLAGS=${MVN_FLAGS:-}
+OUT=bench/target/streams-bench
+rm -rf "$OUT" && mkdir -p "$OUT"
+
+if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
+  echo "== building (streams app, local platform, bench)" >&2
+  # shellcheck disable=SC2086
+  ./mvnw -B -q $MVN_FLAGS package -pl streams,bench -am -DskipTests \
+    dependency:build-classpath -Dmdep.outputFile=target/runtime-classpath.txt -Dmdep.includeScope=runtime
+fi
+BENCH_CP="bench/target/classes:$(cat bench/target/runtime-classpath.txt)"
+
+opts=()
+for o in $STREAMS_OPTS; do opts+=(--streams-opt "$o"); done
+for o in ${STREAMS_JVM_OPTS:-}; do opts+=(--streams-jvm-opt "$o"); done
+
+echo "== machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+java -Xms1g -Xmx2g -XX:+UseParallelGC -cp "$BENCH_CP" dev.tollgate.bench.streams.StreamsBench \
+  --events "$EVENTS" --orgs "$ORGS" --live-rate "$LIVE_RATE" --live-seconds "$LIVE_SECONDS" \
+  --streams-heap "$STREAMS_HEAP" --work-dir "$OUT/work" --report "$OUT/report.json" "${opts[@]}"
+echo "== report: $OUT/report.json; app log: $OUT/work/streams.log" >&2

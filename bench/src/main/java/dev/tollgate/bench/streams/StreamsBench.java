@@ -1,0 +1,480 @@
+package dev.tollgate.bench.streams;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+
+import org.HdrHistogram.Histogram;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import dev.tollgate.events.v1.BudgetDefinition;
+import dev.tollgate.events.v1.UsageEvent;
+import dev.tollgate.local.LocalInstallation;
+import dev.tollgate.local.kafka.KafkaBroker;
+import dev.tollgate.local.process.ChildJvm;
+import dev.tollgate.local.process.Http;
+import dev.tollgate.local.process.Ports;
+import dev.tollgate.local.registry.ApicurioRegistry;
+import dev.tollgate.schemas.AvroSerdes;
+import dev.tollgate.schemas.Topics;
+import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
+import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The streams benchmark: how fast the real streams app ({@code streams/target/quarkus-app/quarkus-run.jar}, all
+ * capabilities, {@code exactly_once_v2}) works through a backlog compared with a plain consumer of the same topic,
+ * and how far behind live traffic its outputs are.
+ *
+ * <ol>
+ *   <li>Starts a real KRaft broker and the real Apicurio Registry (child JVMs, from the local platform) and creates
+ *       the contract topics.</li>
+ *   <li>Publishes the budget definitions, then a backlog of {@code --events} Avro usage events
+ *       ({@link UsageWorkload}) to {@code tollgate.usage.v1}, timestamped over the last hour.</li>
+ *   <li>(a) A plain {@link KafkaConsumer} with the same Apicurio Avro deserializer reads all of it.</li>
+ *   <li>(b) The streams app starts from scratch (fresh state, fresh group) and works through it; the rate is
+ *       measured from its consumer group's committed offsets, until they reach the end of the usage topic and of
+ *       the endpoint repartition topic.</li>
+ *   <li>(c) Live traffic at {@code --live-rate} events/s: the lag from each event's publish (its record timestamp,
+ *       which the app keeps on its outputs) to the committed budget state and rollup records it produces, read
+ *       with {@code read_committed}.</li>
+ * </ol>
+ *
+ * Both rates count from the first record each reader got, so neither includes JVM start-up or group joins; the
+ * report gives the streams app's figure from process start as well. Every figure comes from the same run, on the
+ * same broker, with the same data.
+ */
+@Command(name = "tollgate-streams-bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Backlog throughput and live end-to-end lag of the streams app against a real broker.")
+public final class StreamsBench implements Callable<Integer> {
+
+    private static final String APPLICATION_ID = "tollgate-streams";
+    private static final String REPARTITION_TOPIC = APPLICATION_ID + "-rollups-by-endpoint-repartition";
+
+    @Option(names = "--events", defaultValue = "1000000", description = "Backlog size (default: ${DEFAULT-VALUE}).")
+    int events;
+
+    @Option(names = "--orgs", defaultValue = "300", description = "Orgs (default: ${DEFAULT-VALUE}).")
+    int orgs;
+
+    @Option(names = "--keys-per-org", defaultValue = "8", description = "API keys per org (default: ${DEFAULT-VALUE}).")
+    int keysPerOrg;
+
+    @Option(names = "--duplicate-share", defaultValue = "0.005",
+            description = "Share of re-delivered events (default: ${DEFAULT-VALUE}).")
+    double duplicateShare;
+
+    @Option(names = "--live-rate", defaultValue = "5000", description = "Live events/s (default: ${DEFAULT-VALUE}).")
+    int liveRate;
+
+    @Option(names = "--live-seconds", defaultValue = "60", description = "Measured live seconds (default: ${DEFAULT-VALUE}).")
+    int liveSeconds;
+
+    @Option(names = "--live-warmup-seconds", defaultValue = "10",
+            description = "Live seconds not measured (default: ${DEFAULT-VALUE}).")
+    int liveWarmupSeconds;
+
+    @Option(names = "--streams-heap", defaultValue = "1g", description = "Streams app -Xmx (default: ${DEFAULT-VALUE}).")
+    String streamsHeap;
+
+    @Option(names = "--streams-opt", description = "Extra -D setting for the streams app, e.g. "
+            + "kafka-streams.commit.interval.ms=100; repeatable.")
+    List<String> streamsOptions = List.of();
+
+    @Option(names = "--streams-jvm-opt", description = "Extra JVM option for the streams app, e.g. "
+            + "-XX:StartFlightRecording=filename=app.jfr; repeatable.")
+    List<String> streamsJvmOptions = List.of();
+
+    @Option(names = "--work-dir", required = true, description = "Where the broker, registry and app keep data and logs.")
+    Path workDir;
+
+    @Option(names = "--report", description = "Also write the figures as JSON here.")
+    Path reportFile;
+
+    private final Map<String, Object> report = new LinkedHashMap<>();
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new StreamsBench()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        machine("before");
+        try (KafkaBroker kafka = new KafkaBroker(new KafkaBroker.Config(Ports.freePort(), Ports.freePort(),
+                workDir.resolve("kafka"), "1g")).start();
+                ApicurioRegistry registry = new ApicurioRegistry(
+                        ApicurioRegistry.Config.ephemeral(workDir.resolve("registry"))).start()) {
+            kafka.createTopics(Topics.all());
+            Instant backlogEnd = Instant.now();
+            long distinct = publishBacklog(kafka.bootstrapServers(), registry.url(), backlogEnd);
+            report.put("distinct_events", distinct);
+            long plainRate = plainConsumer(kafka.bootstrapServers(), registry.url());
+            try (ChildJvm streams = startStreams(kafka.bootstrapServers(), registry.url())) {
+                long streamsRate = streamsBacklog(kafka, streams);
+                report.put("streams_to_plain_ratio", round((double) streamsRate / plainRate, 3));
+                System.out.printf(Locale.ROOT, "streams/plain: %.1f %%%n", 100.0 * streamsRate / plainRate);
+                live(kafka.bootstrapServers(), registry.url(), streams);
+            }
+        }
+        machine("after");
+        if (reportFile != null) {
+            Files.createDirectories(reportFile.toAbsolutePath().getParent());
+            Files.writeString(reportFile, toJson(report) + "\n");
+        }
+        return 0;
+    }
+
+    /** Publishes the budgets and the backlog; returns the number of distinct event ids in the backlog. */
+    private long publishBacklog(String bootstrap, String registryUrl, Instant end) throws Exception {
+        UsageWorkload workload = new UsageWorkload(42, orgs, keysPerOrg, duplicateShare);
+        long started = System.nanoTime();
+        long distinct = 0;
+        try (KafkaProducer<String, SpecificRecord> producer = producer(bootstrap, registryUrl)) {
+            for (BudgetDefinition budget : workload.budgets(end.minus(Duration.ofHours(2)))) {
+                producer.send(new ProducerRecord<>(Topics.BUDGETS, budget.getBudgetId(), budget));
+            }
+            producer.flush();
+            // Spread over the hour before now: 60 one-minute windows, one or two hours, one or two days.
+            long spanMs = Duration.ofHours(1).toMillis();
+            long startMs = end.toEpochMilli() - spanMs;
+            String lastId = null;
+            for (int i = 0; i < events; i++) {
+                Instant at = Instant.ofEpochMilli(startMs + spanMs * i / events);
+                UsageEvent event = workload.next(at);
+                if (!event.getEventId().equals(lastId)) {
+                    distinct++;
+                }
+                lastId = event.getEventId();
+                producer.send(new ProducerRecord<>(Topics.USAGE, null, event.getCompletedAt().toEpochMilli(),
+                        event.getOrgId(), event));
+            }
+            producer.flush();
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        report.put("backlog_events", events);
+        report.put("backlog_publish_seconds", round(seconds, 1));
+        System.out.printf(Locale.ROOT, "backlog: %,d events (%,d distinct) published in %.1f s%n", events, distinct,
+                seconds);
+        return distinct;
+    }
+
+    /** (a): events/s of a plain consumer with the Avro deserializer, from its first record to the last. */
+    private long plainConsumer(String bootstrap, String registryUrl) {
+        AvroKafkaDeserializer<UsageEvent> deserializer = new AvroKafkaDeserializer<>();
+        deserializer.configure(AvroSerdes.deserializerConfig(registryUrl), false);
+        Map<String, Object> config = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.GROUP_ID_CONFIG, "bench-plain-consumer",
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        long read = 0;
+        long checksum = 0;
+        long first = 0;
+        try (KafkaConsumer<String, UsageEvent> consumer =
+                new KafkaConsumer<>(config, new StringDeserializer(), deserializer)) {
+            consumer.subscribe(List.of(Topics.USAGE));
+            while (read < events) {
+                ConsumerRecords<String, UsageEvent> records = consumer.poll(Duration.ofMillis(500));
+                if (first == 0 && !records.isEmpty()) {
+                    first = System.nanoTime();
+                }
+                for (ConsumerRecord<String, UsageEvent> record : records) {
+                    checksum += record.value().getCostMicros();
+                    read++;
+                }
+            }
+        }
+        double seconds = (System.nanoTime() - first) / 1e9;
+        long rate = Math.round(read / seconds);
+        report.put("plain_consumer_events_per_second", rate);
+        report.put("plain_consumer_seconds", round(seconds, 2));
+        System.out.printf(Locale.ROOT, "(a) plain consumer: %,d events in %.2f s = %,d events/s (cost sum %d)%n",
+                read, seconds, rate, checksum);
+        return rate;
+    }
+
+    private ChildJvm startStreams(String bootstrap, String registryUrl) {
+        int port = Ports.freePort();
+        List<String> jvmArgs = new ArrayList<>(List.of("-Xmx" + streamsHeap, "-XX:+UseParallelGC",
+                "-Dkafka.bootstrap.servers=" + bootstrap,
+                "-Dtollgate.registry.url=" + registryUrl,
+                "-Dquarkus.http.port=" + port,
+                "-Dkafka-streams.state.dir=" + workDir.resolve("streams-state"),
+                "-Dkafka-streams.num.standby.replicas=0"));
+        streamsOptions.forEach(option -> jvmArgs.add("-D" + option));
+        jvmArgs.addAll(streamsJvmOptions);
+        Path runner = LocalInstallation.fromBuild().quarkusApp("streams");
+        ChildJvm app = ChildJvm.start(new ChildJvm.Spec("streams", jvmArgs, List.of("-jar", runner.toString()),
+                List.of(), workDir.resolve("streams.log"), Map.of()));
+        report.put("streams_jvm", String.join(" ", jvmArgs.subList(0, 2)));
+        report.put("streams_options", streamsOptions);
+        app.awaitReady(Duration.ofSeconds(120), () -> Http.answers200("http://127.0.0.1:" + port + "/q/health/ready"));
+        return app;
+    }
+
+    /**
+     * (b): events/s of the streams app through the backlog, from the first committed offset it reports to the
+     * moment its committed offsets reach the end of the usage topic and of its repartition topic.
+     */
+    private long streamsBacklog(KafkaBroker kafka, ChildJvm streams) throws Exception {
+        long processStart = System.nanoTime();
+        try (Admin admin = kafka.admin()) {
+            Map<TopicPartition, Long> usageEnd = endOffsets(admin, Topics.USAGE);
+            long total = usageEnd.values().stream().mapToLong(Long::longValue).sum();
+            long firstAt = 0;
+            long firstCommitted = 0;
+            long usageDoneAt = 0;
+            long cpuBefore = cpuMillis(streams.pid());
+            while (true) {
+                if (!streams.isAlive()) {
+                    throw new IllegalStateException("the streams app died:\n" + streams.logTail(40));
+                }
+                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(APPLICATION_ID)
+                        .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+                long usageCommitted = sum(committed, Topics.USAGE);
+                long now = System.nanoTime();
+                if (firstAt == 0 && usageCommitted > 0) {
+                    firstAt = now;
+                    firstCommitted = usageCommitted;
+                }
+                if (usageDoneAt == 0 && usageCommitted >= total) {
+                    usageDoneAt = now;
+                }
+                if (usageDoneAt != 0 && repartitionCaughtUp(admin, committed)) {
+                    break;
+                }
+                if (now - processStart > TimeUnit.MINUTES.toNanos(30)) {
+                    throw new IllegalStateException("the backlog was not processed within 30 minutes");
+                }
+                Thread.sleep(50);
+            }
+            long doneAt = System.nanoTime();
+            long cpu = cpuMillis(streams.pid()) - cpuBefore;
+            double seconds = (doneAt - firstAt) / 1e9;
+            long rate = Math.round((total - firstCommitted) / seconds);
+            double wall = (doneAt - processStart) / 1e9;
+            report.put("streams_events_per_second", rate);
+            report.put("streams_seconds_from_first_commit", round(seconds, 2));
+            report.put("streams_usage_topic_done_seconds", round((usageDoneAt - firstAt) / 1e9, 2));
+            report.put("streams_seconds_from_ready", round(wall, 2));
+            report.put("streams_cpu_seconds", round(cpu / 1000.0, 1));
+            System.out.printf(Locale.ROOT, "(b) streams app: %,d events in %.2f s after its first commit = %,d "
+                    + "events/s (usage topic done after %.2f s; %.1f s from ready; %.1f CPU-s)%n",
+                    total - firstCommitted, seconds, rate, (usageDoneAt - firstAt) / 1e9, wall, cpu / 1000.0);
+            return rate;
+        }
+    }
+
+    /**
+     * (c): publishes at {@code --live-rate} and measures, for every committed budget state and rollup record, the
+     * time from the publish of the event that caused it (the record timestamp, kept by the app) to its arrival.
+     */
+    private void live(String bootstrap, String registryUrl, ChildJvm streams) throws Exception {
+        Histogram budgetLag = new Histogram(60_000, 3);
+        Histogram rollupLag = new Histogram(60_000, 3);
+        AtomicBoolean producing = new AtomicBoolean(true);
+        AtomicLong sent = new AtomicLong();
+        long warmupEndMs = System.currentTimeMillis() + TimeUnit.SECONDS.toMillis(liveWarmupSeconds);
+        long endMs = warmupEndMs + TimeUnit.SECONDS.toMillis(liveSeconds);
+        try (KafkaConsumer<String, byte[]> outputs = outputConsumer(bootstrap)) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (String topic : List.of(Topics.BUDGET_STATE, Topics.ROLLUPS)) {
+                for (PartitionInfo info : outputs.partitionsFor(topic)) {
+                    partitions.add(new TopicPartition(topic, info.partition()));
+                }
+            }
+            outputs.assign(partitions);
+            outputs.seekToEnd(partitions);
+            partitions.forEach(outputs::position);
+            Thread producer = new Thread(() -> produceLive(bootstrap, registryUrl, endMs, producing, sent),
+                    "live-producer");
+            producer.start();
+            long drainUntil = Long.MAX_VALUE;
+            while (System.currentTimeMillis() < drainUntil) {
+                for (ConsumerRecord<String, byte[]> record : outputs.poll(Duration.ofMillis(100))) {
+                    long now = System.currentTimeMillis();
+                    if (record.timestamp() >= warmupEndMs && record.timestamp() < endMs) {
+                        Histogram lag = Topics.BUDGET_STATE.equals(record.topic()) ? budgetLag : rollupLag;
+                        lag.recordValue(Math.min(lag.getHighestTrackableValue(), Math.max(0, now - record.timestamp())));
+                    }
+                }
+                if (!producing.get() && drainUntil == Long.MAX_VALUE) {
+                    drainUntil = System.currentTimeMillis() + 10_000;
+                }
+            }
+            producer.join();
+        }
+        if (!streams.isAlive()) {
+            throw new IllegalStateException("the streams app died:\n" + streams.logTail(40));
+        }
+        report.put("live_rate_target", liveRate);
+        report.put("live_events_sent", sent.get());
+        report.put("live_budget_state_lag_ms", percentiles(budgetLag));
+        report.put("live_rollup_lag_ms", percentiles(rollupLag));
+        System.out.printf(Locale.ROOT, "(c) live at %,d events/s for %d s (%,d sent): budget state lag %s; "
+                + "rollup lag %s%n", liveRate, liveSeconds, sent.get(), percentiles(budgetLag),
+                percentiles(rollupLag));
+    }
+
+    /** Sends {@code liveRate} events per second, due one by one (no bursts beyond a millisecond), until endMs. */
+    private void produceLive(String bootstrap, String registryUrl, long endMs, AtomicBoolean producing,
+            AtomicLong sent) {
+        UsageWorkload workload = new UsageWorkload(7, orgs, keysPerOrg, duplicateShare);
+        try (KafkaProducer<String, SpecificRecord> producer = producer(bootstrap, registryUrl)) {
+            long start = System.nanoTime();
+            long i = 0;
+            while (System.currentTimeMillis() < endMs) {
+                long due = start + i * 1_000_000_000L / liveRate;
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    TimeUnit.NANOSECONDS.sleep(Math.min(wait, 1_000_000));
+                    continue;
+                }
+                long now = System.currentTimeMillis();
+                UsageEvent event = workload.next(Instant.ofEpochMilli(now));
+                // A re-delivery (same event id) is dropped by the app's dedupe, so it produces no output to time.
+                producer.send(new ProducerRecord<>(Topics.USAGE, null, now, event.getOrgId(), event));
+                sent.incrementAndGet();
+                i++;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            producing.set(false);
+        }
+    }
+
+    private static KafkaProducer<String, SpecificRecord> producer(String bootstrap, String registryUrl) {
+        AvroKafkaSerializer<SpecificRecord> serializer = new AvroKafkaSerializer<>();
+        serializer.configure(AvroSerdes.serializerConfig(registryUrl), false);
+        Map<String, Object> config = new HashMap<>();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        config.put(ProducerConfig.BATCH_SIZE_CONFIG, 128 * 1024);
+        return new KafkaProducer<>(config, new StringSerializer(), serializer);
+    }
+
+    private static KafkaConsumer<String, byte[]> outputConsumer(String bootstrap) {
+        return new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(),
+                new ByteArrayDeserializer());
+    }
+
+    private static Map<TopicPartition, Long> endOffsets(Admin admin, String topic) throws Exception {
+        List<TopicPartition> partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS)
+                .get(topic).partitions().stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+        return admin.listOffsets(partitions.stream().collect(Collectors.toMap(p -> p, p -> OffsetSpec.latest())))
+                .all().get(10, TimeUnit.SECONDS).entrySet().stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
+    }
+
+    /**
+     * Whether the app has committed its repartition topic up to the end. A transactional writer ends each
+     * partition with a commit marker, which takes an offset no consumer sees, so one offset short counts as done.
+     */
+    private static boolean repartitionCaughtUp(Admin admin, Map<TopicPartition, OffsetAndMetadata> committed)
+            throws Exception {
+        for (Map.Entry<TopicPartition, Long> end : endOffsets(admin, REPARTITION_TOPIC).entrySet()) {
+            OffsetAndMetadata offset = committed.get(end.getKey());
+            long at = offset == null ? 0 : offset.offset();
+            if (end.getValue() - at > 1) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static long sum(Map<TopicPartition, OffsetAndMetadata> committed, String topic) {
+        return committed.entrySet().stream().filter(e -> e.getKey().topic().equals(topic) && e.getValue() != null)
+                .mapToLong(e -> e.getValue().offset()).sum();
+    }
+
+    /** User plus system CPU time of a process, from /proc (Linux); 0 where that is not available. */
+    private static long cpuMillis(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+            return ticks * 10; // USER_HZ is 100 on Linux
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    private void machine(String when) {
+        try {
+            report.put("load_average_" + when, Files.readString(Path.of("/proc/loadavg")).trim());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if ("before".equals(when)) {
+            report.put("cores", Runtime.getRuntime().availableProcessors());
+            report.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+        }
+    }
+
+    private static Map<String, Object> percentiles(Histogram histogram) {
+        Map<String, Object> values = new LinkedHashMap<>();
+        values.put("count", histogram.getTotalCount());
+        values.put("p50", histogram.getValueAtPercentile(50));
+        values.put("p99", histogram.getValueAtPercentile(99));
+        values.put("p999", histogram.getValueAtPercentile(99.9));
+        values.put("max", histogram.getMaxValue());
+        return values;
+    }
+
+    private static double round(double value, int digits) {
+        double scale = Math.pow(10, digits);
+        return Math.round(value * scale) / scale;
+    }
+
+    private static String toJson(Object value) {
+        if (value instanceof Map<?, ?> map) {
+            return map.entrySet().stream().map(e -> "\"" + e.getKey() + "\":" + toJson(e.getValue()))
+                    .collect(Collectors.joining(",", "{", "}"));
+        }
+        if (value instanceof List<?> list) {
+            return list.stream().map(StreamsBench::toJson).collect(Collectors.joining(",", "[", "]"));
+        }
+        if (value instanceof Number || value instanceof Boolean) {
+            return value.toString();
+        }
+        return "\"" + String.valueOf(value).replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+}
