@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# Measures budget enforcement end to end on the whole local platform (issue #4):
+#   1. freshness: from a usage event being produced to the gateway enforcing the budget state that counts it, under
+#      a fixed open-loop load (RATE req/s for DURATION) against a hard org budget. Read from the gateway's timer
+#      tollgate.budget.state.freshness (p50, p99, max) and from its histogram buckets (share within 1 s).
+#   2. overspend: CONNECTIONS concurrent curl clients send LIMIT_MICROS/10 requests (about 3x what the budget pays
+#      for) against a small hard budget (LIMIT_MICROS) of a fresh org; the spend the streams app counts, minus the
+#      limit.
+#
+# Setup (everything on this machine, loopback only): ./tollgate-local with the streams app, a real KRaft broker,
+# the Apicurio Registry, PostgreSQL, the vLLM simulator (zero latency, 16 output tokens) and the gateway
+# (-Xmx256m). The load generator is the bench module's BenchMain.
+#
+# Knobs (environment): RATE (1000), DURATION (60s), WARMUP (10s), CONNECTIONS (64), LIMIT_MICROS (20000),
+# SKIP_BUILD=1, MVN_FLAGS (e.g. -o), PORT_BASE (19100).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+RATE=${RATE:-1000}
+DURATION=${DURATION:-60s}
+WARMUP=${WARMUP:-10s}
+CONNECTIONS=${CONNECTIONS:-64}
+LIMIT_MICROS=${LIMIT_MICROS:-20000}
+MVN_FLAGS=${MVN_FLAGS:-}
+PORT_BASE=${PORT_BASE:-19100}
+GATEWAY="http://127.0.0.1:$PORT_BASE"
+METRICS="http://127.0.0.1:$((PORT_BASE + 3))/q/metrics"
+STREAMS="http://127.0.0.1:$((PORT_BASE + 8))"
+OUT=bench/target/budget-bench
+mkdir -p "$OUT"
+
+if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
+  echo "== building" >&2
+  # shellcheck disable=SC2086
+  ./mvnw -B -q $MVN_FLAGS package -DskipTests
+  # shellcheck disable=SC2086
+  ./mvnw -B -q $MVN_FLAGS -pl bench dependency:build-classpath -Dmdep.outputFile=target/runtime-classpath.txt \
+    -Dmdep.includeScope=runtime
+fi
+BENCH_CP="bench/target/classes:$(cat bench/target/runtime-classpath.txt)"
+
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT
+
+echo "== starting the platform" >&2
+TOLLGATE_SKIP_BUILD=1 ./tollgate-local --no-watch --data-dir "$OUT/platform" \
+  --gateway-port "$PORT_BASE" --gateway-management-port $((PORT_BASE + 3)) --simulator-port $((PORT_BASE + 1)) \
+  --kafka-port $((PORT_BASE + 4)) --registry-port $((PORT_BASE + 6)) --postgres-port $((PORT_BASE + 7)) \
+  --streams-port $((PORT_BASE + 8)) --simulator-ttft-ms 0 --simulator-itl-ms 0 --simulator-output-tokens 16 \
+  > "$OUT/platform.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 1 240); do grep -q "Tollgate is running\|failed to start" "$OUT/platform.log" && break; sleep 1; done
+grep -q "Tollgate is running" "$OUT/platform.log" || { cat "$OUT/platform.log" >&2; exit 1; }
+KEY=$(grep -o 'tg_[A-Za-z0-9_-]*' "$OUT/platform.log" | head -1)
+ADMIN=$(grep -o 'tga_[A-Za-z0-9_-]*' "$OUT/platform.log" | head -1)
+BODY='{"model":"sim-llama-3-8b","max_tokens":16,"messages":[{"role":"user","content":"Say hello to the benchmark"}]}'
+
+admin() { # method path [json]
+  curl -s -X "$1" "$GATEWAY$2" -H "Authorization: Bearer $ADMIN" -H "Content-Type: application/json" ${3:+-d "$3"}
+}
+await_applied() { # budget id
+  for _ in $(seq 1 100); do admin GET "/admin/v1/budgets/$1" | grep -q '"live":{' && return; sleep 0.1; done
+  echo "budget $1 not applied" >&2; exit 1
+}
+load() { # label key extra-args...
+  local label=$1 key=$2; shift 2
+  java -Xms256m -Xmx512m -XX:+UseParallelGC -cp "$BENCH_CP" dev.tollgate.bench.BenchMain --url "$GATEWAY/v1/chat/completions" \
+    --body "$BODY" -H "Authorization: Bearer $key" --label "$label" --format json "$@" > "$OUT/$label.json"
+}
+bucket_counts() { # the freshness histogram: "le count" lines
+  curl -s "$METRICS" | sed -n 's/^tollgate_budget_state_freshness_seconds_bucket{le="\([0-9.+Inf]*\)"} \([0-9.]*\)$/\1 \2/p'
+}
+
+echo "== 1. freshness at $RATE req/s for $DURATION, org budget of \$1,000 a day" >&2
+admin POST /admin/v1/budgets '{"id":"bench-org","scope_type":"org","scope_id":"local","amount_micros":1000000000,"period":"daily"}' >/dev/null
+await_applied bench-org
+load freshness-warmup "$KEY" --mode closed --connections "$CONNECTIONS" --duration "$WARMUP" --warmup 1s
+bucket_counts > "$OUT/buckets-before.txt"
+load freshness "$KEY" --mode open --rate "$RATE" --connections "$CONNECTIONS" --duration "$DURATION" --warmup 1s
+sleep 2
+bucket_counts > "$OUT/buckets-after.txt"
+curl -s "$METRICS" | grep '^tollgate_budget_state_freshness_seconds' | grep -v _bucket > "$OUT/freshness-summary.txt"
+admin DELETE /admin/v1/budgets/bench-org >/dev/null
+
+echo "== 2. overspend: $CONNECTIONS clients against a hard budget of $LIMIT_MICROS micro-dollars" >&2
+admin POST /admin/v1/orgs '{"id":"bench-overspend","name":"Overspend"}' >/dev/null
+OKEY=$(admin POST /admin/v1/keys '{"org_id":"bench-overspend"}' | grep -o 'tg_[A-Za-z0-9_-]*')
+admin POST /admin/v1/budgets "{\"id\":\"bench-small\",\"scope_type\":\"org\",\"scope_id\":\"bench-overspend\",\"amount_micros\":$LIMIT_MICROS,\"period\":\"daily\"}" >/dev/null
+await_applied bench-small
+for _ in $(seq 1 100); do
+  [[ $(curl -s -o /dev/null -w '%{http_code}' "$GATEWAY/v1/models" -H "Authorization: Bearer $OKEY") == 200 ]] && break
+  sleep 0.1
+done
+seq 1 $(( LIMIT_MICROS / 10 )) | xargs -P "$CONNECTIONS" -I{} curl -s -o /dev/null -w '%{http_code}\n' \
+  "$GATEWAY/v1/chat/completions" -H "Authorization: Bearer $OKEY" -H "Content-Type: application/json" -d "$BODY" \
+  | sort | uniq -c > "$OUT/overspend-statuses.txt"
+spent=-1
+for _ in $(seq 1 60); do
+  now=$(curl -s "$STREAMS/v1/budgets/bench-small" | grep -o '"spent_micros":[0-9]*' | cut -d: -f2)
+  [[ -n "$now" && "$now" != 0 && "$now" == "$spent" ]] && break
+  spent=${now:--1}; sleep 2
+done
+
+echo
+echo "== results (load average: $(cut -d' ' -f1-3 /proc/loadavg))"
+grep -o '"ok":[0-9]*,"failed":[0-9]*\|"requestsPerSecond":[0-9.]*' "$OUT/freshness.json" | tr '\n' ' '; echo
+cat "$OUT/freshness-summary.txt"
+join <(sort "$OUT/buckets-before.txt") <(sort "$OUT/buckets-after.txt") | awk '
+  { le=$1; d=$3-$2; if (le=="+Inf") total=d; else if (le+0<=1.0 && le+0>best) { best=le+0; within=d } }
+  END { if (total>0) printf "states read during the run: %d, within %.3f s: %d (%.2f%%)\n", total, best, within, 100*within/total }'
+echo "overspend run, answers by status: $(tr -s ' \n' ' ' < "$OUT/overspend-statuses.txt")"
+echo "overspend run: limit_micros=$LIMIT_MICROS counted_by_streams=$spent overspend=$(( spent > LIMIT_MICROS ? spent - LIMIT_MICROS : 0 ))"
