@@ -10,16 +10,18 @@
 # latency at a fixed 1,000 req/s (open loop) direct vs Tollgate; added time to first token for streams.
 #
 # Every target first gets JIT_WARMUP of closed-loop load that is not measured: a freshly started JVM (or node)
-# spends its first tens of seconds compiling, which is not what a long-running gateway looks like.
+# spends its first tens of seconds compiling, which is not what a long-running gateway looks like. The gateway
+# also gets STREAM_JIT_WARMUP of streaming load, since a long-running gateway has seen streams too.
 #
-# Knobs (environment): DURATION (20s), WARMUP (5s), JIT_WARMUP (30s), CONNECTIONS (64), RATE (1000),
-# STREAM_RATE (200), SKIP_BUILD=1, SKIP_PORTKEY=1, MVN_FLAGS (e.g. -o), PORT_BASE (19000).
+# Knobs (environment): DURATION (20s), WARMUP (5s), JIT_WARMUP (30s), STREAM_JIT_WARMUP (15s), CONNECTIONS (64),
+# RATE (1000), STREAM_RATE (200), SKIP_BUILD=1, SKIP_PORTKEY=1, MVN_FLAGS (e.g. -o), PORT_BASE (19000).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DURATION=${DURATION:-20s}
 WARMUP=${WARMUP:-5s}
 JIT_WARMUP=${JIT_WARMUP:-30s}
+STREAM_JIT_WARMUP=${STREAM_JIT_WARMUP:-15s}
 CONNECTIONS=${CONNECTIONS:-64}
 RATE=${RATE:-1000}
 STREAM_RATE=${STREAM_RATE:-200}
@@ -31,8 +33,10 @@ mkdir -p "$OUT"
 
 if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
   echo "== building" >&2
+  # package, not install: the platform runs from this checkout's target/ directories, and installing into the
+  # shared ~/.m2 would race other builds on the same machine.
   # shellcheck disable=SC2086
-  ./mvnw -B -q $MVN_FLAGS install -DskipTests
+  ./mvnw -B -q $MVN_FLAGS package -DskipTests -pl gateway,bench,local/platform -am
   # shellcheck disable=SC2086
   ./mvnw -B -q $MVN_FLAGS -pl bench dependency:build-classpath -Dmdep.outputFile=target/runtime-classpath.txt \
     -Dmdep.includeScope=runtime
@@ -80,17 +84,21 @@ run() { # label url body extra-args...
   cat "$OUT/$label.json"
 }
 
-jit_warmup() { # url extra-args...
-  local url=$1; shift
-  echo "== JIT warm-up of $url ($JIT_WARMUP, not measured)" >&2
-  java -Xms256m -Xmx512m -XX:+UseParallelGC -cp "$BENCH_CP" dev.tollgate.bench.BenchMain --url "$url" --body "$BODY" \
-    -H "Authorization: Bearer $KEY" --duration "$JIT_WARMUP" --warmup 1s --connections "$CONNECTIONS" \
+jit_warmup() { # duration url body extra-args...
+  local duration=$1 url=$2 body=$3; shift 3
+  echo "== JIT warm-up of $url ($duration, not measured)" >&2
+  java -Xms256m -Xmx512m -XX:+UseParallelGC -cp "$BENCH_CP" dev.tollgate.bench.BenchMain --url "$url" --body "$body" \
+    -H "Authorization: Bearer $KEY" --duration "$duration" --warmup 1s --connections "$CONNECTIONS" \
     --event-loops 2 --format json "$@" > /dev/null
 }
 
-jit_warmup "$TOLLGATE"
+# Both shapes of traffic: code that only ever saw whole answers is recompiled when the first streams arrive, and
+# that compiling (seconds of CPU on these 2 cores) would land inside the streaming run.
+jit_warmup "$JIT_WARMUP" "$TOLLGATE" "$BODY"
+jit_warmup "$STREAM_JIT_WARMUP" "$TOLLGATE" "$SBODY" --stream
 if [[ "${SKIP_PORTKEY:-0}" != 1 ]]; then
-  jit_warmup "$PORTKEY" -H "x-portkey-provider: openai" -H "x-portkey-custom-host: http://127.0.0.1:$SIM_PORT/v1"
+  jit_warmup "$JIT_WARMUP" "$PORTKEY" "$BODY" -H "x-portkey-provider: openai" \
+    -H "x-portkey-custom-host: http://127.0.0.1:$SIM_PORT/v1"
 fi
 run direct-max "$DIRECT" "$BODY" --connections "$CONNECTIONS" --event-loops 2
 run tollgate-max "$TOLLGATE" "$BODY" --connections "$CONNECTIONS" --event-loops 2
