@@ -101,7 +101,26 @@ if [[ "${SKIP_PORTKEY:-0}" != 1 ]]; then
     -H "x-portkey-custom-host: http://127.0.0.1:$SIM_PORT/v1"
 fi
 run direct-max "$DIRECT" "$BODY" --connections "$CONNECTIONS" --event-loops 2
+# CPU per request of the gateway and the broker during the closed-loop run: unlike throughput and percentiles,
+# it changes little when other work shares the machine.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+gateway_pid=$(pgrep -P "${pids[0]}" -f quarkus-run.jar || true)
+broker_pid=$(pgrep -P "${pids[0]}" -f BrokerMain || true)
+if [[ -n "$gateway_pid" && -n "$broker_pid" ]]; then
+  gateway_before=$(cpu_ticks "$gateway_pid"); broker_before=$(cpu_ticks "$broker_pid")
+fi
 run tollgate-max "$TOLLGATE" "$BODY" --connections "$CONNECTIONS" --event-loops 2
+if [[ -n "${gateway_before:-}" ]]; then
+  ok=$(grep -o '"ok":[0-9]*' "$OUT/tollgate-max.json" | head -1 | cut -d: -f2)
+  hz=$(getconf CLK_TCK)
+  # Warm-up and measured requests both burn CPU; the report's "ok" counts the measured ones only, so scale by
+  # the whole run's length.
+  awk -v g=$(( $(cpu_ticks "$gateway_pid") - gateway_before )) -v b=$(( $(cpu_ticks "$broker_pid") - broker_before )) \
+    -v ok="$ok" -v hz="$hz" -v d="${DURATION%s}" -v w="${WARMUP%s}" 'BEGIN {
+      n = (d ~ /^[0-9]+$/ && w ~ /^[0-9]+$/) ? ok * (d + w) / d : ok;
+      printf "{\"gatewayCpuMicrosPerRequest\":%.1f,\"brokerCpuMicrosPerRequest\":%.1f}\n", g / hz * 1e6 / n, b / hz * 1e6 / n }' \
+    | tee "$OUT/cpu-per-request.json"
+fi
 if [[ "${SKIP_PORTKEY:-0}" != 1 ]]; then
   run portkey-max "$PORTKEY" "$BODY" --connections "$CONNECTIONS" --event-loops 2 \
     -H "x-portkey-provider: openai" -H "x-portkey-custom-host: http://127.0.0.1:$SIM_PORT/v1"
