@@ -10,16 +10,18 @@
 # latency at a fixed 1,000 req/s (open loop) direct vs Tollgate; added time to first token for streams.
 #
 # Every target first gets JIT_WARMUP of closed-loop load that is not measured: a freshly started JVM (or node)
-# spends its first tens of seconds compiling, which is not what a long-running gateway looks like.
+# spends its first tens of seconds compiling, which is not what a long-running gateway looks like. The gateway
+# also gets STREAM_JIT_WARMUP of streaming load, since a long-running gateway has seen streams too.
 #
-# Knobs (environment): DURATION (20s), WARMUP (5s), JIT_WARMUP (30s), CONNECTIONS (64), RATE (1000),
-# STREAM_RATE (200), SKIP_BUILD=1, SKIP_PORTKEY=1, MVN_FLAGS (e.g. -o), PORT_BASE (19000).
+# Knobs (environment): DURATION (20s), WARMUP (5s), JIT_WARMUP (30s), STREAM_JIT_WARMUP (15s), CONNECTIONS (64),
+# RATE (1000), STREAM_RATE (200), SKIP_BUILD=1, SKIP_PORTKEY=1, MVN_FLAGS (e.g. -o), PORT_BASE (19000).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DURATION=${DURATION:-20s}
 WARMUP=${WARMUP:-5s}
 JIT_WARMUP=${JIT_WARMUP:-30s}
+STREAM_JIT_WARMUP=${STREAM_JIT_WARMUP:-15s}
 CONNECTIONS=${CONNECTIONS:-64}
 RATE=${RATE:-1000}
 STREAM_RATE=${STREAM_RATE:-200}
@@ -31,8 +33,10 @@ mkdir -p "$OUT"
 
 if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
   echo "== building" >&2
+  # package, not install: the platform runs from this checkout's target/ directories, and installing into the
+  # shared ~/.m2 would race other builds on the same machine.
   # shellcheck disable=SC2086
-  ./mvnw -B -q $MVN_FLAGS install -DskipTests
+  ./mvnw -B -q $MVN_FLAGS package -DskipTests -pl gateway,bench,local/platform -am
   # shellcheck disable=SC2086
   ./mvnw -B -q $MVN_FLAGS -pl bench dependency:build-classpath -Dmdep.outputFile=target/runtime-classpath.txt \
     -Dmdep.includeScope=runtime
@@ -80,20 +84,43 @@ run() { # label url body extra-args...
   cat "$OUT/$label.json"
 }
 
-jit_warmup() { # url extra-args...
-  local url=$1; shift
-  echo "== JIT warm-up of $url ($JIT_WARMUP, not measured)" >&2
-  java -Xms256m -Xmx512m -XX:+UseParallelGC -cp "$BENCH_CP" dev.tollgate.bench.BenchMain --url "$url" --body "$BODY" \
-    -H "Authorization: Bearer $KEY" --duration "$JIT_WARMUP" --warmup 1s --connections "$CONNECTIONS" \
+jit_warmup() { # duration url body extra-args...
+  local duration=$1 url=$2 body=$3; shift 3
+  echo "== JIT warm-up of $url ($duration, not measured)" >&2
+  java -Xms256m -Xmx512m -XX:+UseParallelGC -cp "$BENCH_CP" dev.tollgate.bench.BenchMain --url "$url" --body "$body" \
+    -H "Authorization: Bearer $KEY" --duration "$duration" --warmup 1s --connections "$CONNECTIONS" \
     --event-loops 2 --format json "$@" > /dev/null
 }
 
-jit_warmup "$TOLLGATE"
+# Both shapes of traffic: code that only ever saw whole answers is recompiled when the first streams arrive, and
+# that compiling (seconds of CPU on these 2 cores) would land inside the streaming run.
+jit_warmup "$JIT_WARMUP" "$TOLLGATE" "$BODY"
+jit_warmup "$STREAM_JIT_WARMUP" "$TOLLGATE" "$SBODY" --stream
 if [[ "${SKIP_PORTKEY:-0}" != 1 ]]; then
-  jit_warmup "$PORTKEY" -H "x-portkey-provider: openai" -H "x-portkey-custom-host: http://127.0.0.1:$SIM_PORT/v1"
+  jit_warmup "$JIT_WARMUP" "$PORTKEY" "$BODY" -H "x-portkey-provider: openai" \
+    -H "x-portkey-custom-host: http://127.0.0.1:$SIM_PORT/v1"
 fi
 run direct-max "$DIRECT" "$BODY" --connections "$CONNECTIONS" --event-loops 2
+# CPU per request of the gateway and the broker during the closed-loop run: unlike throughput and percentiles,
+# it changes little when other work shares the machine.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+gateway_pid=$(pgrep -P "${pids[0]}" -f quarkus-run.jar || true)
+broker_pid=$(pgrep -P "${pids[0]}" -f BrokerMain || true)
+if [[ -n "$gateway_pid" && -n "$broker_pid" ]]; then
+  gateway_before=$(cpu_ticks "$gateway_pid"); broker_before=$(cpu_ticks "$broker_pid")
+fi
 run tollgate-max "$TOLLGATE" "$BODY" --connections "$CONNECTIONS" --event-loops 2
+if [[ -n "${gateway_before:-}" ]]; then
+  ok=$(grep -o '"ok":[0-9]*' "$OUT/tollgate-max.json" | head -1 | cut -d: -f2)
+  hz=$(getconf CLK_TCK)
+  # Warm-up and measured requests both burn CPU; the report's "ok" counts the measured ones only, so scale by
+  # the whole run's length.
+  awk -v g=$(( $(cpu_ticks "$gateway_pid") - gateway_before )) -v b=$(( $(cpu_ticks "$broker_pid") - broker_before )) \
+    -v ok="$ok" -v hz="$hz" -v d="${DURATION%s}" -v w="${WARMUP%s}" 'BEGIN {
+      n = (d ~ /^[0-9]+$/ && w ~ /^[0-9]+$/) ? ok * (d + w) / d : ok;
+      printf "{\"gatewayCpuMicrosPerRequest\":%.1f,\"brokerCpuMicrosPerRequest\":%.1f}\n", g / hz * 1e6 / n, b / hz * 1e6 / n }' \
+    | tee "$OUT/cpu-per-request.json"
+fi
 if [[ "${SKIP_PORTKEY:-0}" != 1 ]]; then
   run portkey-max "$PORTKEY" "$BODY" --connections "$CONNECTIONS" --event-loops 2 \
     -H "x-portkey-provider: openai" -H "x-portkey-custom-host: http://127.0.0.1:$SIM_PORT/v1"

@@ -54,7 +54,10 @@ public interface GatewayConfig {
         @WithDefault("300s")
         Duration requestTimeout();
 
-        /** Connections kept open per endpoint. */
+        /**
+         * Connections kept open per endpoint, at most. Each event loop keeps its own pool with an even share of
+         * them (rounded up), so that a request never crosses event loops (see {@code UpstreamClient}).
+         */
         @WithDefault("200")
         int maxConnectionsPerEndpoint();
     }
@@ -78,6 +81,16 @@ public interface GatewayConfig {
 
         /** Org ids whose prompt and completion text is captured in request events; no org by default. */
         Optional<List<String>> captureContentOrgs();
+
+        /**
+         * The producer's batch compression: {@code none}, {@code lz4}, {@code snappy}, {@code zstd} or
+         * {@code gzip}. None by default: the events are small, and compressing them cost the gateway more CPU per
+         * request than anything else it does for events (the LZ4 here is the pure-Java codec), and the broker as
+         * much again to check each batch. Where storage or bandwidth matter more than CPU, choose {@code zstd}, or
+         * set the topics' own {@code compression.type}. See docs/events.md.
+         */
+        @WithDefault("none")
+        String compression();
     }
 
     /** The policy for requests that arrive while the event buffer is full. */

@@ -11,10 +11,12 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.BlockingDeque;
-import java.util.concurrent.LinkedBlockingDeque;
+import java.util.Deque;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -34,26 +36,42 @@ import org.jboss.logging.Logger;
  * and those the producer holds. (The queue alone would not bound an outage: the producer keeps accepting
  * records into its own memory while the broker is away.) An event leaves the count only when Kafka
  * acknowledged it or it was given up.
+ *
+ * <p>Cheap for the request path, because it runs once per event on the event loop:
+ * <ul>
+ *   <li>An event may be queued as a recipe ({@link #publishLater}): the publisher thread builds the Avro record,
+ *       exactly once, so its event id never changes, even when the record is queued again.</li>
+ *   <li>The queue is lock-free, and the publisher thread is not woken per event: while events flow it polls
+ *       every millisecond (the producer lingers longer than that anyway), and only when the queue has been
+ *       empty for a while does it sleep until the next event wakes it.</li>
+ *   <li>The producer batches: the three events of thousands of requests travel in a few compressed batches, so
+ *       the broker's work per request stays small ({@link #createProducer}).</li>
+ * </ul>
  */
 @ApplicationScoped
 public class EventPublisher {
 
     private static final Logger LOG = Logger.getLogger(EventPublisher.class);
     private static final Duration RETRY_BACKOFF = Duration.ofMillis(500);
+    /** How long the publisher waits for more events while they flow. */
+    private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    /** Empty polls in a row after which the publisher sleeps until an event wakes it. */
+    private static final int POLLS_BEFORE_SLEEP = 200;
 
-    private final BlockingDeque<ProducerRecord<String, SpecificRecord>> queue;
+    private final Deque<Queued> queue = new ConcurrentLinkedDeque<>();
     private final Producer<String, SpecificRecord> producer;
     private final AtomicLong pending = new AtomicLong();
     private final int capacity;
     private final AtomicLong rejected = new AtomicLong();
     private final Thread publisher;
     private volatile boolean running = true;
+    /** The publisher thread sleeps until woken: whoever queues an event next must wake it. */
+    private volatile boolean sleeping;
 
     @Inject
     EventPublisher(GatewayConfig config, @Identifier("default-kafka-broker") Map<String, Object> kafka,
                    MeterRegistry metrics) {
         this.capacity = config.events().bufferCapacity();
-        this.queue = new LinkedBlockingDeque<>(capacity);
         this.producer = createProducer(config, kafka);
         this.publisher = new Thread(this::publishLoop, "tollgate-event-publisher");
         this.publisher.setDaemon(true);
@@ -68,10 +86,29 @@ public class EventPublisher {
      * @return false when the buffer is full; the caller decides what that means for its request
      */
     public boolean publish(String topic, String key, SpecificRecord event) {
-        if (pending.incrementAndGet() > capacity || !queue.offer(new ProducerRecord<>(topic, key, event))) {
+        return offer(new Queued(new ProducerRecord<>(topic, key, event)));
+    }
+
+    /**
+     * Queues an event that the publisher thread builds with {@code event}, once, off the caller's thread: the
+     * request path pays for a queue entry, not for building Avro records. {@code event} must not block, and what
+     * it reads must no longer change. Never blocks.
+     *
+     * @return false when the buffer is full; the caller decides what that means for its request
+     */
+    public boolean publishLater(String topic, String key, Supplier<? extends SpecificRecord> event) {
+        return offer(new Queued(topic, key, event));
+    }
+
+    private boolean offer(Queued event) {
+        if (pending.incrementAndGet() > capacity) {
             pending.decrementAndGet();
             rejected.incrementAndGet();
             return false;
+        }
+        queue.offer(event);
+        if (sleeping) {
+            LockSupport.unpark(publisher);
         }
         return true;
     }
@@ -123,43 +160,66 @@ public class EventPublisher {
     }
 
     private void publishLoop() {
+        int emptyPolls = 0;
         while (running) {
-            try {
-                ProducerRecord<String, SpecificRecord> record = queue.poll(100, TimeUnit.MILLISECONDS);
-                if (record != null) {
-                    sendOrRetry(record);
+            Queued event = queue.poll();
+            if (event != null) {
+                emptyPolls = 0;
+                try {
+                    sendOrRetry(event);
+                } catch (InterruptedException e) {
+                    return;
                 }
-            } catch (InterruptedException e) {
-                return;
+            } else if (++emptyPolls < POLLS_BEFORE_SLEEP) {
+                LockSupport.parkNanos(POLL_NANOS);
+            } else {
+                // Announce the sleep before looking once more, so an event queued meanwhile is either seen here
+                // or wakes the thread (both flags are volatile).
+                sleeping = true;
+                if (queue.isEmpty() && running) {
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+                }
+                sleeping = false;
+                if (Thread.interrupted()) {
+                    return;
+                }
             }
         }
     }
 
     /**
-     * Hands the record to the producer. When that fails before Kafka is even involved (the registry cannot be
-     * reached to look up the schema), the record goes back to the head of the queue and the thread backs off.
+     * Hands the event to the producer. When that fails before Kafka is even involved (the registry cannot be
+     * reached to look up the schema), the event goes back to the head of the queue and the thread backs off. An
+     * event that cannot even be built is a bug; it is logged and given up rather than retried forever.
      */
-    private void sendOrRetry(ProducerRecord<String, SpecificRecord> record) throws InterruptedException {
+    private void sendOrRetry(Queued event) throws InterruptedException {
+        ProducerRecord<String, SpecificRecord> record;
         try {
-            send(record);
+            record = event.record();
+        } catch (RuntimeException e) {
+            pending.decrementAndGet();
+            rejected.incrementAndGet();
+            LOG.errorf(e, "event lost topic=%s reason=could not be built", event.topic());
+            return;
+        }
+        try {
+            send(event, record);
         } catch (RuntimeException e) {
             LOG.warnf("event not handed to kafka, retrying topic=%s reason=%s", record.topic(), e.getMessage());
-            if (!queue.offerFirst(record)) {
-                pending.decrementAndGet();
-                rejected.incrementAndGet();
-                LOG.errorf("event lost topic=%s reason=buffer full", record.topic());
-            }
+            queue.offerFirst(event);
             Thread.sleep(RETRY_BACKOFF.toMillis());
         }
     }
 
-    private void send(ProducerRecord<String, SpecificRecord> record) {
+    private void send(Queued event, ProducerRecord<String, SpecificRecord> record) {
         producer.send(record, (metadata, error) -> {
             if (error == null) {
                 pending.decrementAndGet();
                 return;
             }
-            if (error instanceof RetriableException && running && queue.offer(record)) {
+            if (error instanceof RetriableException && running) {
+                queue.offer(event);
+                LockSupport.unpark(publisher);
                 LOG.warnf("event delivery timed out, requeued topic=%s reason=%s", record.topic(), error.getMessage());
             } else {
                 pending.decrementAndGet();
@@ -169,12 +229,49 @@ public class EventPublisher {
         });
     }
 
+    /** An event in the queue: a record, or the recipe of one that is built once, on first use. */
+    private static final class Queued {
+        private final String topic;
+        private final String key;
+        private Supplier<? extends SpecificRecord> recipe;
+        private ProducerRecord<String, SpecificRecord> record;
+
+        Queued(ProducerRecord<String, SpecificRecord> record) {
+            this.topic = record.topic();
+            this.key = record.key();
+            this.record = record;
+        }
+
+        Queued(String topic, String key, Supplier<? extends SpecificRecord> recipe) {
+            this.topic = topic;
+            this.key = key;
+            this.recipe = recipe;
+        }
+
+        String topic() {
+            return topic;
+        }
+
+        /** The record; built on the first call only, by the publisher thread, the only thread that calls it. */
+        ProducerRecord<String, SpecificRecord> record() {
+            if (record == null) {
+                record = new ProducerRecord<>(topic, key, recipe.get());
+                recipe = null;
+            }
+            return record;
+        }
+    }
+
     private static Producer<String, SpecificRecord> createProducer(GatewayConfig config, Map<String, Object> kafka) {
         Map<String, Object> props = new HashMap<>(kafka);
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        // Batch generously: a request makes three small records, and each produce request costs the broker (on
+        // the same few cores as everything else) far more than a few more records in it. Events are not on any
+        // request's path, so 20 ms of linger costs no client anything.
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+        props.put(ProducerConfig.BATCH_SIZE_CONFIG, 128 * 1024);
+        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, config.events().compression());
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Duration.ofMinutes(10).toMillis());
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.MAX_VALUE);
         props.put(ProducerConfig.CLIENT_ID_CONFIG, "tollgate-gateway-events");

@@ -22,7 +22,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import org.jboss.logging.Logger;
 
 /**
@@ -45,15 +44,19 @@ public class ExchangeEvents {
         this.captureOrgs = Set.copyOf(config.events().captureContentOrgs().orElse(List.of()));
     }
 
+    /**
+     * Queues both events; the publisher thread builds them ({@link #requestEvent}, {@link #traceEvent}), so the
+     * request's event loop pays for two queue entries, not for two Avro records with a map per span.
+     */
     void publish(@Observes ExchangeFinished finished) {
         String org = finished.outcome().principal().orgId();
         String key = EventKeys.orgKey(org);
-        RequestEvent request = requestEvent(finished, captureOrgs.contains(org));
-        TraceEvent trace = traceEvent(finished);
-        boolean queued = publisher.publish(Topics.REQUESTS, key, request);
-        queued &= publisher.publish(Topics.TRACES, key, trace);
+        boolean capture = captureOrgs.contains(org);
+        boolean queued = publisher.publishLater(Topics.REQUESTS, key, () -> requestEvent(finished, capture));
+        List<Trace.Span> steps = finished.trace().spans(); // as they stand now, not as a late callback leaves them
+        queued &= publisher.publishLater(Topics.TRACES, key, () -> traceEvent(finished, steps));
         if (!queued) {
-            LOG.errorf("request or trace event dropped, buffer full request_id=%s", request.getRequestId());
+            LOG.errorf("request or trace event dropped, buffer full request_id=%s", finished.outcome().requestId());
         }
     }
 
@@ -63,7 +66,7 @@ public class ExchangeEvents {
         ApiRequest request = finished.request();
         JsonNode body = request == null ? null : request.body();
         return RequestEvent.newBuilder()
-                .setEventId(UUID.randomUUID().toString())
+                .setEventId(EventIds.newId())
                 .setRequestId(o.requestId())
                 .setOrgId(o.principal().orgId())
                 .setTeamId(o.principal().teamId())
@@ -84,11 +87,16 @@ public class ExchangeEvents {
 
     /** The trace event: a root span for the request and one child span per step. */
     static TraceEvent traceEvent(ExchangeFinished finished) {
+        return traceEvent(finished, finished.trace().spans());
+    }
+
+    /** The trace event with the given steps of the request's trace. */
+    static TraceEvent traceEvent(ExchangeFinished finished, List<Trace.Span> steps) {
         UsageRecorder.Outcome o = finished.outcome();
         Trace trace = finished.trace();
-        List<Span> spans = new ArrayList<>();
+        List<Span> spans = new ArrayList<>(steps.size() + 1);
         long endNanos = trace.startNanos() + o.latencyMs() * 1_000_000L;
-        for (Trace.Span step : trace.spans()) {
+        for (Trace.Span step : steps) {
             endNanos = Math.max(endNanos, step.endNanos());
             spans.add(Span.newBuilder().setSpanId(step.spanId()).setParentSpanId(trace.rootSpanId())
                     .setName(step.name()).setStartTime(micros(trace, step.startNanos()))
@@ -109,7 +117,7 @@ public class ExchangeEvents {
                 .setStatus(o.httpStatus() < 400 ? SpanStatus.OK : SpanStatus.ERROR)
                 .setAttributes(rootAttributes).build());
         return TraceEvent.newBuilder()
-                .setEventId(UUID.randomUUID().toString())
+                .setEventId(EventIds.newId())
                 .setRequestId(o.requestId())
                 .setOrgId(o.principal().orgId())
                 .setTraceId(trace.traceId())

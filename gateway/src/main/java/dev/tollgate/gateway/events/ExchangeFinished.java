@@ -7,7 +7,8 @@ import java.util.function.Supplier;
 /**
  * Everything known about a request once it has ended, handed to whoever turns it into events, metrics and
  * log lines. Fired exactly once per authenticated request, on the request's own thread: observers must not
- * block.
+ * block. Observers may hand it to another thread (the event publisher builds events from it later): nothing in
+ * it changes once the request has ended, except that a late callback may still add a span to the trace.
  *
  * @param outcome       what the usage event is built from
  * @param api           the API the request was sent to, known even when its body was not

@@ -19,15 +19,20 @@ public final class Trace {
     /**
      * One finished span.
      *
-     * @param spanId     16 hex digits
+     * @param id         the span id as a number, never 0; {@link #spanId} is its hex form
      * @param name       auth, rate_limit, route, upstream_connect, first_token, complete
      * @param startNanos start, on the {@link System#nanoTime()} clock
      * @param endNanos   end, on the same clock
      * @param ok         false when the step failed
      * @param attributes extra attributes; never content or secrets
      */
-    public record Span(String spanId, String name, long startNanos, long endNanos, boolean ok,
+    public record Span(long id, String name, long startNanos, long endNanos, boolean ok,
                        Map<String, String> attributes) {
+
+        /** The span id: 16 lowercase hex digits. */
+        public String spanId() {
+            return TraceIds.hex16(id);
+        }
     }
 
     private final String traceId;
@@ -77,15 +82,21 @@ public final class Trace {
     }
 
     /** Records a finished step. */
-    public synchronized void span(String name, long startNanos, long endNanos, boolean ok) {
+    public void span(String name, long startNanos, long endNanos, boolean ok) {
         span(name, startNanos, endNanos, ok, Map.of());
     }
 
-    /** Records a finished step with attributes. */
-    public synchronized void span(String name, long startNanos, long endNanos, boolean ok,
-                                  Map<String, String> attributes) {
-        spans.add(new Span(TraceIds.newSpanId(), name, startNanos, Math.max(startNanos, endNanos), ok,
-                Map.copyOf(attributes)));
+    /**
+     * Records a finished step with attributes. Cheap on purpose, since every request records several on its event
+     * loop: the span id is a random number here and becomes hex only when the trace event is built, off the
+     * event loop.
+     */
+    public void span(String name, long startNanos, long endNanos, boolean ok, Map<String, String> attributes) {
+        Span span = new Span(TraceIds.newSpanIdValue(), name, startNanos, Math.max(startNanos, endNanos), ok,
+                Map.copyOf(attributes));
+        synchronized (this) {
+            spans.add(span);
+        }
     }
 
     /** The steps recorded so far, in the order they ended. */

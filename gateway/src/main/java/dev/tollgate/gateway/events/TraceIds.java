@@ -1,5 +1,6 @@
 package dev.tollgate.gateway.events;
 
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -33,12 +34,17 @@ public final class TraceIds {
 
     /** A new random span id. */
     public static String newSpanId() {
+        return hex16(newSpanIdValue());
+    }
+
+    /** A new random span id as a number, never 0; {@link #hex16} gives its hex form. */
+    public static long newSpanIdValue() {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         long id;
         do {
             id = random.nextLong();
         } while (id == 0);
-        return hex16(id);
+        return id;
     }
 
     /**
@@ -71,10 +77,17 @@ public final class TraceIds {
         return id != null && id.length() == length && isLowerHex(id) && !isZeros(id);
     }
 
-    private static String hex16(long value) {
-        String hex = Long.toHexString(value);
-        return "0".repeat(16 - hex.length()) + hex;
+    /** {@code value} as 16 lowercase hex digits, zero-padded. */
+    public static String hex16(long value) {
+        byte[] hex = new byte[16];
+        for (int i = 15; i >= 0; i--) {
+            hex[i] = HEX[(int) (value & 0xF)];
+            value >>>= 4;
+        }
+        return new String(hex, StandardCharsets.ISO_8859_1);
     }
+
+    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.ISO_8859_1);
 
     private static boolean isLowerHex(String s) {
         for (int i = 0; i < s.length(); i++) {

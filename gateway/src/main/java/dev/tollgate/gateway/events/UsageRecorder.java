@@ -11,12 +11,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import java.time.Instant;
-import java.util.UUID;
 import org.jboss.logging.Logger;
 
 /**
  * Turns the outcome of one request into its {@link UsageEvent}, priced at the endpoint's current price, and
- * queues it for {@link Topics#USAGE} keyed by org. It then hands the finished request to every observer of
+ * queues it for {@link Topics#USAGE} keyed by org (built by the publisher thread, off the event loop). It then hands the finished request to every observer of
  * {@link ExchangeFinished} (request and trace events, metrics, the access log), so each of them sees every
  * request exactly once, after its usage event was queued.
  */
@@ -34,15 +33,14 @@ public class UsageRecorder {
         this.finished = finished;
     }
 
-    /** Records the usage event of a finished request, then notifies the other observers; returns the event. */
-    public UsageEvent record(ExchangeFinished exchange) {
-        UsageEvent event = record(exchange.outcome());
+    /** Queues the usage event of a finished request, then notifies the other observers. */
+    public void record(ExchangeFinished exchange) {
+        record(exchange.outcome());
         try {
             finished.fire(exchange);
         } catch (RuntimeException e) {
-            LOG.errorf(e, "an observer of a finished request failed request_id=%s", event.getRequestId());
+            LOG.errorf(e, "an observer of a finished request failed request_id=%s", exchange.outcome().requestId());
         }
-        return event;
     }
 
     /**
@@ -78,20 +76,27 @@ public class UsageRecorder {
         }
     }
 
-    /** Builds and queues the usage event; returns it. */
-    public UsageEvent record(Outcome outcome) {
-        UsageEvent event = toEvent(outcome);
-        if (!publisher.publish(Topics.USAGE, EventKeys.orgKey(event.getOrgId()), event)) {
-            LOG.errorf("usage event buffer full request_id=%s event_id=%s", event.getRequestId(), event.getEventId());
+    /**
+     * Queues the usage event of {@code outcome}. The publisher thread builds it ({@link #toEvent}), once: the
+     * request's event loop only queues it, and the event id it gets is the one it keeps through any retry.
+     *
+     * @return false when the buffer was full and the event was not queued (already logged)
+     */
+    public boolean record(Outcome outcome) {
+        if (!publisher.publishLater(Topics.USAGE, EventKeys.orgKey(outcome.principal().orgId()),
+                () -> toEvent(outcome))) {
+            LOG.errorf("usage event buffer full request_id=%s", outcome.requestId());
+            return false;
         }
-        return event;
+        return true;
     }
 
+    /** The usage event of {@code o}, with a new event id on every call. */
     static UsageEvent toEvent(Outcome o) {
         TokenUsage usage = o.usage();
         Endpoint endpoint = o.endpoint();
         return UsageEvent.newBuilder()
-                .setEventId(UUID.randomUUID().toString())
+                .setEventId(EventIds.newId())
                 .setRequestId(o.requestId())
                 .setAttempt(o.attempt())
                 .setOrgId(o.principal().orgId())

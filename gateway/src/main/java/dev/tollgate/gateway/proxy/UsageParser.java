@@ -11,7 +11,11 @@ final class UsageParser {
 
     /** The usage in {@code node}'s {@code usage} field, or null when absent or not well-formed. */
     static TokenUsage fromResponse(JsonNode node) {
-        JsonNode usage = node == null ? null : node.get("usage");
+        return node == null ? null : fromUsage(node.get("usage"));
+    }
+
+    /** The usage in a {@code usage} object, or null when it is absent or not well-formed. */
+    static TokenUsage fromUsage(JsonNode usage) {
         if (usage == null || !usage.isObject()) {
             return null;
         }

@@ -48,9 +48,17 @@ public record Endpoint(String id, String model, URI base, Price price, int weigh
         return base.getPort() != -1 ? base.getPort() : tls() ? 443 : 80;
     }
 
-    /** The path of an OpenAI API under this endpoint, e.g. {@code /v1/chat/completions}. */
+    /**
+     * The path of an OpenAI API under this endpoint, e.g. {@code /v1/chat/completions}: the base URL's path
+     * without its trailing slashes, then {@code apiPath}. Called for every attempt, so it avoids a regular
+     * expression (which would be compiled anew on every call).
+     */
     public String path(String apiPath) {
-        String prefix = base.getPath() == null ? "" : base.getPath().replaceAll("/+$", "");
-        return prefix + apiPath;
+        String prefix = base.getPath() == null ? "" : base.getPath();
+        int end = prefix.length();
+        while (end > 0 && prefix.charAt(end - 1) == '/') {
+            end--;
+        }
+        return end == 0 ? apiPath : prefix.substring(0, end) + apiPath;
     }
 }

@@ -58,6 +58,10 @@ final class TestConfig implements GatewayConfig {
             public Optional<List<String>> captureContentOrgs() {
                 return Optional.empty();
             }
+
+            public String compression() {
+                return "none";
+            }
         };
     }
 

@@ -24,6 +24,13 @@ class TraceIdsTest {
     }
 
     @Test
+    void writesIdsAsZeroPaddedLowercaseHex() {
+        assertThat(TraceIds.hex16(0x00f067aa0ba902b7L)).isEqualTo("00f067aa0ba902b7");
+        assertThat(TraceIds.hex16(-1L)).isEqualTo("ffffffffffffffff");
+        assertThat(TraceIds.hex16(1L)).isEqualTo("0000000000000001");
+    }
+
+    @Test
     void takesTheTraceIdAndParentSpanOfAValidTraceparent() {
         TraceIds.Parent parent = TraceIds.parseTraceparent("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
 

@@ -77,4 +77,57 @@ class SseRelayTest {
         assertThat(relay.complete()).isFalse();
         assertThat(relay.usage()).isNull();
     }
+
+    @Test
+    void takesTheTextOfCompletionChunksAndOfChoicesWhoseDeltaHasNoContent() {
+        SseRelay relay = new SseRelay(false, () -> { });
+
+        relay.accept(Buffer.buffer("data: {\"choices\":[{\"text\":\"Hel\"}]}\n\n"
+                + "data: {\"choices\":[{\"delta\":{\"content\":null},\"text\":\"lo\"},"
+                + "{\"delta\":{\"content\":7},\"text\":\"ignored\"}]}\n\n"));
+
+        assertThat(relay.completion().toString()).isEqualTo("Hello");
+    }
+
+    @Test
+    void joinsTheDataLinesOfAnEvent() {
+        SseRelay relay = new SseRelay(false, () -> { });
+        String event = "event: completion\ndata: {\"choices\":\ndata: [{\"delta\":{\"content\":\"Hi\"},"
+                + "\"finish_reason\":\"stop\"}]}\n\n";
+
+        assertThat(relay.accept(Buffer.buffer(event)).toString()).isEqualTo(event);
+        assertThat(relay.completion().toString()).isEqualTo("Hi");
+        assertThat(relay.finishReason()).isEqualTo("stop");
+    }
+
+    @Test
+    void forwardsWhatIsNotJsonUntouchedAndLearnsNothingFromIt() {
+        AtomicInteger firstTokens = new AtomicInteger();
+        SseRelay relay = new SseRelay(false, firstTokens::incrementAndGet);
+        String broken = "data: {\"choices\":[{\"delta\":{\"content\":\"x\"}}],\"usage\":{\"prompt_tokens\":1}\n\n";
+        String comment = ": keep-alive\n\n";
+
+        assertThat(relay.accept(Buffer.buffer(comment + broken)).toString()).isEqualTo(comment + broken);
+        assertThat(relay.completion().toString()).isEmpty();
+        assertThat(relay.usage()).isNull();
+        assertThat(firstTokens).hasValue(0);
+    }
+
+    @Test
+    void keepsAUsageChunkWhoseUsageIsNotAnObject() {
+        SseRelay relay = new SseRelay(false, () -> { });
+        String odd = "data: {\"choices\":[],\"usage\":\"n/a\"}\n\n";
+
+        assertThat(relay.accept(Buffer.buffer(odd + DONE)).toString()).isEqualTo(odd + DONE);
+        assertThat(relay.usage()).isNull();
+    }
+
+    @Test
+    void readsTheDoneMarkerWithOrWithoutTheSpaceAfterTheColon() {
+        SseRelay relay = new SseRelay(false, () -> { });
+
+        relay.accept(Buffer.buffer("data:[DONE]\r\n\r\n"));
+
+        assertThat(relay.complete()).isTrue();
+    }
 }
