@@ -3,7 +3,8 @@
 #
 # Setup (everything on this machine, loopback only): the local platform without the streams app
 # (./tollgate-local --no-streams): a real KRaft broker, the Apicurio Registry, PostgreSQL, the vLLM simulator with
-# zero latency, and the gateway (-Xmx256m) with auth, rate limits and event publishing to the broker switched on.
+# zero latency, and the gateway (-Xmx256m) with auth, rate limits, budget admission (a hard org budget on the
+# benchmark's org, far above what the run spends) and event publishing to the broker switched on.
 # Portkey (@portkey-ai/gateway 1.15.2 from npm) is pointed at the same simulator.
 #
 # Runs, each bounded in time: maximum throughput (closed loop) direct / through Tollgate / through Portkey; added
@@ -57,7 +58,18 @@ pids+=($!)
 for _ in $(seq 1 180); do grep -q "Tollgate is running\|failed to start" "$OUT/platform.log" && break; sleep 1; done
 grep -q "Tollgate is running" "$OUT/platform.log" || { cat "$OUT/platform.log" >&2; exit 1; }
 KEY=$(grep -o 'tg_[A-Za-z0-9_-]*' "$OUT/platform.log" | head -1)
+ADMIN=$(grep -o 'tga_[A-Za-z0-9_-]*' "$OUT/platform.log" | head -1)
 MODEL=sim-llama-3-8b
+
+echo "== a hard budget on the benchmark's org, so that every request goes through budget admission" >&2
+curl -s -o /dev/null -X POST "http://127.0.0.1:$GATEWAY_PORT/admin/v1/budgets" -H "Authorization: Bearer $ADMIN" \
+  -H "Content-Type: application/json" \
+  -d '{"id":"bench","scope_type":"org","scope_id":"local","amount_micros":1000000000000,"period":"daily"}'
+for _ in $(seq 1 100); do
+  curl -s "http://127.0.0.1:$GATEWAY_PORT/admin/v1/budgets/bench" -H "Authorization: Bearer $ADMIN" \
+    | grep -q '"live":{' && break
+  sleep 0.1
+done
 
 if [[ "${SKIP_PORTKEY:-0}" != 1 ]]; then
   echo "== starting Portkey" >&2
