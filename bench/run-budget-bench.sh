@@ -85,7 +85,7 @@ admin DELETE /admin/v1/budgets/bench-org >/dev/null
 
 echo "== 2. overspend: $CONNECTIONS clients against a hard budget of $LIMIT_MICROS micro-dollars" >&2
 admin POST /admin/v1/orgs '{"id":"bench-overspend","name":"Overspend"}' >/dev/null
-OKEY=$(admin POST /admin/v1/keys '{"org_id":"bench-overspend"}' | grep -o 'tg_[A-Za-z0-9_-]*')
+OKEY=$(admin POST /admin/v1/keys '{"org_id":"bench-overspend"}' | grep -o '"key":"tg_[^"]*"' | cut -d'"' -f4)
 admin POST /admin/v1/budgets "{\"id\":\"bench-small\",\"scope_type\":\"org\",\"scope_id\":\"bench-overspend\",\"amount_micros\":$LIMIT_MICROS,\"period\":\"daily\"}" >/dev/null
 await_applied bench-small
 for _ in $(seq 1 100); do
