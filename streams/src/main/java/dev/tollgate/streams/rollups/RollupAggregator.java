@@ -95,8 +95,8 @@ public class RollupAggregator implements Processor<String, RollupSample, String,
             WindowKey window = entry.getKey();
             WindowStore<String, Rollup> store = stores.get(window.granularity());
             Rollup current = store.fetch(window.key(), window.start());
-            Rollup.Updated next = (current == null ? Rollup.empty() : current).addAll(entry.getValue().samples);
-            store.put(window.key(), next.rollup(), window.start());
+            Rollup next = (current == null ? Rollup.empty() : current).addAll(entry.getValue().samples);
+            store.put(window.key(), next, window.start());
             forwarder.forward(new Record<>(window.granularity().label() + "/" + window.start() + "/" + window.key(),
                     RollupView.of(window.granularity(), window.key(), window.start(), next),
                     entry.getValue().latestTimestamp));
