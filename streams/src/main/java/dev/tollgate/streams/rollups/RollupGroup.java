@@ -15,8 +15,8 @@ public enum RollupGroup {
     ORG("org") {
         @Override
         public List<String> keys(RollupSample sample) {
-            return List.of(RollupKey.org(sample.orgId()), RollupKey.orgModel(sample.orgId(), sample.model()),
-                    RollupKey.orgKey(sample.orgId(), sample.keyId()));
+            String org = RollupKey.org(sample.orgId());
+            return List.of(org, RollupKey.withModel(org, sample.model()), RollupKey.withKey(org, sample.keyId()));
         }
     },
 

@@ -29,12 +29,37 @@ public final class RollupKey {
         return org(orgId) + "&key=" + enc(keyId);
     }
 
+    /** The rollup of a model within the org whose key {@link #org} returned {@code orgKey}. */
+    static String withModel(String orgKey, String model) {
+        return orgKey + "&model=" + enc(model);
+    }
+
+    /** The rollup of an API key within the org whose key {@link #org} returned {@code orgKey}. */
+    static String withKey(String orgKey, String keyId) {
+        return orgKey + "&key=" + enc(keyId);
+    }
+
     /** The rollup of an endpoint, across orgs. */
     public static String endpoint(String endpointId) {
         return "endpoint=" + enc(endpointId);
     }
 
+    /**
+     * {@code value} URL-encoded. Ids are nearly always made of characters that URL encoding leaves as they are, and
+     * this runs several times per event, so those are returned without going through {@link URLEncoder}.
+     */
     private static String enc(String value) {
-        return URLEncoder.encode(value == null ? "" : value, UTF_8);
+        if (value == null) {
+            return "";
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            boolean unchanged = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '.' || c == '-' || c == '_' || c == '*';
+            if (!unchanged) {
+                return URLEncoder.encode(value, UTF_8);
+            }
+        }
+        return value;
     }
 }

@@ -6,7 +6,8 @@ import dev.tollgate.events.v1.UsageEvent;
 
 /**
  * What a rollup needs of one usage event: its dimensions and measures. It is also the value of the endpoint
- * repartition topic (JSON; field names are a contract: add, never rename), which is why it is smaller than the event.
+ * repartition topic, in the binary format of {@link RollupSampleSerde} (which still reads the former JSON under these
+ * {@code @JsonProperty} names), which is why it is smaller than the event.
  *
  * @param orgId            the org
  * @param model            the model asked for

@@ -78,7 +78,7 @@ public final class RollupTopology {
         KStream<String, RollupSample> byEndpoint = samples
                 .filter((org, sample) -> sample.endpointId() != null, Named.as(ENDPOINT_FILTER))
                 .selectKey((org, sample) -> sample.endpointId(), Named.as(ENDPOINT_REKEY))
-                .repartition(Repartitioned.with(Serdes.String(), JsonStoreSerde.create(RollupSample.class))
+                .repartition(Repartitioned.with(Serdes.String(), RollupSampleSerde.create())
                         .withName(ENDPOINT_REPARTITION));
         aggregate(byEndpoint, RollupGroup.ENDPOINT, settings);
     }
@@ -92,7 +92,7 @@ public final class RollupTopology {
             stores.add(Stores.windowStoreBuilder(
                     Stores.persistentWindowStore(group.storeName(granularity), settings.retention(granularity),
                             granularity.size(), false),
-                    Serdes.String(), JsonStoreSerde.create(Rollup.class)));
+                    Serdes.String(), RollupSerde.create()));
         }
         ProcessorSupplier<String, RollupSample, String, RollupView> supplier = new ProcessorSupplier<>() {
             @Override
@@ -106,7 +106,8 @@ public final class RollupTopology {
             }
         };
         samples.process(supplier, Named.as(group.processorName()))
-                .to(Topics.ROLLUPS, Produced.with(Serdes.String(), JsonStoreSerde.create(RollupView.class))
+                .to(Topics.ROLLUPS, Produced.with(Serdes.String(), Serdes.serdeFrom(new RollupViewSerializer(),
+                        JsonStoreSerde.create(RollupView.class).deserializer()))
                         .withName(group.sinkName()));
     }
 }

@@ -3,9 +3,6 @@ package dev.tollgate.streams.rollups;
 import java.time.Instant;
 import java.util.Map;
 
-import org.HdrHistogram.Histogram;
-import org.HdrHistogram.HistogramIterationValue;
-
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
@@ -59,34 +56,12 @@ public record RollupView(
             @JsonProperty("p99") long p99,
             @JsonProperty("max") long max) {
 
-        static Percentiles of(byte[] sketch) {
+        static Percentiles of(LatencySketch sketch) {
             if (sketch == null) {
                 return null;
             }
-            return of(LatencySketch.decode(sketch));
-        }
-
-        static Percentiles of(Histogram h) {
-            if (h == null) {
-                return null;
-            }
-            // One pass over the recorded buckets for all four percentiles, with getValueAtPercentile's rounding:
-            // that method scans the counts from the start on every call.
-            double[] wanted = {50, 90, 95, 99};
-            long[] values = new long[wanted.length];
-            long total = h.getTotalCount();
-            long seen = 0;
-            int next = 0;
-            for (HistogramIterationValue bucket : h.recordedValues()) {
-                seen += bucket.getCountAddedInThisIterationStep();
-                while (next < wanted.length && seen >= Math.max(1, (long) (wanted[next] / 100.0 * total + 0.5))) {
-                    values[next++] = h.highestEquivalentValue(bucket.getValueIteratedTo());
-                }
-                if (next == wanted.length) {
-                    break;
-                }
-            }
-            return new Percentiles(values[0], values[1], values[2], values[3], h.getMaxValue());
+            long[] values = sketch.percentilesAndMax(50, 90, 95, 99);
+            return new Percentiles(values[0], values[1], values[2], values[3], values[4]);
         }
     }
 
@@ -96,14 +71,5 @@ public record RollupView(
                 Instant.ofEpochMilli(windowStartMs + granularity.size().toMillis()).toString(), rollup.requests(),
                 rollup.errors(), rollup.errorsByStatus(), rollup.promptTokens(), rollup.completionTokens(),
                 rollup.costMicros(), Percentiles.of(rollup.latencySketch()), Percentiles.of(rollup.ttftSketch()));
-    }
-
-    /** The view of a rollup just updated, reading the percentiles from its already decoded sketches. */
-    public static RollupView of(Granularity granularity, String key, long windowStartMs, Rollup.Updated updated) {
-        Rollup rollup = updated.rollup();
-        return new RollupView("usage.rollup", granularity.label(), key, Instant.ofEpochMilli(windowStartMs).toString(),
-                Instant.ofEpochMilli(windowStartMs + granularity.size().toMillis()).toString(), rollup.requests(),
-                rollup.errors(), rollup.errorsByStatus(), rollup.promptTokens(), rollup.completionTokens(),
-                rollup.costMicros(), Percentiles.of(updated.latency()), Percentiles.of(updated.ttft()));
     }
 }

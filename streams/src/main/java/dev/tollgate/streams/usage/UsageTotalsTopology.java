@@ -9,16 +9,12 @@ import java.util.function.Supplier;
 
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
-import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.kstream.KStream;
-import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
-import org.apache.kafka.streams.state.KeyValueStore;
 
 import dev.tollgate.events.v1.UsageEvent;
 import dev.tollgate.schemas.Topics;
@@ -36,8 +32,8 @@ import dev.tollgate.streams.deadletter.DeadLetterWriter;
  *     usage-split-rejected  usage-dlq-unwrap, usage-dlq-write  -> usage-dlq-sink -> tollgate.usage-dlq.v1
  *     usage-split-accepted  usage-unwrap
  *       usage-dedupe         [store usage-dedupe-ids: window store, retention = dedupe horizon]
- *       usage-by-org         groupByKey (no repartition: the key is already the org id)
- *       usage-totals         aggregate [store usage-totals-by-org: key-value, org id -> OrgUsageTotals]
+ *       usage-totals         [store usage-totals-by-org: timestamped key-value, org id -> OrgUsageTotals JSON]
+ *                            written once per org and commit (OrgTotalsAggregator); the key already is the org id
  * </pre>
  *
  * Every name is explicit: processor names fix the task layout, store names fix the changelog topics. The internal
@@ -55,7 +51,6 @@ public final class UsageTotalsTopology {
     public static final String DLQ_WRITE = "usage-dlq-write";
     public static final String DLQ_SINK = "usage-dlq-sink";
     public static final String DEDUPE = "usage-dedupe";
-    public static final String GROUP_BY_ORG = "usage-by-org";
     public static final String AGGREGATE = "usage-totals";
 
     /** Seen event ids, a window store bounded by the dedupe horizon. */
@@ -103,11 +98,7 @@ public final class UsageTotalsTopology {
     public static void contribute(StreamsBuilder builder, Duration dedupeHorizon,
             Supplier<Deserializer<UsageEvent>> deserializers) {
         deduplicated(builder, dedupeHorizon, deserializers)
-                .groupByKey(Grouped.<String, UsageEvent>as(GROUP_BY_ORG).withKeySerde(Serdes.String()))
-                .aggregate(OrgUsageTotals::empty, (org, event, totals) -> totals.add(event), Named.as(AGGREGATE),
-                        Materialized.<String, OrgUsageTotals, KeyValueStore<Bytes, byte[]>>as(TOTALS_STORE)
-                                .withKeySerde(Serdes.String())
-                                .withValueSerde(OrgUsageTotalsSerde.create()));
+                .process(OrgTotalsAggregator.supplier(), Named.as(AGGREGATE));
     }
 
     private static KStream<String, UsageEvent> buildDeduplicated(StreamsBuilder builder, Duration dedupeHorizon,
