@@ -11,14 +11,14 @@
 # the Apicurio Registry, PostgreSQL, the vLLM simulator (zero latency, 16 output tokens) and the gateway
 # (-Xmx256m). The load generator is the bench module's BenchMain.
 #
-# Knobs (environment): RATE (1000), DURATION (60s), WARMUP (10s), CONNECTIONS (64), LIMIT_MICROS (20000),
+# Knobs (environment): RATE (1000), DURATION (60s), WARMUP (20s), CONNECTIONS (64), LIMIT_MICROS (20000),
 # SKIP_BUILD=1, MVN_FLAGS (e.g. -o), PORT_BASE (19100).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 RATE=${RATE:-1000}
 DURATION=${DURATION:-60s}
-WARMUP=${WARMUP:-10s}
+WARMUP=${WARMUP:-20s}
 CONNECTIONS=${CONNECTIONS:-64}
 LIMIT_MICROS=${LIMIT_MICROS:-20000}
 MVN_FLAGS=${MVN_FLAGS:-}
@@ -75,7 +75,9 @@ bucket_counts() { # the freshness histogram: "le count" lines
 echo "== 1. freshness at $RATE req/s for $DURATION, org budget of \$1,000 a day" >&2
 admin POST /admin/v1/budgets '{"id":"bench-org","scope_type":"org","scope_id":"local","amount_micros":1000000000,"period":"daily"}' >/dev/null
 await_applied bench-org
-load freshness-warmup "$KEY" --mode closed --connections "$CONNECTIONS" --duration "$WARMUP" --warmup 1s
+# The warm-up runs at the measured rate: a closed-loop warm-up would queue more usage than the streams app works
+# off in the measured minute, and the run would measure that backlog instead of the steady state.
+load freshness-warmup "$KEY" --mode open --rate "$RATE" --connections "$CONNECTIONS" --duration "$WARMUP" --warmup 1s
 bucket_counts > "$OUT/buckets-before.txt"
 load freshness "$KEY" --mode open --rate "$RATE" --connections "$CONNECTIONS" --duration "$DURATION" --warmup 1s
 sleep 2
@@ -106,8 +108,21 @@ echo
 echo "== results (load average: $(cut -d' ' -f1-3 /proc/loadavg))"
 grep -o '"ok":[0-9]*,"failed":[0-9]*\|"requestsPerSecond":[0-9.]*' "$OUT/freshness.json" | tr '\n' ' '; echo
 cat "$OUT/freshness-summary.txt"
+# From the histogram's buckets, counted over the measured run only: p50, p99 (as bucket upper bounds) and the
+# share of states enforced within 1 s.
 join <(sort "$OUT/buckets-before.txt") <(sort "$OUT/buckets-after.txt") | awk '
-  { le=$1; d=$3-$2; if (le=="+Inf") total=d; else if (le+0<=1.0 && le+0>best) { best=le+0; within=d } }
-  END { if (total>0) printf "states read during the run: %d, within %.3f s: %d (%.2f%%)\n", total, best, within, 100*within/total }'
+  $1 == "+Inf" { total = $3 - $2; next }
+  { n++; le[n] = $1 + 0; count[n] = $3 - $2 }
+  END {
+    for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (le[j] < le[i]) {
+      t = le[i]; le[i] = le[j]; le[j] = t; t = count[i]; count[i] = count[j]; count[j] = t }
+    for (i = 1; i <= n; i++) {
+      if (p50 == "" && count[i] >= 0.5 * total) p50 = le[i]
+      if (p99 == "" && count[i] >= 0.99 * total) p99 = le[i]
+      if (le[i] <= 1.0) within = count[i]
+    }
+    if (total > 0) printf "freshness over the measured run: %d states, p50 <= %.3f s, p99 <= %.3f s, within 1 s: %.2f%%\n",
+      total, p50, p99, 100 * within / total
+  }'
 echo "overspend run, answers by status: $(tr -s ' \n' ' ' < "$OUT/overspend-statuses.txt")"
 echo "overspend run: limit_micros=$LIMIT_MICROS counted_by_streams=$spent overspend=$(( spent > LIMIT_MICROS ? spent - LIMIT_MICROS : 0 ))"
