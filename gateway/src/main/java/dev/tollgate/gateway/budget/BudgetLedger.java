@@ -175,6 +175,14 @@ final class BudgetLedger {
         boolean spent() {
             return committedMicros >= budget.limitMicros();
         }
+
+        /**
+         * Whether waiting for requests in flight cannot help: the limit is spent, or nothing is in flight and what
+         * is left is below this request's worst case. Only a new period, a raised limit or a smaller request can.
+         */
+        boolean untilPeriodEnd() {
+            return spent() || reservedMicros == 0;
+        }
     }
 
     /**

@@ -24,14 +24,21 @@ final class BudgetMessages {
                     + Instant.ofEpochMilli(r.window().endMs()) + ".";
         }
         long left = Math.max(0, b.limitMicros() - r.committedMicros());
+        if (r.reservedMicros() == 0) {
+            return head + " has " + dollars(left) + " left, less than this request may cost (up to "
+                    + dollars(r.requestedMicros()) + "). Lower max_tokens; the budget resets at "
+                    + Instant.ofEpochMilli(r.window().endMs()) + ".";
+        }
         return head + " has " + dollars(left) + " left, of which requests in flight hold " + dollars(r.reservedMicros())
                 + ", and this request may cost up to " + dollars(r.requestedMicros())
                 + ". Lower max_tokens, or retry when requests in flight have finished.";
     }
 
-    /** Seconds until the period ends when the budget is spent; 1 when only requests in flight hold it. */
+    /**
+     * Seconds until the period ends when waiting for requests in flight cannot help; 1 when they hold what is left.
+     */
     static long retryAfterSeconds(BudgetLedger.Refusal r, long nowMs) {
-        if (!r.spent()) {
+        if (!r.untilPeriodEnd()) {
             return 1;
         }
         return Math.max(1, -Math.floorDiv(-(r.window().endMs() - nowMs), 1000L));

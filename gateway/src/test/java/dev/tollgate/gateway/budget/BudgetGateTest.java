@@ -87,6 +87,18 @@ class BudgetGateTest {
         assertThat(BudgetMessages.retryAfterSeconds(refusal, 0)).isEqualTo(1);
     }
 
+    @Test
+    void aRefusalWithNothingInFlightPointsToTheEndOfThePeriod() {
+        Budget budget = new Budget("b_1", BudgetScopeType.ORG, "acme", "acme", 1_000, BudgetPeriod.DAILY,
+                ZoneOffset.UTC, BudgetEnforcement.HARD, 1);
+        var refusal = new BudgetLedger.Refusal(budget, new dev.tollgate.schemas.CalendarPeriods.Window(0, 86_400_000),
+                990, 0, 69);
+
+        assertThat(BudgetMessages.refused(refusal)).contains("has $0.000010 left, less than this request may cost "
+                + "(up to $0.000069). Lower max_tokens; the budget resets at 1970-01-02T00:00:00Z.");
+        assertThat(BudgetMessages.retryAfterSeconds(refusal, 86_400_000 - 10_000)).isEqualTo(10);
+    }
+
     private static ApiRequest chat(Long maxTokens, int n) {
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         body.put("n", n);
