@@ -29,19 +29,9 @@ STREAMS="http://127.0.0.1:$((PORT_BASE + 8))"
 OUT=bench/target/budget-bench
 mkdir -p "$OUT"
 
-if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
-  echo "== building" >&2
-  # shellcheck disable=SC2086
-  ./mvnw -B -q $MVN_FLAGS package -DskipTests
-  # shellcheck disable=SC2086
-  ./mvnw -B -q $MVN_FLAGS -pl bench dependency:build-classpath -Dmdep.outputFile=target/runtime-classpath.txt \
-    -Dmdep.includeScope=runtime
-fi
-BENCH_CP="bench/target/classes:$(cat bench/target/runtime-classpath.txt)"
-
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
-trap cleanup EXIT
+# shellcheck source=bench/common.sh
+source bench/common.sh
+bench_build gateway,streams,bench,local/platform
 
 echo "== starting the platform" >&2
 TOLLGATE_SKIP_BUILD=1 ./tollgate-local --no-watch --data-dir "$OUT/platform" \

@@ -32,21 +32,9 @@ GATEWAY_PORT=$PORT_BASE; SIM_PORT=$((PORT_BASE + 1)); PORTKEY_PORT=$((PORT_BASE 
 OUT=bench/target/gateway-bench
 mkdir -p "$OUT"
 
-if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
-  echo "== building" >&2
-  # package, not install: the platform runs from this checkout's target/ directories, and installing into the
-  # shared ~/.m2 would race other builds on the same machine.
-  # shellcheck disable=SC2086
-  ./mvnw -B -q $MVN_FLAGS package -DskipTests -pl gateway,bench,local/platform -am
-  # shellcheck disable=SC2086
-  ./mvnw -B -q $MVN_FLAGS -pl bench dependency:build-classpath -Dmdep.outputFile=target/runtime-classpath.txt \
-    -Dmdep.includeScope=runtime
-fi
-BENCH_CP="bench/target/classes:$(cat bench/target/runtime-classpath.txt)"
-
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
-trap cleanup EXIT
+# shellcheck source=bench/common.sh
+source bench/common.sh
+bench_build gateway,bench,local/platform
 
 echo "== starting the platform (no streams app)" >&2
 TOLLGATE_SKIP_BUILD=1 ./tollgate-local --no-streams --no-watch --data-dir "$OUT/platform" \

@@ -25,13 +25,9 @@ MVN_FLAGS=${MVN_FLAGS:-}
 OUT=bench/target/streams-bench
 rm -rf "$OUT" && mkdir -p "$OUT"
 
-if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
-  echo "== building (streams app, local platform, bench)" >&2
-  # shellcheck disable=SC2086
-  ./mvnw -B -q $MVN_FLAGS package -pl streams,bench -am -DskipTests \
-    dependency:build-classpath -Dmdep.outputFile=target/runtime-classpath.txt -Dmdep.includeScope=runtime
-fi
-BENCH_CP="bench/target/classes:$(cat bench/target/runtime-classpath.txt)"
+# shellcheck source=bench/common.sh
+source bench/common.sh
+bench_build streams,bench
 
 opts=()
 for o in $STREAMS_OPTS; do opts+=(--streams-opt "$o"); done
