@@ -80,7 +80,7 @@ import picocli.CommandLine.Option;
 public final class StreamsBench implements Callable<Integer> {
 
     private static final String APPLICATION_ID = "tollgate-streams";
-    private static final String REPARTITION_TOPIC = APPLICATION_ID + "-rollups-by-endpoint-repartition";
+    private static final String REPARTITION_TOPIC = APPLICATION_ID + "-rollups-endpoint-partials-repartition";
 
     @Option(names = "--events", defaultValue = "1000000", description = "Backlog size (default: ${DEFAULT-VALUE}).")
     int events;

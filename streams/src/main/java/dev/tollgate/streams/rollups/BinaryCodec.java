@@ -69,6 +69,11 @@ final class BinaryCodec {
             this.position = position;
         }
 
+        /** The index of the next byte to read. */
+        int position() {
+            return position;
+        }
+
         int readByte() {
             require(1);
             return bytes[position++] & 0xFF;

@@ -143,6 +143,37 @@ public final class LatencySketch {
         return sketch;
     }
 
+    /**
+     * Adds every value counted by {@code other} to this sketch, bucket by bucket: the result is exactly the sketch
+     * that recording both sketches' values would have built, which is what lets partial rollups be merged.
+     */
+    public void mergeFrom(LatencySketch other) {
+        if (other.size == 0) {
+            return;
+        }
+        int[] mergedIndexes = new int[size + other.size];
+        long[] mergedCounts = new long[mergedIndexes.length];
+        int i = 0;
+        int j = 0;
+        int n = 0;
+        while (i < size || j < other.size) {
+            if (j == other.size || (i < size && indexes[i] < other.indexes[j])) {
+                mergedIndexes[n] = indexes[i];
+                mergedCounts[n++] = counts[i++];
+            } else if (i == size || other.indexes[j] < indexes[i]) {
+                mergedIndexes[n] = other.indexes[j];
+                mergedCounts[n++] = other.counts[j++];
+            } else {
+                mergedIndexes[n] = indexes[i];
+                mergedCounts[n++] = counts[i++] + other.counts[j++];
+            }
+        }
+        indexes = mergedIndexes;
+        counts = mergedCounts;
+        size = n;
+        total += other.total;
+    }
+
     /** An independent copy. */
     public LatencySketch copy() {
         return new LatencySketch(Arrays.copyOf(indexes, Math.max(size, 1)), Arrays.copyOf(counts, Math.max(size, 1)),

@@ -77,4 +77,41 @@ public record Rollup(
         return new Rollup(requestCount, errorCount, byStatus == null ? Map.of() : byStatus, prompt, completion, cost,
                 latency, firstToken);
     }
+    /**
+     * This rollup plus every rollup of {@code partials} (for instance the per-commit partial aggregates of one
+     * endpoint window); this rollup is left unchanged. Counts and sums add up, and sketches merge bucket by bucket, so
+     * the result equals adding all the partials' samples one by one.
+     */
+    public Rollup mergeAll(List<Rollup> partials) {
+        LatencySketch latency = latencySketch == null ? LatencySketch.empty() : latencySketch.copy();
+        LatencySketch firstToken = ttftSketch == null ? null : ttftSketch.copy();
+        Map<String, Long> byStatus = errorsByStatus == null ? Map.of() : errorsByStatus;
+        long requestCount = requests;
+        long errorCount = errors;
+        long prompt = promptTokens;
+        long completion = completionTokens;
+        long cost = costMicros;
+        for (Rollup partial : partials) {
+            requestCount += partial.requests();
+            errorCount += partial.errors();
+            prompt += partial.promptTokens();
+            completion += partial.completionTokens();
+            cost += partial.costMicros();
+            if (partial.errorsByStatus() != null && !partial.errorsByStatus().isEmpty()) {
+                Map<String, Long> merged = new TreeMap<>(byStatus);
+                partial.errorsByStatus().forEach((status, count) -> merged.merge(status, count, Long::sum));
+                byStatus = merged;
+            }
+            if (partial.latencySketch() != null) {
+                latency.mergeFrom(partial.latencySketch());
+            }
+            if (partial.ttftSketch() != null) {
+                if (firstToken == null) {
+                    firstToken = LatencySketch.empty();
+                }
+                firstToken.mergeFrom(partial.ttftSketch());
+            }
+        }
+        return new Rollup(requestCount, errorCount, byStatus, prompt, completion, cost, latency, firstToken);
+    }
 }

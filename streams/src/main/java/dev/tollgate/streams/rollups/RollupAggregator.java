@@ -16,8 +16,10 @@ import org.jboss.logging.Logger;
 import dev.tollgate.streams.app.CommitFlush;
 
 /**
- * Adds each usage sample to the tumbling 1-minute, 1-hour and 1-day windows of each of its rollup keys in one
- * {@link RollupGroup}, and publishes the updated windows.
+ * Adds each input record to the tumbling 1-minute, 1-hour and 1-day windows of each of its rollup keys in one
+ * {@link RollupGroup}, and publishes the updated windows. The org group's input is one {@link RollupSample} per usage
+ * event ({@link OfSamples}); the endpoint group's is one {@link RollupPartial} per endpoint, minute and org task
+ * commit ({@link OfPartials}).
  *
  * <p>Why a processor over window stores rather than three windowed DSL aggregations per key: the three org
  * dimensions would each need a re-key and so a repartition topic, although all three are already partitioned by
@@ -31,7 +33,7 @@ import dev.tollgate.streams.app.CommitFlush;
  * its latest value, like a DSL aggregation behind its record cache. Interactive queries see a window's new value
  * once the commit that applies it has run (within {@code commit.interval.ms}).
  */
-public class RollupAggregator implements Processor<String, RollupSample, String, RollupView> {
+public abstract class RollupAggregator<V> implements Processor<String, V, String, RollupView> {
 
     private static final Logger LOG = Logger.getLogger(RollupAggregator.class);
 
@@ -43,13 +45,67 @@ public class RollupAggregator implements Processor<String, RollupSample, String,
     private ProcessorContext<String, RollupView> context;
     private CommitFlush.Forwarder<String, RollupView> forwarder;
 
-    /**
-     * @param group the dimensions this processor rolls up
-     * @param grace how late an event may be per window size
-     */
-    public RollupAggregator(RollupGroup group, Map<Granularity, Duration> grace) {
+    private RollupAggregator(RollupGroup group, Map<Granularity, Duration> grace) {
         this.group = group;
         this.grace = grace;
+    }
+
+    /** The rollup keys {@code value}, received under {@code recordKey}, counts towards. */
+    abstract List<String> keys(String recordKey, V value);
+
+    /** The time that places {@code value} in its windows. */
+    abstract long windowTime(V value, long recordTimestamp);
+
+    /** Adds {@code value} to what one of its windows has pending. */
+    abstract void addTo(Pending pending, V value);
+
+    /** The org group: (org), (org, model) and (org, key), one sample per usage event, in the org's task. */
+    public static final class OfSamples extends RollupAggregator<RollupSample> {
+
+        /** @param grace how late an event may be per window size */
+        public OfSamples(Map<Granularity, Duration> grace) {
+            super(RollupGroup.ORG, grace);
+        }
+
+        @Override
+        List<String> keys(String orgId, RollupSample sample) {
+            String org = RollupKey.org(sample.orgId());
+            return List.of(org, RollupKey.withModel(org, sample.model()), RollupKey.withKey(org, sample.keyId()));
+        }
+
+        @Override
+        long windowTime(RollupSample sample, long recordTimestamp) {
+            return recordTimestamp;
+        }
+
+        @Override
+        void addTo(Pending pending, RollupSample sample) {
+            pending.samples.add(sample);
+        }
+    }
+
+    /** The endpoint group: (endpoint), from the partials of the org tasks, keyed by endpoint id. */
+    public static final class OfPartials extends RollupAggregator<RollupPartial> {
+
+        /** @param grace how late an event may be per window size */
+        public OfPartials(Map<Granularity, Duration> grace) {
+            super(RollupGroup.ENDPOINT, grace);
+        }
+
+        @Override
+        List<String> keys(String endpointId, RollupPartial partial) {
+            return List.of(RollupKey.endpoint(endpointId));
+        }
+
+        @Override
+        long windowTime(RollupPartial partial, long recordTimestamp) {
+            return partial.minuteStartMs();
+        }
+
+        @Override
+        void addTo(Pending pending, RollupPartial partial) {
+            pending.partials.add(partial.rollup());
+        }
     }
 
     @Override
@@ -66,11 +122,11 @@ public class RollupAggregator implements Processor<String, RollupSample, String,
     }
 
     @Override
-    public void process(Record<String, RollupSample> record) {
-        long at = record.timestamp();
+    public void process(Record<String, V> record) {
+        long at = windowTime(record.value(), record.timestamp());
         long streamTime = context.currentStreamTimeMs();
         context.recordMetadata().ifPresent(forwarder::processing);
-        List<String> keys = group.keys(record.value());
+        List<String> keys = keys(record.key(), record.value());
         for (Granularity granularity : Granularity.values()) {
             long start = granularity.windowStart(at);
             long closesAt = start + granularity.size().toMillis() + grace.get(granularity).toMillis();
@@ -80,8 +136,9 @@ public class RollupAggregator implements Processor<String, RollupSample, String,
                 continue;
             }
             for (String key : keys) {
-                pending.computeIfAbsent(new WindowKey(granularity, key, start), w -> new Pending())
-                        .add(record.value(), at);
+                Pending window = pending.computeIfAbsent(new WindowKey(granularity, key, start), w -> new Pending());
+                addTo(window, record.value());
+                window.latestTimestamp = Math.max(window.latestTimestamp, record.timestamp());
             }
         }
     }
@@ -95,7 +152,7 @@ public class RollupAggregator implements Processor<String, RollupSample, String,
             WindowKey window = entry.getKey();
             WindowStore<String, Rollup> store = stores.get(window.granularity());
             Rollup current = store.fetch(window.key(), window.start());
-            Rollup next = (current == null ? Rollup.empty() : current).addAll(entry.getValue().samples);
+            Rollup next = entry.getValue().applyTo(current == null ? Rollup.empty() : current);
             store.put(window.key(), next, window.start());
             forwarder.forward(new Record<>(window.granularity().label() + "/" + window.start() + "/" + window.key(),
                     RollupView.of(window.granularity(), window.key(), window.start(), next),
@@ -126,14 +183,15 @@ public class RollupAggregator implements Processor<String, RollupSample, String,
         }
     }
 
-    /** The samples of one window since the last commit, and the newest record timestamp among them. */
-    private static final class Pending {
+    /** What one window received since the last commit, and the newest record timestamp among it. */
+    static final class Pending {
         private final List<RollupSample> samples = new ArrayList<>(4);
+        private final List<Rollup> partials = new ArrayList<>(2);
         private long latestTimestamp = Long.MIN_VALUE;
 
-        void add(RollupSample sample, long timestamp) {
-            samples.add(sample);
-            latestTimestamp = Math.max(latestTimestamp, timestamp);
+        Rollup applyTo(Rollup current) {
+            Rollup next = samples.isEmpty() ? current : current.addAll(samples);
+            return partials.isEmpty() ? next : next.mergeAll(partials);
         }
     }
 }

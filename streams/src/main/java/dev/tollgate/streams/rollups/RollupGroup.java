@@ -1,41 +1,26 @@
 package dev.tollgate.streams.rollups;
 
-import java.util.List;
 
 import dev.tollgate.streams.app.CommitFlush;
 
 /**
  * A set of rollup dimensions that share a partitioning, and so one processor and one window store per
  * granularity. The org dimensions are counted in the org's own task, straight from the usage topic; the endpoint
- * dimension crosses orgs and is counted after a repartition by endpoint id.
+ * dimension crosses orgs and is counted from per-minute partials repartitioned by endpoint id ({@link RollupPartial}).
  */
 public enum RollupGroup {
 
     /** (org), (org, model) and (org, key), partitioned by org id like the usage topic. */
-    ORG("org") {
-        @Override
-        public List<String> keys(RollupSample sample) {
-            String org = RollupKey.org(sample.orgId());
-            return List.of(org, RollupKey.withModel(org, sample.model()), RollupKey.withKey(org, sample.keyId()));
-        }
-    },
+    ORG("org"),
 
     /** (endpoint), partitioned by endpoint id. */
-    ENDPOINT("endpoint") {
-        @Override
-        public List<String> keys(RollupSample sample) {
-            return List.of(RollupKey.endpoint(sample.endpointId()));
-        }
-    };
+    ENDPOINT("endpoint");
 
     private final String label;
 
     RollupGroup(String label) {
         this.label = label;
     }
-
-    /** The rollup keys {@code sample} counts towards in this group. */
-    public abstract List<String> keys(RollupSample sample);
 
     /** The window store of this group at {@code granularity}, e.g. {@code rollups-org-1h}. */
     public String storeName(Granularity granularity) {

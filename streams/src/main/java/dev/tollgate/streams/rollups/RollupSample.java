@@ -1,13 +1,11 @@
 package dev.tollgate.streams.rollups;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
 
 import dev.tollgate.events.v1.UsageEvent;
 
 /**
- * What a rollup needs of one usage event: its dimensions and measures. It is also the value of the endpoint
- * repartition topic, in the binary format of {@link RollupSampleSerde} (which still reads the former JSON under these
- * {@code @JsonProperty} names), which is why it is smaller than the event.
+ * What a rollup needs of one usage event: its dimensions and measures. It lives only in memory, between the usage
+ * stream and the aggregating processors of the same task; the endpoint rollups receive {@link RollupPartial}s.
  *
  * @param orgId            the org
  * @param model            the model asked for
@@ -22,17 +20,17 @@ import dev.tollgate.events.v1.UsageEvent;
  * @param ttftMs           time to first token, or {@code null}
  */
 public record RollupSample(
-        @JsonProperty("org_id") String orgId,
-        @JsonProperty("model") String model,
-        @JsonProperty("key_id") String keyId,
-        @JsonProperty("endpoint_id") String endpointId,
-        @JsonProperty("status") String status,
-        @JsonProperty("http_status") int httpStatus,
-        @JsonProperty("prompt_tokens") long promptTokens,
-        @JsonProperty("completion_tokens") long completionTokens,
-        @JsonProperty("cost_micros") long costMicros,
-        @JsonProperty("latency_ms") long latencyMs,
-        @JsonProperty("ttft_ms") Long ttftMs) {
+        String orgId,
+        String model,
+        String keyId,
+        String endpointId,
+        String status,
+        int httpStatus,
+        long promptTokens,
+        long completionTokens,
+        long costMicros,
+        long latencyMs,
+        Long ttftMs) {
 
     /** The sample of {@code event}. */
     public static RollupSample of(UsageEvent event) {

@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -32,22 +33,25 @@ import dev.tollgate.streams.serde.JsonStoreSerde;
  * deduplicated usage (org id, UsageEvent)
  *   rollups-sample                 UsageEvent -> RollupSample
  *   rollups-org-aggregate          [rollups-org-1m, rollups-org-1h, rollups-org-1d]  -> rollups-org-sink
- *   rollups-endpoint-filter        events that reached an endpoint
- *   rollups-endpoint-rekey         key: endpoint id
- *   rollups-by-endpoint            repartition topic
+ *   rollups-endpoint-partial       per commit: one RollupPartial per endpoint and minute, key: endpoint id
+ *   rollups-endpoint-partials      repartition topic
  *   rollups-endpoint-aggregate     [rollups-endpoint-1m, -1h, -1d]                   -> rollups-endpoint-sink
  *                                                                                    -> tollgate.rollups.v1
  * </pre>
  *
- * The windows use the record timestamp (the gateway sets it at publish, about {@code completed_at}).
+ * The windows use the record timestamp (the gateway sets it at publish, about {@code completed_at}). The endpoint
+ * windows are fed per-minute partials rather than events ({@link RollupPartial} says why); the repartition topic
+ * was {@code tollgate-streams-rollups-by-endpoint-repartition}, one sample per event, before.
  */
 public final class RollupTopology {
 
     public static final String SAMPLE = "rollups-sample";
-    public static final String ENDPOINT_FILTER = "rollups-endpoint-filter";
-    public static final String ENDPOINT_REKEY = "rollups-endpoint-rekey";
-    /** The repartition by endpoint id; its topic is {@code tollgate-streams-rollups-by-endpoint-repartition}. */
-    public static final String ENDPOINT_REPARTITION = "rollups-by-endpoint";
+    /** Sums the org task's samples per endpoint and minute ({@link EndpointPartials}). */
+    public static final String ENDPOINT_PARTIAL = "rollups-endpoint-partial";
+    /**
+     * The repartition by endpoint id; its topic is {@code tollgate-streams-rollups-endpoint-partials-repartition}.
+     */
+    public static final String ENDPOINT_REPARTITION = "rollups-endpoint-partials";
 
     /** Every internal topic this sub-topology makes Kafka Streams create: six changelogs and one repartition. */
     public static final List<String> INTERNAL_TOPICS;
@@ -74,16 +78,16 @@ public final class RollupTopology {
      */
     public static void contribute(KStream<String, UsageEvent> usage, RollupSettings settings) {
         KStream<String, RollupSample> samples = usage.mapValues(RollupSample::of, Named.as(SAMPLE));
-        aggregate(samples, RollupGroup.ORG, settings);
-        KStream<String, RollupSample> byEndpoint = samples
-                .filter((org, sample) -> sample.endpointId() != null, Named.as(ENDPOINT_FILTER))
-                .selectKey((org, sample) -> sample.endpointId(), Named.as(ENDPOINT_REKEY))
-                .repartition(Repartitioned.with(Serdes.String(), RollupSampleSerde.create())
+        aggregate(samples, RollupGroup.ORG, settings, RollupAggregator.OfSamples::new);
+        KStream<String, RollupPartial> byEndpoint = samples
+                .process(EndpointPartials.supplier(), Named.as(ENDPOINT_PARTIAL))
+                .repartition(Repartitioned.with(Serdes.String(), RollupPartialSerde.create())
                         .withName(ENDPOINT_REPARTITION));
-        aggregate(byEndpoint, RollupGroup.ENDPOINT, settings);
+        aggregate(byEndpoint, RollupGroup.ENDPOINT, settings, RollupAggregator.OfPartials::new);
     }
 
-    private static void aggregate(KStream<String, RollupSample> samples, RollupGroup group, RollupSettings settings) {
+    private static <V> void aggregate(KStream<String, V> input, RollupGroup group, RollupSettings settings,
+            Function<Map<Granularity, Duration>, RollupAggregator<V>> aggregator) {
         Map<Granularity, Duration> grace = new EnumMap<>(Granularity.class);
         Set<StoreBuilder<?>> stores = new HashSet<>();
         stores.add(CommitFlush.store(group.commitHookName()));
@@ -94,10 +98,10 @@ public final class RollupTopology {
                             granularity.size(), false),
                     Serdes.String(), RollupSerde.create()));
         }
-        ProcessorSupplier<String, RollupSample, String, RollupView> supplier = new ProcessorSupplier<>() {
+        ProcessorSupplier<String, V, String, RollupView> supplier = new ProcessorSupplier<>() {
             @Override
-            public Processor<String, RollupSample, String, RollupView> get() {
-                return new RollupAggregator(group, grace);
+            public Processor<String, V, String, RollupView> get() {
+                return aggregator.apply(grace);
             }
 
             @Override
@@ -105,7 +109,7 @@ public final class RollupTopology {
                 return stores;
             }
         };
-        samples.process(supplier, Named.as(group.processorName()))
+        input.process(supplier, Named.as(group.processorName()))
                 .to(Topics.ROLLUPS, Produced.with(Serdes.String(), Serdes.serdeFrom(new RollupViewSerializer(),
                         JsonStoreSerde.create(RollupView.class).deserializer()))
                         .withName(group.sinkName()));

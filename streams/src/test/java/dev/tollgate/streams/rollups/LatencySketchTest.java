@@ -35,6 +35,30 @@ class LatencySketchTest {
     }
 
     @Test
+    void mergingSketchesEqualsRecordingAllTheirValuesInOne() {
+        Random random = new Random(11);
+        for (int run = 0; run < 30; run++) {
+            LatencySketch whole = LatencySketch.empty();
+            LatencySketch left = LatencySketch.empty();
+            LatencySketch right = LatencySketch.empty();
+            int n = random.nextInt(run < 5 ? 3 : 2_000);
+            for (int i = 0; i < n; i++) {
+                long value = (long) Math.exp(random.nextDouble() * 12);
+                whole.record(value);
+                (random.nextBoolean() ? left : right).record(value);
+            }
+            left.mergeFrom(right);
+
+            assertThat(left.totalCount()).isEqualTo(whole.totalCount());
+            assertThat(left.bucketsUsed()).isEqualTo(whole.bucketsUsed());
+            assertThat(left.percentilesAndMax(0, 50, 90, 99, 100))
+                    .containsExactly(whole.percentilesAndMax(0, 50, 90, 99, 100));
+            left.record(5);
+            assertThat(left.totalCount()).isEqualTo(whole.totalCount() + 1);
+        }
+    }
+
+    @Test
     void percentilesAndMaxEqualHdrHistogram() {
         Random random = new Random(7);
         for (int run = 0; run < 50; run++) {

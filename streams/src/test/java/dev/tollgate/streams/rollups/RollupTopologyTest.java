@@ -118,6 +118,21 @@ class RollupTopologyTest {
     }
 
     @Test
+    void appliesTheSameGraceToEndpointWindowsFedByMinutePartials() {
+        send(UsageEvents.ok("acme", T0).setEndpointId("e1").build());
+        send(UsageEvents.ok("globex", T0.plus(Duration.ofMinutes(5))).setEndpointId("e1").build());
+        send(UsageEvents.ok("acme", T0.plusSeconds(10)).setEndpointId("e1").build()); // within the 1m grace
+        send(UsageEvents.ok("globex", T0.plus(Duration.ofMinutes(7))).setEndpointId("e1").build());
+        send(UsageEvents.ok("acme", T0.plusSeconds(20)).setEndpointId("e1").build()); // beyond it, within 1h's
+
+        assertThat(rollup("rollups-endpoint-1m", RollupKey.endpoint("e1"), T0.toEpochMilli()).requests())
+                .isEqualTo(2);
+        Rollup hour = rollup("rollups-endpoint-1h", RollupKey.endpoint("e1"), T0.toEpochMilli());
+        assertThat(hour.requests()).isEqualTo(5);
+        assertThat(hour.latencySketch().totalCount()).isEqualTo(5);
+    }
+
+    @Test
     void countsARedeliveredEventOnceInEveryWindowAndKey() {
         UsageEvent event = UsageEvents.ok("acme", T0).setModel("m1").setKeyId("k1").setEndpointId("e1").build();
         send(event);

@@ -1,0 +1,97 @@
+package dev.tollgate.streams.rollups;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.StoreBuilder;
+
+import dev.tollgate.streams.app.CommitFlush;
+
+/**
+ * Runs in the org's task and sums its samples per endpoint and minute until the task commits, then forwards one
+ * {@link RollupPartial} per endpoint and minute, keyed by endpoint id, towards the endpoint repartition topic.
+ *
+ * <p>Why: see {@link RollupPartial}. The partials are forwarded from the commit hook ({@link CommitFlush}), so they go
+ * into the same transaction as the offsets of the events they sum: a crash loses or doubles none of them. Lateness
+ * is judged where the endpoint windows are kept ({@link RollupAggregator}), against that task's stream time, as
+ * before. A sample with no endpoint (the request was refused before routing) has no endpoint rollup.
+ */
+final class EndpointPartials implements Processor<String, RollupSample, String, RollupPartial> {
+
+    /** The commit hook store of this processor; it holds nothing and has no changelog. */
+    static final String COMMIT_HOOK = "rollups-endpoint-partials" + CommitFlush.HOOK_SUFFIX;
+
+    private final Map<MinuteOfEndpoint, Pending> pending = new LinkedHashMap<>();
+    private CommitFlush.Forwarder<String, RollupPartial> forwarder;
+    private ProcessorContext<String, RollupPartial> context;
+
+    /** The processor together with its commit hook store, to hand to {@code KStream#process}. */
+    static ProcessorSupplier<String, RollupSample, String, RollupPartial> supplier() {
+        Set<StoreBuilder<?>> stores = Set.of(CommitFlush.store(COMMIT_HOOK));
+        return new ProcessorSupplier<>() {
+            @Override
+            public Processor<String, RollupSample, String, RollupPartial> get() {
+                return new EndpointPartials();
+            }
+
+            @Override
+            public Set<StoreBuilder<?>> stores() {
+                return stores;
+            }
+        };
+    }
+
+    @Override
+    public void init(ProcessorContext<String, RollupPartial> context) {
+        this.context = context;
+        // A revived task runs init again: what was buffered belonged to the aborted transaction.
+        pending.clear();
+        forwarder = CommitFlush.forwarder(context);
+        CommitFlush.HookStore hook = context.getStateStore(COMMIT_HOOK);
+        hook.onCommit(this::forwardPartials);
+    }
+
+    @Override
+    public void process(Record<String, RollupSample> record) {
+        RollupSample sample = record.value();
+        if (sample.endpointId() == null) {
+            return;
+        }
+        context.recordMetadata().ifPresent(forwarder::processing);
+        long minute = Granularity.MINUTE.windowStart(record.timestamp());
+        pending.computeIfAbsent(new MinuteOfEndpoint(sample.endpointId(), minute), k -> new Pending())
+                .add(sample, record.timestamp());
+    }
+
+    private void forwardPartials() {
+        for (Map.Entry<MinuteOfEndpoint, Pending> entry : pending.entrySet()) {
+            MinuteOfEndpoint at = entry.getKey();
+            Pending samples = entry.getValue();
+            forwarder.forward(new Record<>(at.endpointId(),
+                    new RollupPartial(at.minuteStartMs(), Rollup.empty().addAll(samples.samples)),
+                    samples.latestTimestamp));
+        }
+        pending.clear();
+    }
+
+    private record MinuteOfEndpoint(String endpointId, long minuteStartMs) {
+    }
+
+    /** The samples of one endpoint minute since the last commit, and the newest record timestamp among them. */
+    private static final class Pending {
+        private final List<RollupSample> samples = new ArrayList<>(8);
+        private long latestTimestamp = Long.MIN_VALUE;
+
+        void add(RollupSample sample, long timestamp) {
+            samples.add(sample);
+            latestTimestamp = Math.max(latestTimestamp, timestamp);
+        }
+    }
+}
