@@ -35,11 +35,18 @@ public class BudgetDefinitionLoader implements Processor<String, byte[], Void, V
     private static final Logger LOG = Logger.getLogger(BudgetDefinitionLoader.class);
 
     private final Deserializer<BudgetDefinition> deserializer;
+    private final DefinitionChanges changes;
     private KeyValueStore<String, BudgetRule> definitions;
 
-    /** Takes ownership of {@code deserializer} and closes it with the processor. */
-    public BudgetDefinitionLoader(Deserializer<BudgetDefinition> deserializer) {
+    /**
+     * Takes ownership of {@code deserializer} and closes it with the processor.
+     *
+     * @param deserializer reads the Avro definitions
+     * @param changes      counted after every change of the store, for the spend processors
+     */
+    BudgetDefinitionLoader(Deserializer<BudgetDefinition> deserializer, DefinitionChanges changes) {
         this.deserializer = deserializer;
+        this.changes = changes;
     }
 
     @Override
@@ -56,6 +63,7 @@ public class BudgetDefinitionLoader implements Processor<String, byte[], Void, V
         }
         if (record.value() == null) {
             removeAll(budgetId);
+            changes.changed();
             LOG.infof("event=budget_deleted budget_id=%s", budgetId);
             return;
         }
@@ -76,6 +84,7 @@ public class BudgetDefinitionLoader implements Processor<String, byte[], Void, V
         }
         removeAll(budgetId);
         definitions.put(BudgetTopology.definitionKey(rule.orgId(), budgetId), rule);
+        changes.changed();
         LOG.debugf("event=budget_loaded budget_id=%s org_id=%s", budgetId, rule.orgId());
     }
 

@@ -46,7 +46,8 @@ import dev.tollgate.streams.serde.RegistryUnavailableException;
  *       publishes its state once per commit, with the spend after all of that commit's events (the topic is
  *       compacted by budget id, and readers want its latest state);</li>
  *   <li>a threshold crossing is still published by the event that crosses it, once per period;</li>
- *   <li>each org's definitions are read from the global store once per commit, so a new or changed definition
+ *   <li>each org's definitions are read from the global store on its first event and kept until a commit finds
+ *       that the global thread changed the store since ({@link DefinitionChanges}), so a new or changed definition
  *       applies from the task's next commit, within {@code commit.interval.ms} of the global thread loading it.</li>
  * </ul>
  * All of it goes into the commit's transaction, so none of it is lost or doubled by a crash.
@@ -57,20 +58,30 @@ public class BudgetSpendProcessor implements Processor<String, UsageEvent, Strin
 
     private final Serializer<BudgetState> stateSerializer;
     private final Serializer<BudgetThresholdCrossed> eventSerializer;
+    private final DefinitionChanges changes;
+    /** The count of definition changes when {@link #rulesByOrg} was last emptied. */
+    private long changesSeen = -1;
     private ProcessorContext<String, BudgetOutput> context;
     private KeyValueStore<String, BudgetRule> definitions;
     private KeyValueStore<String, BudgetSpend> spend;
-    /** Definitions by org id, read since the last commit. */
+    /** Definitions by org id, read since the last change of the definitions store. */
     private final Map<String, List<BudgetRule>> rulesByOrg = new HashMap<>();
     /** Budgets whose spend changed since the last commit, by budget id. */
     private final Map<String, Changed> changed = new LinkedHashMap<>();
     private CommitFlush.Forwarder<String, BudgetOutput> forwarder;
 
-    /** Takes ownership of both serializers and closes them with the processor. */
-    public BudgetSpendProcessor(Serializer<BudgetState> stateSerializer,
-            Serializer<BudgetThresholdCrossed> eventSerializer) {
+    /**
+     * Takes ownership of both serializers and closes them with the processor.
+     *
+     * @param stateSerializer writes the published {@code BudgetState}s
+     * @param eventSerializer writes the published threshold crossings
+     * @param changes         tells when the definitions read so far may be stale
+     */
+    BudgetSpendProcessor(Serializer<BudgetState> stateSerializer, Serializer<BudgetThresholdCrossed> eventSerializer,
+            DefinitionChanges changes) {
         this.stateSerializer = stateSerializer;
         this.eventSerializer = eventSerializer;
+        this.changes = changes;
     }
 
     @Override
@@ -80,6 +91,7 @@ public class BudgetSpendProcessor implements Processor<String, UsageEvent, Strin
         this.spend = context.getStateStore(BudgetTopology.SPEND_STORE);
         // A revived task runs init again: what was held belonged to the aborted transaction.
         rulesByOrg.clear();
+        changesSeen = changes.count();
         changed.clear();
         forwarder = CommitFlush.forwarder(context);
         CommitFlush.HookStore hook = context.getStateStore(BudgetTopology.COMMIT_HOOK);
@@ -140,7 +152,11 @@ public class BudgetSpendProcessor implements Processor<String, UsageEvent, Strin
 
     /** Writes and publishes the spend of every budget that changed since the last commit; runs at the commit. */
     private void commit() {
-        rulesByOrg.clear();
+        long changesNow = changes.count();
+        if (changesNow != changesSeen) {
+            rulesByOrg.clear();
+            changesSeen = changesNow;
+        }
         for (Map.Entry<String, Changed> entry : changed.entrySet()) {
             Changed budget = entry.getValue();
             spend.put(entry.getKey(), budget.spend());

@@ -91,9 +91,10 @@ public final class BudgetTopology {
         StoreBuilder<KeyValueStore<String, BudgetRule>> definitions = Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(DEFINITIONS_STORE), Serdes.String(),
                 JsonStoreSerde.create(BudgetRule.class)).withLoggingDisabled();
+        DefinitionChanges changes = new DefinitionChanges();
         builder.addGlobalStore(definitions, Topics.BUDGETS,
                 Consumed.with(Serdes.String(), Serdes.ByteArray()).withName(DEFINITIONS_SOURCE),
-                () -> new BudgetDefinitionLoader(serdes.definitions().get()));
+                () -> new BudgetDefinitionLoader(serdes.definitions().get(), changes));
 
         StoreBuilder<KeyValueStore<String, BudgetSpend>> spend = Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(SPEND_STORE), Serdes.String(), JsonStoreSerde.create(BudgetSpend.class));
@@ -104,7 +105,7 @@ public final class BudgetTopology {
         ProcessorSupplier<String, UsageEvent, String, BudgetOutput> processor = new ProcessorSupplier<>() {
             @Override
             public BudgetSpendProcessor get() {
-                return new BudgetSpendProcessor(serdes.states().get(), serdes.events().get());
+                return new BudgetSpendProcessor(serdes.states().get(), serdes.events().get(), changes);
             }
 
             @Override
