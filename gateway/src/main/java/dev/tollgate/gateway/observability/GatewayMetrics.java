@@ -5,6 +5,7 @@ import dev.tollgate.gateway.events.ExchangeFinished;
 import dev.tollgate.gateway.events.TokenUsage;
 import dev.tollgate.gateway.events.UsageRecorder;
 import dev.tollgate.gateway.openai.OpenAiApi;
+import dev.tollgate.gateway.routing.EndpointRegistry;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -23,8 +24,9 @@ import java.util.concurrent.TimeUnit;
  * semantic conventions where one exists ({@code gen_ai.client.operation.duration},
  * {@code gen_ai.server.time_to_first_token}, {@code gen_ai.client.token.usage} with {@code gen_ai.token.type}),
  * in Micrometer's dotted form; Prometheus shows them with underscores and a unit suffix. Histogram buckets are
- * the ones the conventions recommend. Tags are bounded: the model (a registered name), the HTTP status and the
- * stable error code, never a key, an org or a request id. docs/observability.md lists every metric.
+ * the ones the conventions recommend. Tags are bounded: the model (a registered name; a name no endpoint serves is
+ * tagged {@value #UNKNOWN_MODEL}, because it comes from the client and each new one would add series), the HTTP
+ * status and the stable error code, never a key, an org or a request id. docs/observability.md lists every metric.
  */
 @ApplicationScoped
 public class GatewayMetrics {
@@ -38,15 +40,20 @@ public class GatewayMetrics {
     private static final double[] TOKEN_BUCKETS = {1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576,
             4194304};
 
-    /** Distinct tag sets cached at most; beyond that (a flood of unknown model names) meters are looked up. */
+    /** Distinct tag sets cached at most; beyond that, meters are looked up in the registry. */
     private static final int MAX_CACHED = 1_000;
 
+    /** The model tag of a request whose model no endpoint serves, or that named none. */
+    static final String UNKNOWN_MODEL = "unknown";
+
     private final MeterRegistry registry;
+    private final EndpointRegistry endpoints;
     private final Map<Key, Meters> meters = new ConcurrentHashMap<>();
 
     @Inject
-    GatewayMetrics(MeterRegistry registry) {
+    GatewayMetrics(MeterRegistry registry, EndpointRegistry endpoints) {
         this.registry = registry;
+        this.endpoints = endpoints;
     }
 
     /**
@@ -56,7 +63,7 @@ public class GatewayMetrics {
      */
     void record(@Observes ExchangeFinished finished) {
         UsageRecorder.Outcome o = finished.outcome();
-        Key key = new Key(finished.api(), o.model() == null ? "unknown" : o.model(), o.httpStatus(), o.status(),
+        Key key = new Key(finished.api(), modelTag(o), o.httpStatus(), o.status(),
                 o.errorCode() == null ? "none" : o.errorCode());
         Meters m = meters.get(key);
         if (m == null) {
@@ -83,6 +90,17 @@ public class GatewayMetrics {
             long overhead = Math.max(0, System.nanoTime() - finished.trace().startNanos() - finished.upstreamNanos());
             m.overhead().record(Math.min(overhead, totalNanos), TimeUnit.NANOSECONDS);
         }
+    }
+
+    /**
+     * The request's model if an endpoint serves it. A request that reached an endpoint needs no lookup; one refused
+     * before routing (unknown model, limits, a bad body) is checked against the registry.
+     */
+    private String modelTag(UsageRecorder.Outcome o) {
+        if (o.endpoint() != null) {
+            return o.model();
+        }
+        return o.model() != null && endpoints.knows(o.model()) ? o.model() : UNKNOWN_MODEL;
     }
 
     /** The tags that tell one request's meters from another's. */

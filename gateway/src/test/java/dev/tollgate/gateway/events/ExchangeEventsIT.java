@@ -111,6 +111,22 @@ class ExchangeEventsIT {
                 "gen_ai_request_model=\"" + VllmSimulatorResource.MODEL + "\"");
     }
 
+    @Test
+    void tagsMetricsOfModelsNoEndpointServesAsUnknownSoClientsCannotAddSeries() {
+        for (int i = 0; i < 3; i++) {
+            given().header("Authorization", "Bearer " + KEY).contentType(ContentType.JSON)
+                    .body("{\"model\":\"no-such-model-" + i
+                            + "\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}")
+                    .post("/v1/chat/completions").then().statusCode(404);
+        }
+
+        String scrape = prometheus.scrape();
+
+        assertThat(scrape).doesNotContain("no-such-model-");
+        assertThat(scrape).containsPattern(
+                "tollgate_requests_total\\{[^}]*error_type=\"model_not_found\"[^}]*gen_ai_request_model=\"unknown\"");
+    }
+
     private static <T> T only(List<EventTopics.Received> events, Class<T> type) {
         List<T> matching = events.stream().map(EventTopics.Received::value).filter(type::isInstance).map(type::cast)
                 .toList();
