@@ -89,6 +89,10 @@ class AdminStateTopicIT {
         EndpointState state = EndpointState.newBuilder().setEndpointId(id).setModel(model)
                 .setEnvironment(Environment.PRODUCTION).setBaseUrl(VllmSimulatorResource.simulator().baseUrl())
                 .setStatus(EndpointStatus.READY).setVersion(0).build();
+        // Before: the model is unknown. This first request also takes the test client's own start-up (over a
+        // second for REST Assured in a fresh JVM) out of the propagation measured below.
+        assertThat(chat(AdminApiIT.ChatKey.BOOTSTRAP, model).jsonPath().getString("error.code"))
+                .isEqualTo("model_not_found");
 
         publish(Topics.ENDPOINTS, id, state);
         // The simulator only serves its own model name, so a routed request comes back as its 404, not ours.
