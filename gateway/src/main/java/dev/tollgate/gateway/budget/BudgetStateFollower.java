@@ -2,6 +2,7 @@ package dev.tollgate.gateway.budget;
 
 import dev.tollgate.events.v1.BudgetState;
 import dev.tollgate.gateway.config.GatewayConfig;
+import dev.tollgate.gateway.sync.TopicFollower;
 import dev.tollgate.schemas.AvroSerdes;
 import dev.tollgate.schemas.Topics;
 import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
@@ -24,7 +25,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.jboss.logging.Logger;
 
@@ -51,10 +51,10 @@ public class BudgetStateFollower {
     private final String registryUrl;
     private final Timer freshness;
     private final CountDownLatch loaded = new CountDownLatch(1);
-    private volatile boolean running = true;
+    /** Reads until stopped; after a failure it starts over from the beginning, which the book tolerates. */
+    private final TopicFollower<BudgetState> follower = new TopicFollower<>("tollgate-budget-state-follower",
+            this::createConsumer, this::follow, () -> { }, RETRY);
     private volatile boolean caughtUp;
-    private volatile KafkaConsumer<String, BudgetState> consumer;
-    private Thread thread;
 
     @Inject
     BudgetStateFollower(BudgetBook book, BudgetConfig config, GatewayConfig gateway, MeterRegistry metrics,
@@ -71,43 +71,19 @@ public class BudgetStateFollower {
     }
 
     void start(@Observes StartupEvent ignored) throws InterruptedException {
-        thread = new Thread(this::run, "tollgate-budget-state-follower");
-        thread.setDaemon(true);
-        thread.start();
+        follower.start();
         if (!loaded.await(loadTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
             LOG.warnf("budget states not loaded yet, not ready timeout=%s", loadTimeout);
         }
     }
 
     void stop(@Observes ShutdownEvent ignored) throws InterruptedException {
-        running = false;
-        KafkaConsumer<String, BudgetState> current = consumer;
-        if (current != null) {
-            current.wakeup();
-        }
-        if (thread != null) {
-            thread.join(Duration.ofSeconds(5).toMillis());
-        }
+        follower.stop();
     }
 
     /** Whether every budget state published before this replica started has been applied. */
     public boolean ready() {
         return caughtUp;
-    }
-
-    /** Reads until stopped; after a failure it starts over from the beginning, which the book tolerates. */
-    private void run() {
-        while (running) {
-            try (KafkaConsumer<String, BudgetState> c = createConsumer()) {
-                consumer = c;
-                follow(c);
-            } catch (WakeupException stopping) {
-                LOG.debug("budget state follower stopped");
-            } catch (RuntimeException e) {
-                LOG.errorf("budget state follower failed, restarting reason=%s", e.getMessage());
-                pause();
-            }
-        }
     }
 
     private void follow(KafkaConsumer<String, BudgetState> c) {
@@ -121,7 +97,7 @@ public class BudgetStateFollower {
         Map<TopicPartition, Long> ends = c.endOffsets(partitions);
         boolean replayed = false;
         int applied = 0;
-        while (running) {
+        while (follower.running()) {
             for (ConsumerRecord<String, BudgetState> record : c.poll(POLL)) {
                 apply(record, replayed);
                 applied++;
@@ -145,14 +121,6 @@ public class BudgetStateFollower {
         if (live) {
             long lagMs = System.currentTimeMillis() - state.getAsOf().toEpochMilli();
             freshness.record(Math.max(0, lagMs), TimeUnit.MILLISECONDS);
-        }
-    }
-
-    private static void pause() {
-        try {
-            Thread.sleep(RETRY.toMillis());
-        } catch (InterruptedException interrupted) {
-            Thread.currentThread().interrupt();
         }
     }
 

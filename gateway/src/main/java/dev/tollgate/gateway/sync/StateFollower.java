@@ -39,7 +39,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.jboss.logging.Logger;
 
@@ -71,10 +70,13 @@ public class StateFollower {
     private final String registryUrl;
     private final Map<String, Long> endpointVersions = new ConcurrentHashMap<>();
     private final CountDownLatch snapshotLoaded = new CountDownLatch(1);
-    private volatile boolean running = true;
+    /**
+     * Snapshot, then follow, until stopped. If following fails, the whole cycle starts again: a fresh snapshot
+     * repairs whatever was missed, and readiness is DOWN meanwhile.
+     */
+    private final TopicFollower<Object> follower = new TopicFollower<>("tollgate-admin-state-follower",
+            this::createConsumer, this::follow, () -> following = false, SNAPSHOT_RETRY);
     private volatile boolean following;
-    private volatile KafkaConsumer<String, Object> consumer;
-    private Thread thread;
 
     @Inject
     StateFollower(KeyStore keys, EndpointRegistry endpoints, UpstreamCredentials credentials, BudgetBook budgets,
@@ -94,23 +96,14 @@ public class StateFollower {
     }
 
     void start(@Observes StartupEvent ignored) throws InterruptedException {
-        thread = new Thread(this::run, "tollgate-admin-state-follower");
-        thread.setDaemon(true);
-        thread.start();
+        follower.start();
         if (!snapshotLoaded.await(snapshotTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
             LOG.warnf("admin state snapshot not loaded yet, not ready timeout=%s", snapshotTimeout);
         }
     }
 
     void stop(@Observes ShutdownEvent ignored) throws InterruptedException {
-        running = false;
-        KafkaConsumer<String, Object> current = consumer;
-        if (current != null) {
-            current.wakeup();
-        }
-        if (thread != null) {
-            thread.join(Duration.ofSeconds(5).toMillis());
-        }
+        follower.stop();
     }
 
     /**
@@ -119,26 +112,6 @@ public class StateFollower {
      */
     public boolean ready() {
         return following;
-    }
-
-    /**
-     * Snapshot, then follow, until stopped. If following fails (the broker unreachable past the client's retries,
-     * a record the registry cannot decode), the whole cycle starts again: a fresh snapshot repairs whatever was
-     * missed, and readiness is DOWN meanwhile.
-     */
-    private void run() {
-        while (running) {
-            try (KafkaConsumer<String, Object> c = createConsumer()) {
-                consumer = c;
-                follow(c);
-            } catch (WakeupException stopping) {
-                LOG.debug("admin state follower stopped");
-            } catch (RuntimeException e) {
-                following = false;
-                LOG.errorf("admin state follower failed, reloading reason=%s", e.getMessage());
-                pause(SNAPSHOT_RETRY);
-            }
-        }
     }
 
     private void follow(KafkaConsumer<String, Object> c) {
@@ -156,23 +129,15 @@ public class StateFollower {
         ends.forEach(c::seek);
         following = true;
         snapshotLoaded.countDown();
-        while (running) {
+        while (follower.running()) {
             for (ConsumerRecord<String, Object> record : c.poll(POLL)) {
                 apply(record);
             }
         }
     }
 
-    private static void pause(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException interrupted) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     private void loadSnapshot() {
-        while (running) {
+        while (follower.running()) {
             try {
                 Snapshot snapshot = VertxContextSupport.subscribeAndAwait(() -> Panache.withSession(() ->
                         ApiKeyEntity.<ApiKeyEntity>listAll().flatMap(k -> EndpointEntity.<EndpointEntity>listAll()
@@ -185,7 +150,7 @@ public class StateFollower {
                 return;
             } catch (Throwable e) {
                 LOG.warnf("admin state snapshot failed, retrying reason=%s", e.getMessage());
-                pause(SNAPSHOT_RETRY);
+                TopicFollower.pause(SNAPSHOT_RETRY);
             }
         }
     }
