@@ -76,6 +76,15 @@ public final class Trace {
         return rootSpanId;
     }
 
+    /**
+     * The W3C {@code traceparent} the gateway sends upstream: this trace, with the gateway's root span as the
+     * parent, sampled (the gateway records every request's trace). A model server that traces (vLLM with
+     * {@code --otlp-traces-endpoint}) then puts its spans under the gateway's, in the caller's trace.
+     */
+    public String traceparent() {
+        return "00-" + traceId + "-" + rootSpanId + "-01";
+    }
+
     /** When the request was received, on the {@link System#nanoTime()} clock. */
     public long startNanos() {
         return startNanos;

@@ -54,7 +54,8 @@ final class Attempt {
             timer = -1;
             fail(Failure.TIMEOUT, "no complete answer within " + call.timeoutMs + " ms");
         });
-        call.client().open(endpoint, call.request.api().path(), call.exchange.requestId()).onComplete(opened -> {
+        call.client().open(endpoint, call.request.api().path(), call.exchange.requestId(),
+                call.exchange.trace().traceparent()).onComplete(opened -> {
             call.exchange.upstreamConnected(opened.succeeded());
             if (opened.failed()) {
                 fail(Failure.CONNECT, opened.cause().getMessage());

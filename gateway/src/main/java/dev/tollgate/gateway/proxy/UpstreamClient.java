@@ -62,13 +62,15 @@ public class UpstreamClient {
 
     /**
      * Opens a POST to {@code apiPath} on {@code endpoint}; the caller sends the body, reads the answer, and bounds
-     * the attempt's time itself (per model, see {@code Router#requestTimeout}).
+     * the attempt's time itself (per model, see {@code Router#requestTimeout}). The request carries the request id
+     * and the trace context ({@code traceparent}), never anything of the client's credentials.
      */
-    Future<HttpClientRequest> open(Endpoint endpoint, String apiPath, String requestId) {
+    Future<HttpClientRequest> open(Endpoint endpoint, String apiPath, String requestId, String traceparent) {
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost(endpoint.base().getHost())
                 .setPort(endpoint.port()).setSsl(endpoint.tls()).setURI(endpoint.path(apiPath))
                 .putHeader("content-type", "application/json")
-                .putHeader("x-request-id", requestId);
+                .putHeader("x-request-id", requestId)
+                .putHeader("traceparent", traceparent);
         String authorization = credentials.authorization(endpoint.id());
         if (authorization != null) {
             options.putHeader("authorization", authorization);

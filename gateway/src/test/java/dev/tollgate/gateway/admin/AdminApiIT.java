@@ -199,6 +199,41 @@ public class AdminApiIT {
     }
 
     @Test
+    void continuesTheCallersTraceUpstreamAndStartsOneWhenTheCallerHasNone() throws Exception {
+        Vertx vertx = Vertx.vertx();
+        BlockingQueue<String> seen = new LinkedBlockingQueue<>();
+        try {
+            HttpServer upstream = vertx.createHttpServer().requestHandler(request -> {
+                if (request.path().equals("/v1/chat/completions")) {
+                    seen.add(String.valueOf(request.getHeader("traceparent")));
+                }
+                request.response().putHeader("content-type", "application/json").end(completion("admin-model-trace"));
+            }).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+            admin().body("{\"model\":\"admin-model-trace\",\"base_url\":\"http://127.0.0.1:"
+                    + upstream.actualPort() + "\"}").post("/admin/v1/endpoints").then().statusCode(201);
+            until(() -> chat(ChatKey.BOOTSTRAP, "admin-model-trace").statusCode() == 200);
+            seen.clear();
+            String callerTrace = "4bf92f3577b34da6a3ce929d0e0e4736";
+            String callerSpan = "00f067aa0ba902b7";
+
+            given().header("Authorization", "Bearer " + ChatKey.BOOTSTRAP)
+                    .header("traceparent", "00-" + callerTrace + "-" + callerSpan + "-01")
+                    .contentType(ContentType.JSON)
+                    .body("{\"model\":\"admin-model-trace\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
+                    .post("/v1/chat/completions").then().statusCode(200);
+            String joined = seen.poll(5, TimeUnit.SECONDS);
+            chat(ChatKey.BOOTSTRAP, "admin-model-trace").then().statusCode(200);
+            String started = seen.poll(5, TimeUnit.SECONDS);
+
+            assertThat(joined).matches("00-" + callerTrace + "-[0-9a-f]{16}-01")
+                    .doesNotContain(callerSpan); // the gateway's own span is the upstream's parent
+            assertThat(started).matches("00-[0-9a-f]{32}-[0-9a-f]{16}-01").doesNotContain(callerTrace);
+        } finally {
+            vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void aHostedProviderWithoutHealthIsCheckedThroughItsModelsListWithItsKeyAndStaysUp() throws Exception {
         Vertx vertx = Vertx.vertx();
         BlockingQueue<String> probes = new LinkedBlockingQueue<>();
