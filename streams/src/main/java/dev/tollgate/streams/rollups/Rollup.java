@@ -44,74 +44,96 @@ public record Rollup(
      * which costs in proportion to their used buckets, not to their range).
      */
     public Rollup addAll(List<RollupSample> samples) {
-        Map<String, Long> byStatus = errorsByStatus;
-        LatencySketch latency = latencySketch == null ? LatencySketch.empty() : latencySketch.copy();
-        LatencySketch firstToken = ttftSketch == null ? null : ttftSketch.copy();
-        long requestCount = requests;
-        long errorCount = errors;
-        long prompt = promptTokens;
-        long completion = completionTokens;
-        long cost = costMicros;
-        boolean byStatusCopied = false;
-        for (RollupSample sample : samples) {
-            requestCount++;
-            if (sample.isError()) {
-                errorCount++;
-                if (!byStatusCopied) {
-                    byStatus = new TreeMap<>(byStatus == null ? Map.of() : byStatus);
-                    byStatusCopied = true;
-                }
-                byStatus.merge(Integer.toString(sample.httpStatus()), 1L, Long::sum);
-            }
-            prompt += sample.promptTokens();
-            completion += sample.completionTokens();
-            cost += sample.costMicros();
-            latency.record(sample.latencyMs());
-            if (sample.ttftMs() != null) {
-                if (firstToken == null) {
-                    firstToken = LatencySketch.empty();
-                }
-                firstToken.record(sample.ttftMs());
-            }
-        }
-        return new Rollup(requestCount, errorCount, byStatus == null ? Map.of() : byStatus, prompt, completion, cost,
-                latency, firstToken);
+        Sum sum = new Sum(this);
+        samples.forEach(sum::add);
+        return sum.rollup();
     }
+
     /**
      * This rollup plus every rollup of {@code partials} (for instance the per-commit partial aggregates of one
      * endpoint window); this rollup is left unchanged. Counts and sums add up, and sketches merge bucket by bucket, so
      * the result equals adding all the partials' samples one by one.
      */
     public Rollup mergeAll(List<Rollup> partials) {
-        LatencySketch latency = latencySketch == null ? LatencySketch.empty() : latencySketch.copy();
-        LatencySketch firstToken = ttftSketch == null ? null : ttftSketch.copy();
-        Map<String, Long> byStatus = errorsByStatus == null ? Map.of() : errorsByStatus;
-        long requestCount = requests;
-        long errorCount = errors;
-        long prompt = promptTokens;
-        long completion = completionTokens;
-        long cost = costMicros;
-        for (Rollup partial : partials) {
-            requestCount += partial.requests();
-            errorCount += partial.errors();
-            prompt += partial.promptTokens();
-            completion += partial.completionTokens();
-            cost += partial.costMicros();
-            if (partial.errorsByStatus() != null && !partial.errorsByStatus().isEmpty()) {
-                Map<String, Long> merged = new TreeMap<>(byStatus);
-                partial.errorsByStatus().forEach((status, count) -> merged.merge(status, count, Long::sum));
-                byStatus = merged;
+        Sum sum = new Sum(this);
+        partials.forEach(sum::merge);
+        return sum.rollup();
+    }
+
+    /** A rollup being added to: a copy of one, so that rollups themselves never change. */
+    private static final class Sum {
+        private long requests;
+        private long errors;
+        private Map<String, Long> errorsByStatus;
+        private boolean errorsByStatusCopied;
+        private long promptTokens;
+        private long completionTokens;
+        private long costMicros;
+        private final LatencySketch latency;
+        private LatencySketch ttft;
+
+        Sum(Rollup start) {
+            requests = start.requests();
+            errors = start.errors();
+            errorsByStatus = start.errorsByStatus() == null ? Map.of() : start.errorsByStatus();
+            promptTokens = start.promptTokens();
+            completionTokens = start.completionTokens();
+            costMicros = start.costMicros();
+            latency = start.latencySketch() == null ? LatencySketch.empty() : start.latencySketch().copy();
+            ttft = start.ttftSketch() == null ? null : start.ttftSketch().copy();
+        }
+
+        void add(RollupSample sample) {
+            requests++;
+            if (sample.isError()) {
+                errors++;
+                countErrors(Integer.toString(sample.httpStatus()), 1);
             }
+            promptTokens += sample.promptTokens();
+            completionTokens += sample.completionTokens();
+            costMicros += sample.costMicros();
+            latency.record(sample.latencyMs());
+            if (sample.ttftMs() != null) {
+                ttft().record(sample.ttftMs());
+            }
+        }
+
+        void merge(Rollup partial) {
+            requests += partial.requests();
+            errors += partial.errors();
+            if (partial.errorsByStatus() != null) {
+                partial.errorsByStatus().forEach(this::countErrors);
+            }
+            promptTokens += partial.promptTokens();
+            completionTokens += partial.completionTokens();
+            costMicros += partial.costMicros();
             if (partial.latencySketch() != null) {
                 latency.mergeFrom(partial.latencySketch());
             }
             if (partial.ttftSketch() != null) {
-                if (firstToken == null) {
-                    firstToken = LatencySketch.empty();
-                }
-                firstToken.mergeFrom(partial.ttftSketch());
+                ttft().mergeFrom(partial.ttftSketch());
             }
         }
-        return new Rollup(requestCount, errorCount, byStatus, prompt, completion, cost, latency, firstToken);
+
+        /** The map is copied on the first error, because the starting rollup's map is shared with it. */
+        private void countErrors(String status, long count) {
+            if (!errorsByStatusCopied) {
+                errorsByStatus = new TreeMap<>(errorsByStatus);
+                errorsByStatusCopied = true;
+            }
+            errorsByStatus.merge(status, count, Long::sum);
+        }
+
+        private LatencySketch ttft() {
+            if (ttft == null) {
+                ttft = LatencySketch.empty();
+            }
+            return ttft;
+        }
+
+        Rollup rollup() {
+            return new Rollup(requests, errors, errorsByStatus, promptTokens, completionTokens, costMicros, latency,
+                    ttft);
+        }
     }
 }

@@ -183,7 +183,7 @@ public abstract class RollupAggregator<V> implements Processor<String, V, String
         }
     }
 
-    /** What one window received since the last commit, and the newest record timestamp among it. */
+    /** What one window received since the last commit, and the newest record timestamp in it. */
     static final class Pending {
         private final List<RollupSample> samples = new ArrayList<>(4);
         private final List<Rollup> partials = new ArrayList<>(2);
