@@ -19,8 +19,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
-import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
@@ -174,43 +172,34 @@ public class AdminApiIT {
 
     @Test
     void sendsTheEndpointsUpstreamApiKeyUpstreamAndNeverTheClientsKey() throws Exception {
-        Vertx vertx = Vertx.vertx();
         BlockingQueue<String> seen = new LinkedBlockingQueue<>();
-        try {
-            HttpServer upstream = vertx.createHttpServer().requestHandler(request -> {
-                // Only the chat call: the gateway's background GET /health checks reach this server too.
-                if (request.path().equals("/v1/chat/completions")) {
-                    seen.add(String.valueOf(request.getHeader("authorization")));
-                }
-                request.response().putHeader("content-type", "application/json").end("{\"id\":\"x\",\"object\":"
-                        + "\"chat.completion\",\"model\":\"admin-model-auth\",\"choices\":[{\"index\":0,\"message\":"
-                        + "{\"role\":\"assistant\",\"content\":\"ok\"},\"finish_reason\":\"stop\"}],\"usage\":"
-                        + "{\"prompt_tokens\":1,\"completion_tokens\":1,\"total_tokens\":2}}");
-            }).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
-            admin().body("{\"model\":\"admin-model-auth\",\"base_url\":\"http://127.0.0.1:" + upstream.actualPort()
+        try (StubUpstream upstream = new StubUpstream(request -> {
+            // Only the chat call: the gateway's background GET /health checks reach this server too.
+            if (request.path().equals("/v1/chat/completions")) {
+                seen.add(String.valueOf(request.getHeader("authorization")));
+            }
+            request.response().putHeader("content-type", "application/json").end(completion("admin-model-auth"));
+        })) {
+            admin().body("{\"model\":\"admin-model-auth\",\"base_url\":\"http://127.0.0.1:" + upstream.port()
                     + "\",\"upstream_api_key\":\"sk-forwarded-9\"}").post("/admin/v1/endpoints").then().statusCode(201);
 
             until(() -> chat(ChatKey.BOOTSTRAP, "admin-model-auth").statusCode() == 200);
 
             assertThat(seen.poll(5, TimeUnit.SECONDS)).isEqualTo("Bearer sk-forwarded-9");
-        } finally {
-            vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
         }
     }
 
     @Test
     void continuesTheCallersTraceUpstreamAndStartsOneWhenTheCallerHasNone() throws Exception {
-        Vertx vertx = Vertx.vertx();
         BlockingQueue<String> seen = new LinkedBlockingQueue<>();
-        try {
-            HttpServer upstream = vertx.createHttpServer().requestHandler(request -> {
-                if (request.path().equals("/v1/chat/completions")) {
-                    seen.add(String.valueOf(request.getHeader("traceparent")));
-                }
-                request.response().putHeader("content-type", "application/json").end(completion("admin-model-trace"));
-            }).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        try (StubUpstream upstream = new StubUpstream(request -> {
+            if (request.path().equals("/v1/chat/completions")) {
+                seen.add(String.valueOf(request.getHeader("traceparent")));
+            }
+            request.response().putHeader("content-type", "application/json").end(completion("admin-model-trace"));
+        })) {
             admin().body("{\"model\":\"admin-model-trace\",\"base_url\":\"http://127.0.0.1:"
-                    + upstream.actualPort() + "\"}").post("/admin/v1/endpoints").then().statusCode(201);
+                    + upstream.port() + "\"}").post("/admin/v1/endpoints").then().statusCode(201);
             until(() -> chat(ChatKey.BOOTSTRAP, "admin-model-trace").statusCode() == 200);
             seen.clear();
             String callerTrace = "4bf92f3577b34da6a3ce929d0e0e4736";
@@ -228,33 +217,29 @@ public class AdminApiIT {
             assertThat(joined).matches("00-" + callerTrace + "-[0-9a-f]{16}-01")
                     .doesNotContain(callerSpan); // the gateway's own span is the upstream's parent
             assertThat(started).matches("00-[0-9a-f]{32}-[0-9a-f]{16}-01").doesNotContain(callerTrace);
-        } finally {
-            vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
         }
     }
 
     @Test
     void aHostedProviderWithoutHealthIsCheckedThroughItsModelsListWithItsKeyAndStaysUp() throws Exception {
-        Vertx vertx = Vertx.vertx();
         BlockingQueue<String> probes = new LinkedBlockingQueue<>();
-        try {
-            HttpServer provider = vertx.createHttpServer().requestHandler(request -> {
-                String auth = String.valueOf(request.getHeader("authorization"));
-                if (!request.path().equals("/v1/chat/completions")) {
-                    probes.add(request.path() + " " + auth);
-                }
-                if (!auth.equals("Bearer sk-hosted-7")) {
-                    request.response().setStatusCode(401).end("{\"error\":{\"message\":\"no key\"}}");
-                } else if (request.path().equals("/v1/models")) {
-                    request.response().putHeader("content-type", "application/json")
-                            .end("{\"object\":\"list\",\"data\":[]}");
-                } else if (request.path().equals("/v1/chat/completions")) {
-                    request.response().putHeader("content-type", "application/json").end(completion("hosted-model"));
-                } else {
-                    request.response().setStatusCode(404).end();
-                }
-            }).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
-            admin().body("{\"model\":\"hosted-model\",\"base_url\":\"http://127.0.0.1:" + provider.actualPort()
+        try (StubUpstream provider = new StubUpstream(request -> {
+            String auth = String.valueOf(request.getHeader("authorization"));
+            if (!request.path().equals("/v1/chat/completions")) {
+                probes.add(request.path() + " " + auth);
+            }
+            if (!auth.equals("Bearer sk-hosted-7")) {
+                request.response().setStatusCode(401).end("{\"error\":{\"message\":\"no key\"}}");
+            } else if (request.path().equals("/v1/models")) {
+                request.response().putHeader("content-type", "application/json")
+                        .end("{\"object\":\"list\",\"data\":[]}");
+            } else if (request.path().equals("/v1/chat/completions")) {
+                request.response().putHeader("content-type", "application/json").end(completion("hosted-model"));
+            } else {
+                request.response().setStatusCode(404).end();
+            }
+        })) {
+            admin().body("{\"model\":\"hosted-model\",\"base_url\":\"http://127.0.0.1:" + provider.port()
                     + "\",\"upstream_api_key\":\"sk-hosted-7\"}").post("/admin/v1/endpoints").then().statusCode(201);
             until(() -> chat(ChatKey.BOOTSTRAP, "hosted-model").statusCode() == 200);
 
@@ -262,28 +247,24 @@ public class AdminApiIT {
 
             chat(ChatKey.BOOTSTRAP, "hosted-model").then().statusCode(200);
             assertThat(probes).isNotEmpty().allMatch(p -> p.equals("/v1/models Bearer sk-hosted-7"), "probe with key");
-        } finally {
-            vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
         }
     }
 
     @Test
     void aServerWhoseHealthAnswers404IsCheckedThroughItsModelsListFromThenOn() throws Exception {
-        Vertx vertx = Vertx.vertx();
         BlockingQueue<String> probes = new LinkedBlockingQueue<>();
-        try {
-            HttpServer ollamaLike = vertx.createHttpServer().requestHandler(request -> {
-                if (!request.path().equals("/v1/chat/completions")) {
-                    probes.add(request.path());
-                }
-                switch (request.path()) {
-                    case "/v1/models" -> request.response().end("{\"object\":\"list\",\"data\":[]}");
-                    case "/v1/chat/completions" -> request.response().putHeader("content-type", "application/json")
-                            .end(completion("ollama-model"));
-                    default -> request.response().setStatusCode(404).end();
-                }
-            }).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
-            admin().body("{\"model\":\"ollama-model\",\"base_url\":\"http://127.0.0.1:" + ollamaLike.actualPort()
+        try (StubUpstream ollamaLike = new StubUpstream(request -> {
+            if (!request.path().equals("/v1/chat/completions")) {
+                probes.add(request.path());
+            }
+            switch (request.path()) {
+                case "/v1/models" -> request.response().end("{\"object\":\"list\",\"data\":[]}");
+                case "/v1/chat/completions" -> request.response().putHeader("content-type", "application/json")
+                        .end(completion("ollama-model"));
+                default -> request.response().setStatusCode(404).end();
+            }
+        })) {
+            admin().body("{\"model\":\"ollama-model\",\"base_url\":\"http://127.0.0.1:" + ollamaLike.port()
                     + "\"}").post("/admin/v1/endpoints").then().statusCode(201);
             until(() -> chat(ChatKey.BOOTSTRAP, "ollama-model").statusCode() == 200);
 
@@ -292,8 +273,6 @@ public class AdminApiIT {
             chat(ChatKey.BOOTSTRAP, "ollama-model").then().statusCode(200);
             assertThat(probes).contains("/health", "/v1/models");
             assertThat(probes.stream().filter("/health"::equals).count()).as("probes: %s", probes).isEqualTo(1);
-        } finally {
-            vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
         }
     }
 

@@ -1,0 +1,38 @@
+package dev.tollgate.gateway.admin;
+
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A local HTTP server standing in for a model server or a hosted provider, for tests that must see what the gateway
+ * sends upstream (headers, health probes). It runs on its own Vert.x instance and stops, with it, on close.
+ */
+final class StubUpstream implements AutoCloseable {
+
+    private final Vertx vertx = Vertx.vertx();
+    private final HttpServer server;
+
+    /** Starts the server on a free loopback port; every request goes to {@code handler}. */
+    StubUpstream(Handler<HttpServerRequest> handler) throws Exception {
+        try {
+            server = vertx.createHttpServer().requestHandler(handler).listen(0, "127.0.0.1")
+                    .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** The port to register as the endpoint's base URL, {@code http://127.0.0.1:<port>}. */
+    int port() {
+        return server.actualPort();
+    }
+
+    @Override
+    public void close() throws Exception {
+        vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    }
+}
