@@ -37,16 +37,7 @@ source bench/common.sh
 bench_build gateway,bench,local/platform
 
 echo "== starting the platform (no streams app)" >&2
-TOLLGATE_SKIP_BUILD=1 ./tollgate-local --no-streams --no-watch --data-dir "$OUT/platform" \
-  --gateway-port "$GATEWAY_PORT" --gateway-management-port $((PORT_BASE + 3)) --simulator-port "$SIM_PORT" \
-  --kafka-port $((PORT_BASE + 4)) --registry-port $((PORT_BASE + 6)) --postgres-port $((PORT_BASE + 7)) \
-  --streams-port $((PORT_BASE + 8)) --simulator-ttft-ms 0 --simulator-itl-ms 0 --simulator-output-tokens 16 \
-  > "$OUT/platform.log" 2>&1 &
-pids+=($!)
-for _ in $(seq 1 180); do grep -q "Tollgate is running\|failed to start" "$OUT/platform.log" && break; sleep 1; done
-grep -q "Tollgate is running" "$OUT/platform.log" || { cat "$OUT/platform.log" >&2; exit 1; }
-KEY=$(grep -o 'tg_[A-Za-z0-9_-]*' "$OUT/platform.log" | head -1)
-ADMIN=$(grep -o 'tga_[A-Za-z0-9_-]*' "$OUT/platform.log" | head -1)
+bench_start_platform "$OUT" 180 --no-streams
 MODEL=sim-llama-3-8b
 
 echo "== a hard budget on the benchmark's org, so that every request goes through budget admission" >&2
