@@ -22,6 +22,9 @@ public interface GatewayConfig {
     /** Event publishing to Kafka. */
     Events events();
 
+    /** The access log, one line per authenticated request. */
+    AccessLog accessLog();
+
     /** The Apicurio Registry the event serdes use. */
     Registry registry();
 
@@ -91,6 +94,16 @@ public interface GatewayConfig {
          */
         @WithDefault("none")
         String compression();
+    }
+
+    interface AccessLog {
+        /**
+         * Access log lines that may wait for the log writer thread; while the log output stalls and this many
+         * wait, further lines are dropped and counted in {@code tollgate.access_log.dropped}. See
+         * docs/observability.md.
+         */
+        @WithDefault("65536")
+        int bufferCapacity();
     }
 
     /** The policy for requests that arrive while the event buffer is full. */

@@ -1,26 +1,53 @@
 package dev.tollgate.gateway.observability;
 
+import dev.tollgate.gateway.config.GatewayConfig;
 import dev.tollgate.gateway.events.ExchangeFinished;
 import dev.tollgate.gateway.events.UsageRecorder;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.List;
 import org.jboss.logging.Logger;
 
 /**
  * One log line per authenticated request, in {@code key=value} form on the {@code tollgate.access} category so
  * it can be routed or silenced on its own. It carries ids, the model, the outcome and timings only: never the
  * API key, never prompt or completion content (those reach Kafka, and only where capture is enabled).
+ *
+ * <p>The request's thread only queues the finished exchange; {@link AccessLogWriter} formats and logs it on its
+ * own thread within {@link #WRITE_INTERVAL}, so lines appear up to that much after their requests end. When the
+ * log output stalls long enough to fill {@code tollgate.access-log.buffer-capacity}, lines are dropped and counted
+ * in {@code tollgate.access_log.dropped}; requests never wait on the log.
  */
 @ApplicationScoped
 public class AccessLog {
 
     static final String CATEGORY = "tollgate.access";
+    /** How often queued lines are written: rarely enough to batch, often enough to read the log live. */
+    static final Duration WRITE_INTERVAL = Duration.ofMillis(20);
     private static final Logger LOG = Logger.getLogger(CATEGORY);
+
+    private final AccessLogWriter<ExchangeFinished> writer;
+
+    @Inject
+    AccessLog(GatewayConfig config, MeterRegistry metrics) {
+        this.writer = new AccessLogWriter<>(config.accessLog().bufferCapacity(), WRITE_INTERVAL, AccessLog::line,
+                LOG::info);
+        metrics.more().counter("tollgate.access_log.dropped", List.of(), writer, AccessLogWriter::dropped);
+    }
 
     void log(@Observes ExchangeFinished finished) {
         if (LOG.isInfoEnabled()) {
-            LOG.info(line(finished));
+            writer.offer(finished);
         }
+    }
+
+    @PreDestroy
+    void close() {
+        writer.close();
     }
 
     static String line(ExchangeFinished finished) {

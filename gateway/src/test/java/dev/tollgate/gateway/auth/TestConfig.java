@@ -66,6 +66,11 @@ final class TestConfig implements GatewayConfig {
     }
 
     @Override
+    public AccessLog accessLog() {
+        return () -> 65_536;
+    }
+
+    @Override
     public Registry registry() {
         return () -> "http://localhost:1";
     }
