@@ -3,7 +3,7 @@ package dev.tollgate.gateway.auth;
 import dev.tollgate.gateway.openai.ErrorCode;
 import dev.tollgate.gateway.openai.OpenAiError;
 import io.vertx.core.http.HttpServerRequest;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 
 /**
@@ -11,7 +11,7 @@ import jakarta.inject.Inject;
  * Azure-style clients send. Runs before the body is read, so an unauthenticated client cannot make the gateway
  * buffer a large body.
  */
-@ApplicationScoped
+@Singleton
 public class Authenticator {
 
     private static final String BEARER = "bearer ";

@@ -1,7 +1,7 @@
 package dev.tollgate.gateway.auth;
 
 import dev.tollgate.gateway.config.GatewayConfig;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Instant;
@@ -18,7 +18,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * configuration and from the admin state every replica follows ({@link #put}); revoked keys stay held so a
  * client is told its key was revoked rather than that it is unknown.
  */
-@ApplicationScoped
+@Singleton
 public class KeyStore {
 
     private final Map<String, List<KeyRecord>> byPrefix = new ConcurrentHashMap<>();

@@ -2,7 +2,7 @@ package dev.tollgate.gateway.budget;
 
 import dev.tollgate.events.v1.BudgetState;
 import dev.tollgate.gateway.auth.Principal;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -17,7 +17,7 @@ import java.util.function.LongSupplier;
  * by the follower threads; the request path only reads a per-org index and takes each applicable ledger's lock
  * for a few arithmetic operations. An org without budgets costs one map lookup.
  */
-@ApplicationScoped
+@Singleton
 public class BudgetBook {
 
     private final long overlapMs;

@@ -10,7 +10,7 @@ import dev.tollgate.gateway.ratelimit.RateLimitConfig;
 import dev.tollgate.gateway.routing.Endpoint;
 import dev.tollgate.gateway.routing.EndpointRegistry;
 import io.vertx.ext.web.RoutingContext;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 import java.util.List;
 
@@ -20,7 +20,7 @@ import java.util.List;
  * answers 429 {@code budget_exceeded} naming the budget's scope and period. Runs on the event loop and reads
  * memory only; an org without budgets costs one map lookup.
  */
-@ApplicationScoped
+@Singleton
 public class BudgetGate {
 
     /**

@@ -1,7 +1,7 @@
 package dev.tollgate.gateway.events;
 
 import dev.tollgate.gateway.config.GatewayConfig;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 
 /**
@@ -10,7 +10,7 @@ import jakarta.inject.Inject;
  * the buffer has no room for them, so the gateway never does billed work whose usage event it cannot keep.
  * Under {@code fail-open} every request is served and the events that do not fit are lost and counted.
  */
-@ApplicationScoped
+@Singleton
 public class EventAdmission {
 
     /** Usage, request and trace event. */

@@ -6,7 +6,7 @@ import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.annotation.PreDestroy;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.HashMap;
@@ -48,7 +48,7 @@ import org.jboss.logging.Logger;
  *       the broker's work per request stays small ({@link #createProducer}).</li>
  * </ul>
  */
-@ApplicationScoped
+@Singleton
 public class EventPublisher {
 
     private static final Logger LOG = Logger.getLogger(EventPublisher.class);

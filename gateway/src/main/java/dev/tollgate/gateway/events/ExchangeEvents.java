@@ -13,8 +13,7 @@ import dev.tollgate.gateway.openai.ApiRequest;
 import dev.tollgate.gateway.openai.OpenAiApi;
 import dev.tollgate.schemas.EventKeys;
 import dev.tollgate.schemas.Topics;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,8 +29,8 @@ import org.jboss.logging.Logger;
  * only for the orgs listed in {@code tollgate.events.capture-content-orgs}; otherwise the event carries a
  * summary of the parameters and never any content.
  */
-@ApplicationScoped
-public class ExchangeEvents {
+@Singleton
+public class ExchangeEvents implements ExchangeListener {
 
     private static final Logger LOG = Logger.getLogger(ExchangeEvents.class);
 
@@ -48,7 +47,8 @@ public class ExchangeEvents {
      * Queues both events; the publisher thread builds them ({@link #requestEvent}, {@link #traceEvent}), so the
      * request's event loop pays for two queue entries, not for two Avro records with a map per span.
      */
-    void publish(@Observes ExchangeFinished finished) {
+    @Override
+    public void onFinished(ExchangeFinished finished) {
         String org = finished.outcome().principal().orgId();
         String key = EventKeys.orgKey(org);
         boolean capture = captureOrgs.contains(org);

@@ -7,39 +7,46 @@ import dev.tollgate.gateway.auth.Principal;
 import dev.tollgate.gateway.routing.Endpoint;
 import dev.tollgate.schemas.EventKeys;
 import dev.tollgate.schemas.Topics;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Event;
+import io.quarkus.arc.All;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import java.time.Instant;
+import java.util.List;
 import org.jboss.logging.Logger;
 
 /**
  * Turns the outcome of one request into its {@link UsageEvent}, priced at the endpoint's current price, and
- * queues it for {@link Topics#USAGE} keyed by org (built by the publisher thread, off the event loop). It then hands the finished request to every observer of
- * {@link ExchangeFinished} (request and trace events, metrics, the access log), so each of them sees every
- * request exactly once, after its usage event was queued.
+ * queues it for {@link Topics#USAGE} keyed by org (built by the publisher thread, off the event loop). It then hands
+ * the finished request to every {@link ExchangeListener} (request and trace events, metrics, the access log), so
+ * each of them sees every request exactly once, after its usage event was queued.
+ *
+ * <p>A {@code @Singleton}, like the other beans on the request path: an application-scoped bean is reached
+ * through a client proxy that looks its instance up in the context on every call.
  */
-@ApplicationScoped
+@Singleton
 public class UsageRecorder {
 
     private static final Logger LOG = Logger.getLogger(UsageRecorder.class);
 
     private final EventPublisher publisher;
-    private final Event<ExchangeFinished> finished;
+    private final List<ExchangeListener> listeners;
 
     @Inject
-    UsageRecorder(EventPublisher publisher, Event<ExchangeFinished> finished) {
+    UsageRecorder(EventPublisher publisher, @All List<ExchangeListener> listeners) {
         this.publisher = publisher;
-        this.finished = finished;
+        this.listeners = List.copyOf(listeners);
     }
 
-    /** Queues the usage event of a finished request, then notifies the other observers. */
+    /** Queues the usage event of a finished request, then calls every listener, each even if another failed. */
     public void record(ExchangeFinished exchange) {
         record(exchange.outcome());
-        try {
-            finished.fire(exchange);
-        } catch (RuntimeException e) {
-            LOG.errorf(e, "an observer of a finished request failed request_id=%s", exchange.outcome().requestId());
+        for (ExchangeListener listener : listeners) {
+            try {
+                listener.onFinished(exchange);
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "event=exchange_listener_failed listener=%s request_id=%s",
+                        listener.getClass().getSimpleName(), exchange.outcome().requestId());
+            }
         }
     }
 

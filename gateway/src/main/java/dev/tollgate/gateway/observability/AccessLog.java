@@ -2,11 +2,11 @@ package dev.tollgate.gateway.observability;
 
 import dev.tollgate.gateway.config.GatewayConfig;
 import dev.tollgate.gateway.events.ExchangeFinished;
+import dev.tollgate.gateway.events.ExchangeListener;
 import dev.tollgate.gateway.events.UsageRecorder;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PreDestroy;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
@@ -22,8 +22,8 @@ import org.jboss.logging.Logger;
  * log output stalls long enough to fill {@code tollgate.access-log.buffer-capacity}, lines are dropped and counted
  * in {@code tollgate.access_log.dropped}; requests never wait on the log.
  */
-@ApplicationScoped
-public class AccessLog {
+@Singleton
+public class AccessLog implements ExchangeListener {
 
     static final String CATEGORY = "tollgate.access";
     /** How often queued lines are written: rarely enough to batch, often enough to read the log live. */
@@ -39,7 +39,8 @@ public class AccessLog {
         metrics.more().counter("tollgate.access_log.dropped", List.of(), writer, AccessLogWriter::dropped);
     }
 
-    void log(@Observes ExchangeFinished finished) {
+    @Override
+    public void onFinished(ExchangeFinished finished) {
         if (LOG.isInfoEnabled()) {
             writer.offer(finished);
         }

@@ -2,6 +2,7 @@ package dev.tollgate.gateway.observability;
 
 import dev.tollgate.events.v1.RequestStatus;
 import dev.tollgate.gateway.events.ExchangeFinished;
+import dev.tollgate.gateway.events.ExchangeListener;
 import dev.tollgate.gateway.events.TokenUsage;
 import dev.tollgate.gateway.events.UsageRecorder;
 import dev.tollgate.gateway.openai.OpenAiApi;
@@ -11,8 +12,7 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.Map;
@@ -28,8 +28,8 @@ import java.util.concurrent.TimeUnit;
  * tagged {@value #UNKNOWN_MODEL}, because it comes from the client and each new one would add series), the HTTP
  * status and the stable error code, never a key, an org or a request id. docs/observability.md lists every metric.
  */
-@ApplicationScoped
-public class GatewayMetrics {
+@Singleton
+public class GatewayMetrics implements ExchangeListener {
 
     private static final Duration[] DURATION_BUCKETS = seconds(0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56,
             5.12, 10.24, 20.48, 40.96, 81.92);
@@ -61,7 +61,8 @@ public class GatewayMetrics {
      * here: building and registering six meters per request (tag sorting, id hashing, the registry's map) was a
      * visible share of the event loop's time per request.
      */
-    void record(@Observes ExchangeFinished finished) {
+    @Override
+    public void onFinished(ExchangeFinished finished) {
         UsageRecorder.Outcome o = finished.outcome();
         Key key = new Key(finished.api(), modelTag(o), o.httpStatus(), o.status(),
                 o.errorCode() == null ? "none" : o.errorCode());

@@ -12,7 +12,7 @@ import dev.tollgate.gateway.routing.EndpointRegistry;
 import dev.tollgate.gateway.routing.Environment;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 
 /**
@@ -22,7 +22,7 @@ import jakarta.inject.Inject;
  * calls the endpoint (retrying on another before the first byte), relays the answer and records usage.
  * Everything here runs on the event loop and waits on nothing but the upstream.
  */
-@ApplicationScoped
+@Singleton
 public class ApiHandler {
 
     private final EndpointRegistry endpoints;

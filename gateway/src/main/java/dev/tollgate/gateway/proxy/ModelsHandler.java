@@ -9,7 +9,7 @@ import dev.tollgate.gateway.routing.Environment;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 import java.time.Instant;
 
@@ -21,7 +21,7 @@ import java.time.Instant;
  * models it could not call. Answered from memory on the event loop; not a billed
  * request, so it records no usage event.
  */
-@ApplicationScoped
+@Singleton
 public class ModelsHandler {
 
     static final String PATH = "/v1/models";

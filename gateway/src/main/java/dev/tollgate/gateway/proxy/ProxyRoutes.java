@@ -14,7 +14,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
@@ -25,7 +25,7 @@ import org.jboss.logging.Logger;
  * within the limit, then {@link ApiHandler}. {@code GET /v1/models} is answered from memory by
  * {@link ModelsHandler}. Every failure on these routes answers in the OpenAI error shape.
  */
-@ApplicationScoped
+@Singleton
 public class ProxyRoutes {
 
     private static final Logger LOG = Logger.getLogger(ProxyRoutes.class);

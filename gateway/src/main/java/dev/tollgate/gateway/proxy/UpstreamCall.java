@@ -11,7 +11,7 @@ import dev.tollgate.gateway.routing.Router;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +26,7 @@ import org.jboss.logging.Logger;
  * <p>The work is split by responsibility: this class routes and retries across attempts; {@link Attempt} is one
  * call to one endpoint, from sending to relaying; {@link AnswerUsage} counts the tokens of what came back.
  */
-@ApplicationScoped
+@Singleton
 public class UpstreamCall {
 
     /** HTTP status recorded (never sent) when the client went away first, as nginx does. */

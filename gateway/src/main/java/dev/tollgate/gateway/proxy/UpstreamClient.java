@@ -15,7 +15,7 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.impl.VertxInternal;
 import jakarta.annotation.PreDestroy;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,7 +31,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * loops (a task handed over and a thread woken, each way). A request served from its own event loop's client
  * only ever uses connections that loop opened, so the whole exchange stays on one thread.
  */
-@ApplicationScoped
+@Singleton
 public class UpstreamClient {
 
     private final Vertx vertx;

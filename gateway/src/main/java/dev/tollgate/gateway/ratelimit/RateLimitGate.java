@@ -9,7 +9,7 @@ import dev.tollgate.gateway.openai.OpenAiError;
 import dev.tollgate.gateway.proxy.Exchange;
 import dev.tollgate.gateway.proxy.TokenEstimator;
 import io.vertx.ext.web.RoutingContext;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 import java.util.HashMap;
 import java.util.Map;
@@ -19,7 +19,7 @@ import java.util.Map;
  * {@code x-ratelimit-*} headers on the answer, and either lets it through (settling its tokens when it ends)
  * or answers 429 {@code rate_limit_exceeded} with {@code retry-after}. Runs on the event loop; never blocks.
  */
-@ApplicationScoped
+@Singleton
 public class RateLimitGate {
 
     private final RateLimiter limiter;

@@ -1,7 +1,7 @@
 package dev.tollgate.gateway.routing;
 
 import dev.tollgate.gateway.config.GatewayConfig;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 import java.net.URI;
 import java.util.ArrayList;
@@ -14,7 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@link Router}; it never waits on anything. Endpoints may be added and removed at any time; the runtime state
  * of an endpoint ({@link EndpointStates}) follows within one health-check interval.
  */
-@ApplicationScoped
+@Singleton
 public class EndpointRegistry {
 
     private final Map<String, List<Endpoint>> byModel = new ConcurrentHashMap<>();

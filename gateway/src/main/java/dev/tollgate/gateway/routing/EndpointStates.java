@@ -4,7 +4,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +19,7 @@ import java.util.function.LongSupplier;
  * {@code tollgate.endpoint.breaker.state} (0 closed, 1 half-open, 2 open) and
  * {@code tollgate.endpoint.load.penalty}.
  */
-@ApplicationScoped
+@Singleton
 public class EndpointStates {
 
     private final Map<String, Entry> states = new ConcurrentHashMap<>();

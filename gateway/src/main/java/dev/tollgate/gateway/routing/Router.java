@@ -1,6 +1,6 @@
 package dev.tollgate.gateway.routing;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,7 +16,7 @@ import java.util.random.RandomGenerator;
  * and whose breaker admits a request, it prefers those the request has not tried yet, and picks one by weighted
  * power of two choices on outstanding requests ({@link PowerOfTwoChoices}). Reads memory only; never blocks.
  */
-@ApplicationScoped
+@Singleton
 public class Router {
 
     /** The outcome of {@link #select}. */

@@ -1,6 +1,6 @@
 package dev.tollgate.gateway.routing;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -9,7 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * that a secret never travels with a value that is logged, put in events or shown. The upstream client sends the
  * key as {@code Authorization: Bearer} to its endpoint; the client's own gateway key is never forwarded.
  */
-@ApplicationScoped
+@Singleton
 public class UpstreamCredentials {
 
     private final Map<String, String> byEndpoint = new ConcurrentHashMap<>();
