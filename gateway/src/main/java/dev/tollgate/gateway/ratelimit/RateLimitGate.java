@@ -8,26 +8,41 @@ import dev.tollgate.gateway.openai.OpenAiApi;
 import dev.tollgate.gateway.openai.OpenAiError;
 import dev.tollgate.gateway.proxy.Exchange;
 import dev.tollgate.gateway.proxy.TokenEstimator;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.ext.web.RoutingContext;
-import jakarta.inject.Singleton;
+import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
 
 /**
  * The rate-limit step of a proxied request (chat, completions, embeddings): charges it against its key's and org's limits, puts the
  * {@code x-ratelimit-*} headers on the answer, and either lets it through (settling its tokens when it ends)
  * or answers 429 {@code rate_limit_exceeded} with {@code retry-after}. Runs on the event loop; never blocks.
+ *
+ * <p>Once a minute a background thread drops the buckets that have refilled ({@link RateLimiter#evictFull}), so
+ * memory follows the keys in use, not every key ever seen; {@code tollgate.ratelimit.buckets} shows how many are
+ * held.
  */
 @Singleton
 public class RateLimitGate {
 
+    private static final Logger LOG = Logger.getLogger(RateLimitGate.class);
+    /** How often full buckets are dropped; a bucket refills within a minute of its last charge. */
+    private static final long SWEEP_SECONDS = 60;
+
     private final RateLimiter limiter;
     private final boolean enabled;
     private final long defaultMaxTokens;
+    private final ScheduledExecutorService sweeper;
 
     @Inject
-    RateLimitGate(RateLimitConfig config) {
+    RateLimitGate(RateLimitConfig config, MeterRegistry metrics) {
         this.enabled = config.enabled();
         this.defaultMaxTokens = config.defaultMaxTokens();
         RateLimiter.Limits orgDefault = limits(config.orgDefault());
@@ -35,6 +50,27 @@ public class RateLimitGate {
         config.orgs().forEach((org, limits) -> orgs.put(org, limits(limits)));
         this.limiter = new RateLimiter(new RateLimiter.Policy(config.replicaShare(),
                 org -> orgs.getOrDefault(org, orgDefault)), System::nanoTime);
+        this.sweeper = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "tollgate-ratelimit-sweeper");
+            thread.setDaemon(true);
+            return thread;
+        });
+        sweeper.scheduleWithFixedDelay(this::sweep, SWEEP_SECONDS, SWEEP_SECONDS, TimeUnit.SECONDS);
+        metrics.gauge("tollgate.ratelimit.buckets", limiter, RateLimiter::bucketCount);
+    }
+
+    private void sweep() {
+        try {
+            int evicted = limiter.evictFull();
+            LOG.debugf("event=ratelimit_buckets_swept evicted=%d held=%d", evicted, limiter.bucketCount());
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "event=ratelimit_sweep_failed");
+        }
+    }
+
+    @PreDestroy
+    void close() {
+        sweeper.shutdownNow();
     }
 
     /**

@@ -158,6 +158,35 @@ public final class RateLimiter {
         return limits.isEmpty() ? Quota.UNLIMITED : quota(limits, clock.getAsLong());
     }
 
+    /**
+     * Drops every bucket that has refilled to its capacity, which is every bucket not charged for at least a
+     * minute: a full bucket behaves exactly like the new one its next request creates, so this forgets nothing
+     * but memory. Without it the map would keep a bucket of every key and org ever seen until restart.
+     *
+     * <p>A request that charges a bucket between its check and its removal is forgotten with it, so a client
+     * idle for a minute may, at the instant of a sweep, get that request for free: at most the requests in
+     * flight on that key in that instant, once per sweep. Likewise a request admitted over a minute before
+     * (a long stream) that settles after its bucket was dropped settles against the dropped one: a refund is lost
+     * harmlessly (the bucket was full), a charge beyond what it reserved is not counted.
+     *
+     * @return how many buckets were dropped
+     */
+    public int evictFull() {
+        long now = clock.getAsLong();
+        int evicted = 0;
+        for (Map.Entry<String, TokenBucket> entry : buckets.entrySet()) {
+            if (entry.getValue().isFull(now) && buckets.remove(entry.getKey(), entry.getValue())) {
+                evicted++;
+            }
+        }
+        return evicted;
+    }
+
+    /** Buckets held now, one per limit in use. */
+    public int bucketCount() {
+        return buckets.size();
+    }
+
     /** The limit this replica enforces for a configured one: its share, rounded up so it never becomes 0. */
     long effective(long configured) {
         if (configured <= 0) {

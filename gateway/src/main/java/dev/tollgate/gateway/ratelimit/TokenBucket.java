@@ -77,6 +77,14 @@ final class TokenBucket {
         }
     }
 
+    /**
+     * Whether the bucket has refilled to its capacity by {@code nowNanos}: then it is indistinguishable from a new
+     * bucket, and may be dropped.
+     */
+    boolean isFull(long nowNanos) {
+        return refilled(state.get(), nowNanos) >= capacity;
+    }
+
     /** The state now, without taking anything. */
     Take peek(long nowNanos) {
         double level = refilled(state.get(), nowNanos);

@@ -190,4 +190,33 @@ class RateLimiterTest {
 
         assertThat(admitted.get()).isEqualTo(1000);
     }
+
+    @Test
+    void dropsOnlyBucketsThatHaveRefilledAndForgetsNothingByIt() {
+        RateLimiter limiter = limiter(1.0, 30L, null); // refills half a request per second
+        Principal idle = new Principal("k-idle", "acme", null, Set.of(), 3L, null);
+        Principal busy = new Principal("k-busy", "acme", null, Set.of(), 3L, null);
+        for (int i = 0; i < 3; i++) {
+            limiter.admit(idle, 0); // empties the idle key's bucket: it is full again a minute later
+        }
+        assertThat(limiter.bucketCount()).isEqualTo(2); // the idle key's and the org's
+
+        advance(59, TimeUnit.SECONDS);
+        limiter.admit(busy, 0);
+        limiter.admit(busy, 0);
+        assertThat(limiter.evictFull()).as("the idle key has not refilled yet").isZero();
+
+        advance(2, TimeUnit.SECONDS);
+        assertThat(limiter.evictFull()).as("the idle key's bucket is full again; the busy key and the org are not")
+                .isEqualTo(1);
+        assertThat(limiter.bucketCount()).isEqualTo(2);
+
+        RateLimiter.Admitted again = (RateLimiter.Admitted) limiter.admit(idle, 0);
+        assertThat(again.quota().remainingRequests()).as("a new bucket starts full, as the dropped one was")
+                .isEqualTo(2);
+        RateLimiter.Decision busyThird = limiter.admit(busy, 0);
+        RateLimiter.Decision busyFourth = limiter.admit(busy, 0);
+        assertThat(busyThird).isInstanceOf(RateLimiter.Admitted.class);
+        assertThat(busyFourth).as("the busy key kept its charges").isInstanceOf(RateLimiter.Limited.class);
+    }
 }
