@@ -3,8 +3,8 @@ package dev.tollgate.gateway.auth;
 import dev.tollgate.gateway.openai.ErrorCode;
 import dev.tollgate.gateway.openai.OpenAiError;
 import io.vertx.core.http.HttpServerRequest;
-import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 /**
  * Resolves the caller from {@code Authorization: Bearer <key>}, or from the {@code api-key} header that

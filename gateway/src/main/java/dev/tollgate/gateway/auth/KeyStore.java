@@ -1,8 +1,8 @@
 package dev.tollgate.gateway.auth;
 
 import dev.tollgate.gateway.config.GatewayConfig;
-import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;

@@ -2,8 +2,8 @@ package dev.tollgate.gateway.budget;
 
 import dev.tollgate.events.v1.BudgetState;
 import dev.tollgate.gateway.auth.Principal;
-import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -10,8 +10,8 @@ import dev.tollgate.gateway.ratelimit.RateLimitConfig;
 import dev.tollgate.gateway.routing.Endpoint;
 import dev.tollgate.gateway.routing.EndpointRegistry;
 import io.vertx.ext.web.RoutingContext;
-import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import java.util.List;
 
 /**

@@ -1,8 +1,8 @@
 package dev.tollgate.gateway.events;
 
 import dev.tollgate.gateway.config.GatewayConfig;
-import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 /**
  * Decides whether a new request may start while Kafka is away. A request produces {@link #EVENTS_PER_REQUEST}

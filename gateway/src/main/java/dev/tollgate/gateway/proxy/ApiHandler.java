@@ -12,8 +12,8 @@ import dev.tollgate.gateway.routing.EndpointRegistry;
 import dev.tollgate.gateway.routing.Environment;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
-import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 /**
  * The shared pipeline of every proxied {@link OpenAiApi} ({@code /v1/chat/completions}, {@code /v1/completions},

@@ -1,8 +1,8 @@
 package dev.tollgate.gateway.routing;
 
 import dev.tollgate.gateway.config.GatewayConfig;
-import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
