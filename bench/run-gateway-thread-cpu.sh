@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# The gateway's CPU per request, split by thread, and its context switches per request, under closed-loop load.
+#
+# A finer instrument than run-gateway-bench.sh for comparing two gateway builds: the throughput ratio of that
+# benchmark moves by a third between runs of the same code on shared cores, while the CPU the gateway's own threads
+# spend per request, read from /proc, moves by a few microseconds. JFR misses what this shows: time in system calls
+# and thread wake-ups (the access log's cost was found this way).
+#
+# Setup: the local platform without the streams app (real broker, registry, PostgreSQL, zero-latency simulator),
+# the default gateway. Then: JIT_WARMUP of unmeasured load, DURATION against the simulator directly, DURATION
+# through the gateway while the gateway's threads are read from /proc/<pid>/task before and after.
+# Output: one line of totals and one of microseconds per request per thread group, and thread-cpu.json.
+#
+# Knobs (environment): DURATION (12s), JIT_WARMUP (30s), CONNECTIONS (64), SKIP_BUILD=1, MVN_FLAGS (e.g. -o),
+# PORT_BASE (19100), GATEWAY_ENV (extra variables for the gateway, e.g. "QUARKUS_LOG_CONSOLE_ASYNC=false").
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DURATION=${DURATION:-12s}
+JIT_WARMUP=${JIT_WARMUP:-30s}
+CONNECTIONS=${CONNECTIONS:-64}
+PORT_BASE=${PORT_BASE:-19100}
+OUT=bench/target/gateway-thread-cpu
+rm -rf "$OUT" && mkdir -p "$OUT"
+
+# shellcheck source=bench/common.sh
+source bench/common.sh
+bench_build gateway,bench,local/platform
+for assignment in ${GATEWAY_ENV:-}; do export "${assignment?}"; done
+bench_start_platform "$OUT" 180 --no-streams
+GATEWAY_PID=$(pgrep -f "quarkus.http.port=$PORT_BASE" | head -1)
+BODY='{"model":"sim-llama-3-8b","max_tokens":16,"messages":[{"role":"user","content":"Say hello"}]}'
+load() { java -cp "$BENCH_CP" dev.tollgate.bench.BenchMain --body "$BODY" --connections "$CONNECTIONS" \
+  --event-loops 2 --format json "$@"; }
+threads() { for t in /proc/"$GATEWAY_PID"/task/*; do
+  echo "$(tr ' ' _ < "$t/comm") $(awk '{print $14+$15}' "$t/stat") $(awk '/ctxt_switches/{s+=$2} END{print s}' "$t/status")"
+done; }
+
+GATEWAY="http://127.0.0.1:$PORT_BASE/v1/chat/completions"
+echo "== JIT warm-up ($JIT_WARMUP, not measured)" >&2
+load --url "$GATEWAY" -H "Authorization: Bearer $KEY" --duration "$JIT_WARMUP" --warmup 1s > /dev/null
+echo "== direct ($DURATION)" >&2
+load --url "http://127.0.0.1:$((PORT_BASE + 1))/v1/chat/completions" --duration "$DURATION" --warmup 1s > "$OUT/direct.json"
+echo "== through the gateway ($DURATION)" >&2
+threads > "$OUT/threads-before.txt"
+load --url "$GATEWAY" -H "Authorization: Bearer $KEY" --duration "$DURATION" --warmup 0s > "$OUT/gateway.json"
+threads > "$OUT/threads-after.txt"
+
+python3 - "$OUT" "$(getconf CLK_TCK)" <<'PY'
+import collections, json, re, sys
+out, ticks = sys.argv[1], int(sys.argv[2])
+direct = json.load(open(f"{out}/direct.json"))
+gateway = json.load(open(f"{out}/gateway.json"))
+requests = gateway["ok"]
+def read(name):
+    cpu, switches = collections.Counter(), 0
+    for line in open(f"{out}/{name}"):
+        thread, t, s = line.split()
+        cpu[re.sub(r"\d+", "N", thread)] += int(t)
+        switches += int(s)
+    return cpu, switches
+(b, sb), (a, sa) = read("threads-before.txt"), read("threads-after.txt")
+per = {k: (a[k] - b[k]) * 1e6 / ticks / requests for k in a if a[k] > b[k]}
+report = {"directRequestsPerSecond": direct["requestsPerSecond"],
+          "gatewayRequestsPerSecond": gateway["requestsPerSecond"],
+          "gatewayCpuMicrosPerRequest": round(sum(per.values()), 1),
+          "contextSwitchesPerRequest": round((sa - sb) / requests, 2),
+          "threadCpuMicrosPerRequest": {k: round(v, 1) for k, v in sorted(per.items(), key=lambda kv: -kv[1])}}
+json.dump(report, open(f"{out}/thread-cpu.json", "w"), indent=1)
+print("direct %.0f req/s, gateway %.0f req/s (%.1f %%), gateway CPU %.1f us/request, %.2f context switches/request"
+      % (report["directRequestsPerSecond"], report["gatewayRequestsPerSecond"],
+         100 * report["gatewayRequestsPerSecond"] / report["directRequestsPerSecond"],
+         report["gatewayCpuMicrosPerRequest"], report["contextSwitchesPerRequest"]))
+print("  per thread (us/request): " + ", ".join(f"{k} {v}" for k, v in report["threadCpuMicrosPerRequest"].items()))
+PY
