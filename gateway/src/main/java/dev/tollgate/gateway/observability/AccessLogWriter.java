@@ -14,9 +14,9 @@ import org.jboss.logging.Logger;
  * Formats and hands access log entries to the logging system from one background thread, a batch at a time.
  *
  * <p><b>Why:</b> logging a line from the event loop, even through an async console handler, woke that handler's
- * thread and cost a write per request: measured, about a sixth of the gateway's CPU per request and two thirds of
- * its context switches (docs/benchmarks.md). Here the event loop only adds the entry to a lock-free queue; the
- * writer thread wakes on a fixed interval, never per entry, and formats and logs everything queued since.
+ * thread and cost a write per request: measured, about an eighth of the gateway's CPU per request and more than
+ * half of its context switches (docs/benchmarks.md). Here the event loop only adds the entry to a lock-free queue;
+ * the writer thread wakes on a fixed interval, never per entry, and formats and logs everything queued since.
  *
  * <p><b>Bounded:</b> at most {@code capacity} entries wait. When the log sink stalls (a blocked stdout) and the
  * queue is full, new entries are dropped and counted rather than ever blocking a request; what already waits is
