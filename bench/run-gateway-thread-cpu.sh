@@ -34,7 +34,7 @@ load() { java -cp "$BENCH_CP" dev.tollgate.bench.BenchMain --body "$BODY" --conn
   --event-loops 2 --format json "$@"; }
 threads() { for t in /proc/"$GATEWAY_PID"/task/*; do
   echo "$(tr ' ' _ < "$t/comm") $(awk '{print $14+$15}' "$t/stat") $(awk '/ctxt_switches/{s+=$2} END{print s}' "$t/status")"
-done; }
+done 2>/dev/null || true; }
 
 GATEWAY="http://127.0.0.1:$PORT_BASE/v1/chat/completions"
 echo "== JIT warm-up ($JIT_WARMUP, not measured)" >&2
@@ -55,7 +55,10 @@ requests = gateway["ok"]
 def read(name):
     cpu, switches = collections.Counter(), 0
     for line in open(f"{out}/{name}"):
-        thread, t, s = line.split()
+        fields = line.split()
+        if len(fields) != 3:  # a thread that ended while it was being read
+            continue
+        thread, t, s = fields
         cpu[re.sub(r"\d+", "N", thread)] += int(t)
         switches += int(s)
     return cpu, switches

@@ -2,15 +2,33 @@ package dev.tollgate.schemas;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tollgate.control.v1.ApiKeyState;
+import dev.tollgate.control.v1.EndpointState;
+import dev.tollgate.events.v1.BudgetDefinition;
+import dev.tollgate.events.v1.BudgetState;
+import dev.tollgate.events.v1.BudgetThresholdCrossed;
+import dev.tollgate.events.v1.RequestEvent;
 import dev.tollgate.events.v1.RequestStatus;
+import dev.tollgate.events.v1.TraceEvent;
 import dev.tollgate.events.v1.UsageEvent;
 import dev.tollgate.events.v1.UsageSource;
 import io.apicurio.registry.serde.avro.DefaultAvroDatumProvider;
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.avro.Schema;
 import org.apache.avro.io.DatumWriter;
 import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificDatumWriter;
+import org.apache.avro.specific.SpecificRecordBase;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class CachingAvroDatumProviderTest {
 
@@ -33,6 +51,26 @@ class CachingAvroDatumProviderTest {
                 .isEqualTo(bytes(new DefaultAvroDatumProvider<Object>().createDatumWriter(event, event.getSchema()), event));
     }
 
+    static Stream<Arguments> everyRecordOfTheContract() {
+        return Stream.of(UsageEvent.getClassSchema(), RequestEvent.getClassSchema(), TraceEvent.getClassSchema(),
+                        BudgetDefinition.getClassSchema(), BudgetState.getClassSchema(),
+                        BudgetThresholdCrossed.getClassSchema(), ApiKeyState.getClassSchema(),
+                        EndpointState.getClassSchema())
+                .flatMap(schema -> Stream.of(Arguments.of(schema.getName(), schema, true),
+                        Arguments.of(schema.getName(), schema, false)));
+    }
+
+    @ParameterizedTest(name = "{0}, optional fields set: {2}")
+    @MethodSource("everyRecordOfTheContract")
+    void writesEveryRecordOfTheContractByteForByteAsItsGeneratedModelDoes(String name, Schema schema,
+            boolean optionalsSet) throws Exception {
+        Object record = sample(schema, optionalsSet);
+
+        byte[] ours = bytes(new CachingAvroDatumProvider<Object>().createDatumWriter(record, schema), record);
+
+        assertThat(ours).isEqualTo(bytes(new SpecificDatumWriter<>(schema), record));
+    }
+
     @Test
     void isTheProviderEverySerdeOfTheContractUses() {
         assertThat(AvroSerdes.serializerConfig("http://r")).containsEntry(AvroSerdes.DATUM_PROVIDER,
@@ -47,6 +85,55 @@ class CachingAvroDatumProviderTest {
         writer.write(record, encoder);
         encoder.flush();
         return out.toByteArray();
+    }
+
+    /**
+     * A value of {@code schema}: every field filled, optional ones ({@code ["null", T]}) only when
+     * {@code optionalsSet}; an array holds one item of each kind, so a record's array covers both.
+     */
+    private static Object sample(Schema schema, boolean optionalsSet) {
+        switch (schema.getType()) {
+            case RECORD:
+                SpecificRecordBase record = (SpecificRecordBase) new SpecificData().newRecord(null, schema);
+                assertThat(record).as("generated class of %s", schema.getFullName()).isNotNull();
+                for (Schema.Field field : schema.getFields()) {
+                    record.put(field.pos(), sample(field.schema(), optionalsSet));
+                }
+                return record;
+            case UNION:
+                Schema value = schema.getTypes().stream().filter(t -> t.getType() != Schema.Type.NULL)
+                        .findFirst().orElseThrow();
+                return optionalsSet ? sample(value, true) : null;
+            case ARRAY:
+                return List.of(sample(schema.getElementType(), true), sample(schema.getElementType(), false));
+            case MAP:
+                return Map.of("k", sample(schema.getValueType(), optionalsSet));
+            case ENUM:
+                List<String> symbols = schema.getEnumSymbols();
+                return SpecificData.get().createEnum(symbols.get(symbols.size() - 1), schema);
+            case STRING:
+                return "s-" + schema.hashCode() % 97;
+            case LONG:
+                if (schema.getLogicalType() != null && schema.getLogicalType().getName().equals("timestamp-micros")) {
+                    return Instant.ofEpochSecond(1_763_800_000L, 123_456_000L);
+                }
+                if (schema.getLogicalType() != null) {
+                    return Instant.ofEpochMilli(1_763_800_000_123L);
+                }
+                return 1_234_567_890_123L;
+            case INT:
+                return -7;
+            case BOOLEAN:
+                return true;
+            case DOUBLE:
+                return 0.25;
+            case FLOAT:
+                return 1.5f;
+            case BYTES:
+                return ByteBuffer.wrap(new byte[] {1, 2, 3});
+            default:
+                throw new IllegalArgumentException("no sample for " + schema);
+        }
     }
 
     private static UsageEvent usage() {
