@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tollgate.events.v1.CapturedContent;
 import dev.tollgate.events.v1.CapturedMessage;
 import dev.tollgate.events.v1.RequestEvent;
-import dev.tollgate.events.v1.RequestParams;
 import dev.tollgate.events.v1.Span;
 import dev.tollgate.events.v1.SpanStatus;
 import dev.tollgate.events.v1.TraceEvent;
@@ -46,15 +45,21 @@ public class ExchangeEvents implements ExchangeListener {
     /**
      * Queues both events; the publisher thread builds them ({@link #requestEvent}, {@link #traceEvent}), so the
      * request's event loop pays for two queue entries, not for two Avro records with a map per span.
+     *
+     * <p>The queued recipes keep the request's body only for orgs with capture on: otherwise they keep its
+     * parameters ({@link ParamsSummary}) and {@link ExchangeFinished#withoutContent}. The event buffer is bounded
+     * by a count of events; while Kafka is away it fills, and whole bodies in it would bound nothing in bytes.
      */
     @Override
     public void onFinished(ExchangeFinished finished) {
         String org = finished.outcome().principal().orgId();
         String key = EventKeys.orgKey(org);
         boolean capture = captureOrgs.contains(org);
-        boolean queued = publisher.publishLater(Topics.REQUESTS, key, () -> requestEvent(finished, capture));
+        ParamsSummary params = ParamsSummary.of(finished.request());
+        ExchangeFinished kept = capture ? finished : finished.withoutContent();
+        boolean queued = publisher.publishLater(Topics.REQUESTS, key, () -> requestEvent(kept, params, capture));
         List<Trace.Span> steps = finished.trace().spans(); // as they stand now, not as a late callback leaves them
-        queued &= publisher.publishLater(Topics.TRACES, key, () -> traceEvent(finished, steps));
+        queued &= publisher.publishLater(Topics.TRACES, key, () -> traceEvent(kept, steps));
         if (!queued) {
             LOG.errorf("request or trace event dropped, buffer full request_id=%s", finished.outcome().requestId());
         }
@@ -62,6 +67,14 @@ public class ExchangeEvents implements ExchangeListener {
 
     /** The request event: parameters, status and finish reason; content only when {@code capture}. */
     static RequestEvent requestEvent(ExchangeFinished finished, boolean capture) {
+        return requestEvent(finished, ParamsSummary.of(finished.request()), capture);
+    }
+
+    /**
+     * The request event with parameters summarised beforehand, so that {@code finished} need not carry the body
+     * unless {@code capture}.
+     */
+    static RequestEvent requestEvent(ExchangeFinished finished, ParamsSummary params, boolean capture) {
         UsageRecorder.Outcome o = finished.outcome();
         ApiRequest request = finished.request();
         JsonNode body = request == null ? null : request.body();
@@ -74,7 +87,7 @@ public class ExchangeEvents implements ExchangeListener {
                 .setModel(o.model() == null ? "" : o.model())
                 .setEndpointId(o.endpoint() == null ? null : o.endpoint().id())
                 .setApi(finished.api().operation())
-                .setParams(params(request))
+                .setParams(params.toAvro())
                 .setStatus(o.status())
                 .setHttpStatus(o.httpStatus())
                 .setErrorCode(o.errorCode())
@@ -129,31 +142,6 @@ public class ExchangeEvents implements ExchangeListener {
     private static Instant micros(Trace trace, long nanos) {
         long micros = trace.epochMicros(nanos);
         return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L);
-    }
-
-    private static RequestParams params(ApiRequest request) {
-        RequestParams.Builder params = RequestParams.newBuilder();
-        if (request == null) {
-            return params.build();
-        }
-        JsonNode body = request.body();
-        JsonNode format = body.path("response_format").path("type");
-        return params.setStream(request.stream())
-                .setMaxTokens(request.maxTokens())
-                .setTemperature(number(body, "temperature"))
-                .setTopP(number(body, "top_p"))
-                .setN(body.path("n").isIntegralNumber() ? body.path("n").asInt() : null)
-                .setSeed(body.path("seed").isIntegralNumber() ? body.path("seed").asLong() : null)
-                .setMessageCount(request.messageCount())
-                .setToolCount(body.path("tools").isArray() ? body.path("tools").size() : 0)
-                .setResponseFormat(format.isTextual() ? format.asText() : null)
-                .setUser(request.user())
-                .build();
-    }
-
-    private static Double number(JsonNode body, String field) {
-        JsonNode value = body.path(field);
-        return value.isNumber() ? value.asDouble() : null;
     }
 
     /**

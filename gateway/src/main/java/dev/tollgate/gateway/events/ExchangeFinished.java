@@ -23,4 +23,13 @@ public record ExchangeFinished(UsageRecorder.Outcome outcome, OpenAiApi api, Api
 
     /** No generated text. */
     public static final Supplier<String> NO_OUTPUT = () -> null;
+
+    /**
+     * The same exchange without the request's body and the generated text, for whatever keeps it after the
+     * request ended (queued events, the access log). Why: those queues are bounded by count, and a request body
+     * may be megabytes; kept whole, a stalled queue would hold its count times the largest bodies.
+     */
+    public ExchangeFinished withoutContent() {
+        return new ExchangeFinished(outcome, api, null, trace, finishReason, NO_OUTPUT, upstreamNanos);
+    }
 }

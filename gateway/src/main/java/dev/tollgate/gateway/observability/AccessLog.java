@@ -42,7 +42,7 @@ public class AccessLog implements ExchangeListener {
     @Override
     public void onFinished(ExchangeFinished finished) {
         if (LOG.isInfoEnabled()) {
-            writer.offer(finished);
+            writer.offer(finished.withoutContent()); // a waiting line must not hold the request's body
         }
     }
 

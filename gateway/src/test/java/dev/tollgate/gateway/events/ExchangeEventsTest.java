@@ -51,6 +51,22 @@ class ExchangeEventsTest {
     }
 
     @Test
+    void buildsTheSameRequestEventFromAnExchangeStrippedOfItsBody() {
+        ExchangeFinished finished = finished(Trace.start(null, System.nanoTime()));
+        ExchangeFinished kept = finished.withoutContent();
+
+        assertThat(kept.request()).isNull();
+        assertThat(kept.output().get()).isNull();
+        assertThat(kept.outcome()).isSameAs(finished.outcome());
+        assertThat(kept.trace()).isSameAs(finished.trace());
+        RequestEvent fromStripped = ExchangeEvents.requestEvent(kept, ParamsSummary.of(finished.request()), false);
+        RequestEvent fromWhole = ExchangeEvents.requestEvent(finished, false);
+        fromStripped.setEventId(fromWhole.getEventId());
+        assertThat(fromStripped).isEqualTo(fromWhole);
+        assertThat(fromStripped.getParams().getMessageCount()).isPositive();
+    }
+
+    @Test
     void capturesMessagesAndOutputWhenTheOrgHasCaptureOn() {
         RequestEvent event = ExchangeEvents.requestEvent(finished(Trace.start(null, System.nanoTime())), true);
 

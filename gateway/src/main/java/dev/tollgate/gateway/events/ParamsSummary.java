@@ -1,0 +1,66 @@
+package dev.tollgate.gateway.events;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tollgate.events.v1.RequestParams;
+import dev.tollgate.gateway.openai.ApiRequest;
+
+/**
+ * What a request event keeps of a request's body: its sampling parameters, never its content. Taken on the
+ * request's thread (a few field lookups in the parsed body), so that the queued event need not hold the body; the
+ * Avro record is built from it later, on the publisher thread.
+ *
+ * @param stream         whether the client asked for a stream
+ * @param maxTokens      {@code max_tokens} or {@code max_completion_tokens}, or null
+ * @param temperature    {@code temperature}, or null
+ * @param topP           {@code top_p}, or null
+ * @param n              {@code n}, or null
+ * @param seed           {@code seed}, or null
+ * @param messageCount   chat messages, or prompts
+ * @param toolCount      tools offered
+ * @param responseFormat {@code response_format.type}, or null
+ * @param user           the OpenAI {@code user} field, or null
+ */
+record ParamsSummary(boolean stream, Long maxTokens, Double temperature, Double topP, Integer n, Long seed,
+                     int messageCount, int toolCount, String responseFormat, String user) {
+
+    /** The summary of a request whose body was never read. */
+    static final ParamsSummary NONE = new ParamsSummary(false, null, null, null, null, null, 0, 0, null, null);
+
+    /** The summary of {@code request}; {@link #NONE} when it is null (the body was never read). */
+    static ParamsSummary of(ApiRequest request) {
+        if (request == null) {
+            return NONE;
+        }
+        JsonNode body = request.body();
+        JsonNode format = body.path("response_format").path("type");
+        return new ParamsSummary(request.stream(), request.maxTokens(), number(body, "temperature"),
+                number(body, "top_p"), body.path("n").isIntegralNumber() ? body.path("n").asInt() : null,
+                body.path("seed").isIntegralNumber() ? body.path("seed").asLong() : null, request.messageCount(),
+                body.path("tools").isArray() ? body.path("tools").size() : 0,
+                format.isTextual() ? format.asText() : null, request.user());
+    }
+
+    /** The Avro record; for {@link #NONE}, the record's defaults. */
+    RequestParams toAvro() {
+        if (this == NONE) {
+            return RequestParams.newBuilder().build();
+        }
+        return RequestParams.newBuilder()
+                .setStream(stream)
+                .setMaxTokens(maxTokens)
+                .setTemperature(temperature)
+                .setTopP(topP)
+                .setN(n)
+                .setSeed(seed)
+                .setMessageCount(messageCount)
+                .setToolCount(toolCount)
+                .setResponseFormat(responseFormat)
+                .setUser(user)
+                .build();
+    }
+
+    private static Double number(JsonNode body, String field) {
+        JsonNode value = body.path(field);
+        return value.isNumber() ? value.asDouble() : null;
+    }
+}
