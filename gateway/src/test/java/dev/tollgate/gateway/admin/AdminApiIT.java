@@ -173,13 +173,8 @@ public class AdminApiIT {
     @Test
     void sendsTheEndpointsUpstreamApiKeyUpstreamAndNeverTheClientsKey() throws Exception {
         BlockingQueue<String> seen = new LinkedBlockingQueue<>();
-        try (StubUpstream upstream = new StubUpstream(request -> {
-            // Only the chat call: the gateway's background GET /health checks reach this server too.
-            if (request.path().equals("/v1/chat/completions")) {
-                seen.add(String.valueOf(request.getHeader("authorization")));
-            }
-            request.response().putHeader("content-type", "application/json").end(completion("admin-model-auth"));
-        })) {
+        try (StubUpstream upstream = StubUpstream.recordingChatHeader("authorization", seen,
+                completion("admin-model-auth"))) {
             admin().body("{\"model\":\"admin-model-auth\",\"base_url\":\"http://127.0.0.1:" + upstream.port()
                     + "\",\"upstream_api_key\":\"sk-forwarded-9\"}").post("/admin/v1/endpoints").then().statusCode(201);
 
@@ -192,12 +187,8 @@ public class AdminApiIT {
     @Test
     void continuesTheCallersTraceUpstreamAndStartsOneWhenTheCallerHasNone() throws Exception {
         BlockingQueue<String> seen = new LinkedBlockingQueue<>();
-        try (StubUpstream upstream = new StubUpstream(request -> {
-            if (request.path().equals("/v1/chat/completions")) {
-                seen.add(String.valueOf(request.getHeader("traceparent")));
-            }
-            request.response().putHeader("content-type", "application/json").end(completion("admin-model-trace"));
-        })) {
+        try (StubUpstream upstream = StubUpstream.recordingChatHeader("traceparent", seen,
+                completion("admin-model-trace"))) {
             admin().body("{\"model\":\"admin-model-trace\",\"base_url\":\"http://127.0.0.1:"
                     + upstream.port() + "\"}").post("/admin/v1/endpoints").then().statusCode(201);
             until(() -> chat(ChatKey.BOOTSTRAP, "admin-model-trace").statusCode() == 200);

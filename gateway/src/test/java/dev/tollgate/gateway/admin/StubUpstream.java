@@ -4,6 +4,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
+import java.util.Queue;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -24,6 +25,20 @@ final class StubUpstream implements AutoCloseable {
             close();
             throw e;
         }
+    }
+
+    /**
+     * A model server that answers every request with {@code answer} (JSON) and records, for each chat completion
+     * only, the value of request header {@code header} ({@code "null"} when absent). Only chat calls: the
+     * gateway's background {@code GET /health} checks reach the server too.
+     */
+    static StubUpstream recordingChatHeader(String header, Queue<String> seen, String answer) throws Exception {
+        return new StubUpstream(request -> {
+            if (request.path().equals("/v1/chat/completions")) {
+                seen.add(String.valueOf(request.getHeader(header)));
+            }
+            request.response().putHeader("content-type", "application/json").end(answer);
+        });
     }
 
     /** The port to register as the endpoint's base URL, {@code http://127.0.0.1:<port>}. */
