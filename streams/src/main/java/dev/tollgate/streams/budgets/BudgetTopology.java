@@ -18,6 +18,7 @@ import org.apache.kafka.streams.state.Stores;
 import dev.tollgate.events.v1.UsageEvent;
 import dev.tollgate.schemas.Topics;
 import dev.tollgate.streams.app.CommitFlush;
+import dev.tollgate.streams.app.ProcessorWithStores;
 import dev.tollgate.streams.app.StreamsApplication;
 import dev.tollgate.streams.serde.JsonStoreSerde;
 
@@ -102,17 +103,9 @@ public final class BudgetTopology {
         // flush had already run in that commit would hold those writes until the next one, after the input
         // offsets they belong to were committed.
         StoreBuilder<CommitFlush.HookStore> commitHook = CommitFlush.store(COMMIT_HOOK);
-        ProcessorSupplier<String, UsageEvent, String, BudgetOutput> processor = new ProcessorSupplier<>() {
-            @Override
-            public BudgetSpendProcessor get() {
-                return new BudgetSpendProcessor(serdes.states().get(), serdes.events().get(), changes);
-            }
-
-            @Override
-            public Set<StoreBuilder<?>> stores() {
-                return Set.of(spend, commitHook);
-            }
-        };
+        ProcessorSupplier<String, UsageEvent, String, BudgetOutput> processor = ProcessorWithStores.of(
+                () -> new BudgetSpendProcessor(serdes.states().get(), serdes.events().get(), changes),
+                Set.of(spend, commitHook));
         usage.process(processor, Named.as(SPEND))
                 .split(Named.as(OUT))
                 .branch((budget, out) -> out instanceof BudgetOutput.State,

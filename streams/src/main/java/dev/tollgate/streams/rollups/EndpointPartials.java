@@ -10,9 +10,9 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.StoreBuilder;
 
 import dev.tollgate.streams.app.CommitFlush;
+import dev.tollgate.streams.app.ProcessorWithStores;
 
 /**
  * Runs in the org's task and sums its samples per endpoint and minute until the task commits, then forwards one
@@ -34,18 +34,7 @@ final class EndpointPartials implements Processor<String, RollupSample, String, 
 
     /** The processor together with its commit hook store, to hand to {@code KStream#process}. */
     static ProcessorSupplier<String, RollupSample, String, RollupPartial> supplier() {
-        Set<StoreBuilder<?>> stores = Set.of(CommitFlush.store(COMMIT_HOOK));
-        return new ProcessorSupplier<>() {
-            @Override
-            public Processor<String, RollupSample, String, RollupPartial> get() {
-                return new EndpointPartials();
-            }
-
-            @Override
-            public Set<StoreBuilder<?>> stores() {
-                return stores;
-            }
-        };
+        return ProcessorWithStores.of(EndpointPartials::new, Set.of(CommitFlush.store(COMMIT_HOOK)));
     }
 
     @Override

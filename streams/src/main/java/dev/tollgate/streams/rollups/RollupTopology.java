@@ -15,7 +15,6 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
-import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
@@ -23,6 +22,7 @@ import org.apache.kafka.streams.state.Stores;
 import dev.tollgate.events.v1.UsageEvent;
 import dev.tollgate.schemas.Topics;
 import dev.tollgate.streams.app.CommitFlush;
+import dev.tollgate.streams.app.ProcessorWithStores;
 import dev.tollgate.streams.app.StreamsApplication;
 import dev.tollgate.streams.serde.JsonStoreSerde;
 
@@ -98,17 +98,8 @@ public final class RollupTopology {
                             granularity.size(), false),
                     Serdes.String(), RollupSerde.create()));
         }
-        ProcessorSupplier<String, V, String, RollupView> supplier = new ProcessorSupplier<>() {
-            @Override
-            public Processor<String, V, String, RollupView> get() {
-                return aggregator.apply(grace);
-            }
-
-            @Override
-            public Set<StoreBuilder<?>> stores() {
-                return stores;
-            }
-        };
+        ProcessorSupplier<String, V, String, RollupView> supplier =
+                ProcessorWithStores.of(() -> aggregator.apply(grace), stores);
         input.process(supplier, Named.as(group.processorName()))
                 .to(Topics.ROLLUPS, Produced.with(Serdes.String(), Serdes.serdeFrom(new RollupViewSerializer(),
                         JsonStoreSerde.create(RollupView.class).deserializer()))

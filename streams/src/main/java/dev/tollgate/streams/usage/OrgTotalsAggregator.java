@@ -16,6 +16,7 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
 
 import dev.tollgate.events.v1.UsageEvent;
 import dev.tollgate.streams.app.CommitFlush;
+import dev.tollgate.streams.app.ProcessorWithStores;
 
 /**
  * Adds each deduplicated usage event to its org's running totals, and writes the totals of every org that changed
@@ -45,18 +46,7 @@ public final class OrgTotalsAggregator implements Processor<String, UsageEvent, 
         StoreBuilder<TimestampedKeyValueStore<String, OrgUsageTotals>> totals = Stores.timestampedKeyValueStoreBuilder(
                 Stores.persistentTimestampedKeyValueStore(UsageTotalsTopology.TOTALS_STORE), Serdes.String(),
                 OrgUsageTotalsSerde.create());
-        Set<StoreBuilder<?>> stores = Set.of(totals, CommitFlush.store(COMMIT_HOOK));
-        return new ProcessorSupplier<>() {
-            @Override
-            public Processor<String, UsageEvent, Void, Void> get() {
-                return new OrgTotalsAggregator();
-            }
-
-            @Override
-            public Set<StoreBuilder<?>> stores() {
-                return stores;
-            }
-        };
+        return ProcessorWithStores.of(OrgTotalsAggregator::new, Set.of(totals, CommitFlush.store(COMMIT_HOOK)));
     }
 
     @Override
