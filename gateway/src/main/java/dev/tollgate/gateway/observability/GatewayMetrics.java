@@ -104,8 +104,31 @@ public class GatewayMetrics implements ExchangeListener {
         return o.model() != null && endpoints.knows(o.model()) ? o.model() : UNKNOWN_MODEL;
     }
 
-    /** The tags that tell one request's meters from another's. */
+    /**
+     * The tags that tell one request's meters from another's. Equality is written out: it runs on every request,
+     * and the record's generated {@code equals} and {@code hashCode} (method-handle chains on Java 17) took about
+     * 3 % of the event loops' JFR samples, for what is five field comparisons.
+     */
     private record Key(OpenAiApi api, String model, int httpStatus, RequestStatus status, String errorCode) {
+
+        @Override
+        public boolean equals(Object other) {
+            if (!(other instanceof Key)) {
+                return false;
+            }
+            Key that = (Key) other;
+            return httpStatus == that.httpStatus && api == that.api && status == that.status
+                    && model.equals(that.model) && errorCode.equals(that.errorCode);
+        }
+
+        @Override
+        public int hashCode() {
+            int h = api.hashCode();
+            h = 31 * h + model.hashCode();
+            h = 31 * h + httpStatus;
+            h = 31 * h + status.hashCode();
+            return 31 * h + errorCode.hashCode();
+        }
     }
 
     /**

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 import org.apache.kafka.streams.processor.api.Processor;
@@ -70,7 +71,22 @@ final class EndpointPartials implements Processor<String, RollupSample, String, 
         pending.clear();
     }
 
+    /** One endpoint's minute; equality written out, as it is looked up per event (see {@code RollupAggregator}). */
     private record MinuteOfEndpoint(String endpointId, long minuteStartMs) {
+
+        @Override
+        public boolean equals(Object other) {
+            if (!(other instanceof MinuteOfEndpoint)) {
+                return false;
+            }
+            MinuteOfEndpoint that = (MinuteOfEndpoint) other;
+            return minuteStartMs == that.minuteStartMs && Objects.equals(endpointId, that.endpointId);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * Objects.hashCode(endpointId) + Long.hashCode(minuteStartMs);
+        }
     }
 
     /** The samples of one endpoint minute since the last commit, and the newest record timestamp among them. */

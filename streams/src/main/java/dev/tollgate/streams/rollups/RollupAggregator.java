@@ -181,6 +181,16 @@ public abstract class RollupAggregator<V> implements Processor<String, V, String
             h *= 0xBF58476D1CE4E5B9L;
             return (int) (h ^ (h >>> 32));
         }
+
+        /** Written out, like the hash: the record's generated method-handle equality showed in the profile. */
+        @Override
+        public boolean equals(Object other) {
+            if (!(other instanceof WindowKey)) {
+                return false;
+            }
+            WindowKey that = (WindowKey) other;
+            return start == that.start && granularity == that.granularity && key.equals(that.key);
+        }
     }
 
     /** What one window received since the last commit, and the newest record timestamp in it. */

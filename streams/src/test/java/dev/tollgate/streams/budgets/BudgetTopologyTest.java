@@ -185,6 +185,17 @@ class BudgetTopologyTest {
     }
 
     @Test
+    void publishesEveryThresholdThatOneEventCrossesInAscendingOrder() {
+        define(budget("b-org", BudgetScopeType.ORG, "acme", 10_000, BudgetPeriod.DAILY).build());
+
+        spend("acme", T0, 10_500); // past 50, 80 and 100 % at once
+        spend("acme", T0.plusSeconds(1), 100);
+
+        assertThat(events.readValuesToList()).extracting(BudgetThresholdCrossed::getThresholdPercent)
+                .containsExactly(50, 80, 100);
+    }
+
+    @Test
     void reportsWarningFromTheFirstThresholdAndExhaustedAtTheLimit() {
         define(budget("b-org", BudgetScopeType.ORG, "acme", 10_000, BudgetPeriod.DAILY).build());
 
