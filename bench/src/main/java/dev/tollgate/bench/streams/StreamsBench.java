@@ -36,6 +36,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
+import dev.tollgate.bench.ThreadCpu;
 import dev.tollgate.events.v1.BudgetDefinition;
 import dev.tollgate.events.v1.UsageEvent;
 import dev.tollgate.local.LocalInstallation;
@@ -257,6 +258,7 @@ public final class StreamsBench implements Callable<Integer> {
             long firstCommitted = 0;
             long usageDoneAt = 0;
             long cpuBefore = cpuMillis(streams.pid());
+            Map<String, Long> threadsBefore = ThreadCpu.snapshot(streams.pid());
             while (true) {
                 if (!streams.isAlive()) {
                     throw new IllegalStateException("the streams app died:\n" + streams.logTail(40));
@@ -282,6 +284,7 @@ public final class StreamsBench implements Callable<Integer> {
             }
             long doneAt = System.nanoTime();
             long cpu = cpuMillis(streams.pid()) - cpuBefore;
+            Map<String, Long> byThread = ThreadCpu.between(threadsBefore, ThreadCpu.snapshot(streams.pid()));
             double seconds = (doneAt - firstAt) / 1e9;
             long rate = Math.round((total - firstCommitted) / seconds);
             double wall = (doneAt - processStart) / 1e9;
@@ -293,6 +296,7 @@ public final class StreamsBench implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "(b) streams app: %,d events in %.2f s after its first commit = %,d "
                     + "events/s (usage topic done after %.2f s; %.1f s from ready; %.1f CPU-s)%n",
                     total - firstCommitted, seconds, rate, (usageDoneAt - firstAt) / 1e9, wall, cpu / 1000.0);
+            reportThreads(byThread);
             return rate;
         }
     }
@@ -423,6 +427,20 @@ public final class StreamsBench implements Callable<Integer> {
     private static long sum(Map<TopicPartition, OffsetAndMetadata> committed, String topic) {
         return committed.entrySet().stream().filter(e -> e.getKey().topic().equals(topic) && e.getValue() != null)
                 .mapToLong(e -> e.getValue().offset()).sum();
+    }
+
+    /**
+     * The streams app's CPU in (b) by kind of thread: how much went to the stream thread's own work, and how much to
+     * the JIT, the producer's I/O thread, GC and RocksDB, none of which a JFR profile of Java code shows.
+     */
+    private void reportThreads(Map<String, Long> byThread) {
+        Map<String, Double> seconds = new LinkedHashMap<>();
+        byThread.forEach((kind, millis) -> seconds.put(kind, round(millis / 1000.0, 1)));
+        report.put("streams_cpu_seconds_by_thread", seconds);
+        StringBuilder line = new StringBuilder("    CPU-s by thread:");
+        seconds.entrySet().stream().limit(6)
+                .forEach(e -> line.append(' ').append(e.getKey()).append(' ').append(e.getValue()).append(','));
+        System.out.println(line.substring(0, line.length() - 1));
     }
 
     /** User plus system CPU time of a process, from /proc (Linux); 0 where that is not available. */
