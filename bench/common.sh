@@ -10,6 +10,12 @@
 #                      simulator +1, management +3, broker +4, registry +6, PostgreSQL +7, streams +8) with a
 #                      zero-latency simulator answering 16 tokens, logs to OUT/platform.log, waits up to WAIT
 #                      seconds for it to run (exits with its log if it does not), and sets KEY and ADMIN
+# bench_warm_jit PID MIN MAX COMMAND...
+#                      JIT warm-up: runs COMMAND (a load that is not measured, given "--duration 10s") again and
+#                      again until the JIT compiler threads of the JVM PID used less than 2 % of a core over the
+#                      last 10 s, for at least MIN and at most MAX seconds (plain numbers or "30s"). Why: under
+#                      closed-loop load on 2 cores the compiler threads get little CPU, and a fixed 30 s left C2
+#                      compiling through the measured runs (about a tenth of a core, tens of seconds later)
 
 bench_build() {
   if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
@@ -38,4 +44,29 @@ bench_start_platform() {
   grep -q "Tollgate is running" "$out/platform.log" || { cat "$out/platform.log" >&2; exit 1; }
   KEY=$(grep -o 'tg_[A-Za-z0-9_-]*' "$out/platform.log" | head -1)
   ADMIN=$(grep -o 'tga_[A-Za-z0-9_-]*' "$out/platform.log" | head -1)
+}
+
+bench_jit_ticks() { # pid: CPU ticks of the JVM's JIT compiler threads so far
+  for t in /proc/"$1"/task/*; do
+    case "$(cat "$t/comm" 2>/dev/null)" in
+      "C1 CompilerThre"* | "C2 CompilerThre"*) awk '{print $14 + $15}' "$t/stat" 2>/dev/null ;;
+    esac
+  done | awk '{s += $1} END {print s + 0}'
+}
+
+bench_warm_jit() {
+  local pid=$1 min=${2%s} max=${3%s} elapsed=0 before spent
+  shift 3
+  while :; do
+    before=$(bench_jit_ticks "$pid")
+    "$@" --duration 10s > /dev/null
+    elapsed=$((elapsed + 10))
+    spent=$(( $(bench_jit_ticks "$pid") - before ))
+    # 2 % of a core over 10 s is 0.2 s of CPU
+    if (( elapsed >= max )) || { (( elapsed >= min )) && (( spent * 100 < 20 * $(getconf CLK_TCK) )); }; then
+      break
+    fi
+  done
+  echo "== JIT warm-up: ${elapsed}s; the compiler threads used" \
+    "$((spent * 1000 / $(getconf CLK_TCK))) ms of CPU in the last 10 s" >&2
 }

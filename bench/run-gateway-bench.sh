@@ -10,18 +10,22 @@
 # Runs, each bounded in time: maximum throughput (closed loop) direct / through Tollgate / through Portkey; added
 # latency at a fixed 1,000 req/s (open loop) direct vs Tollgate; added time to first token for streams.
 #
-# Every target first gets JIT_WARMUP of closed-loop load that is not measured: a freshly started JVM (or node)
-# spends its first tens of seconds compiling, which is not what a long-running gateway looks like. The gateway
-# also gets STREAM_JIT_WARMUP of streaming load, since a long-running gateway has seen streams too.
+# Every target first gets closed-loop load that is not measured: a freshly started JVM (or node) spends its first
+# tens of seconds to minutes compiling, which is not what a long-running gateway looks like. The gateway gets it
+# until its JIT compiler threads have settled (under 2 % of a core over 10 s; at least JIT_WARMUP, at most
+# JIT_WARMUP_MAX), then streaming load the same way (at least STREAM_JIT_WARMUP), since a long-running gateway has
+# seen streams too. Portkey gets JIT_WARMUP.
 #
-# Knobs (environment): DURATION (20s), WARMUP (5s), JIT_WARMUP (30s), STREAM_JIT_WARMUP (15s), CONNECTIONS (64),
-# RATE (1000), STREAM_RATE (200), SKIP_BUILD=1, SKIP_PORTKEY=1, MVN_FLAGS (e.g. -o), PORT_BASE (19000).
+# Knobs (environment): DURATION (20s), WARMUP (5s), JIT_WARMUP (30s), JIT_WARMUP_MAX (180s), STREAM_JIT_WARMUP
+# (15s), CONNECTIONS (64), RATE (1000), STREAM_RATE (200), SKIP_BUILD=1, SKIP_PORTKEY=1, MVN_FLAGS (e.g. -o),
+# PORT_BASE (19000).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DURATION=${DURATION:-20s}
 WARMUP=${WARMUP:-5s}
 JIT_WARMUP=${JIT_WARMUP:-30s}
+JIT_WARMUP_MAX=${JIT_WARMUP_MAX:-180s}
 STREAM_JIT_WARMUP=${STREAM_JIT_WARMUP:-15s}
 CONNECTIONS=${CONNECTIONS:-64}
 RATE=${RATE:-1000}
@@ -75,28 +79,29 @@ run() { # label url body extra-args...
   cat "$OUT/$label.json"
 }
 
-jit_warmup() { # duration url body extra-args...
-  local duration=$1 url=$2 body=$3; shift 3
-  echo "== JIT warm-up of $url ($duration, not measured)" >&2
+warm() { # url body extra-args...: unmeasured closed-loop load; the caller adds --duration
+  local url=$1 body=$2; shift 2
   java -Xms256m -Xmx512m -XX:+UseParallelGC -cp "$BENCH_CP" dev.tollgate.bench.BenchMain --url "$url" --body "$body" \
-    -H "Authorization: Bearer $KEY" --duration "$duration" --warmup 1s --connections "$CONNECTIONS" \
-    --event-loops 2 --format json "$@" > /dev/null
+    -H "Authorization: Bearer $KEY" --warmup 1s --connections "$CONNECTIONS" --event-loops 2 --format json "$@"
 }
+gateway_pid=$(pgrep -P "${pids[0]}" -f quarkus-run.jar || true)
+broker_pid=$(pgrep -P "${pids[0]}" -f BrokerMain || true)
 
 # Both shapes of traffic: code that only ever saw whole answers is recompiled when the first streams arrive, and
-# that compiling (seconds of CPU on these 2 cores) would land inside the streaming run.
-jit_warmup "$JIT_WARMUP" "$TOLLGATE" "$BODY"
-jit_warmup "$STREAM_JIT_WARMUP" "$TOLLGATE" "$SBODY" --stream
+# that compiling (seconds of CPU on these 2 cores) would land inside the streaming run. Each shape until the
+# gateway's JIT has settled (bench_warm_jit), at least JIT_WARMUP and STREAM_JIT_WARMUP.
+echo "== JIT warm-up of the gateway (not measured)" >&2
+bench_warm_jit "$gateway_pid" "$JIT_WARMUP" "$JIT_WARMUP_MAX" warm "$TOLLGATE" "$BODY"
+bench_warm_jit "$gateway_pid" "$STREAM_JIT_WARMUP" "$JIT_WARMUP_MAX" warm "$TOLLGATE" "$SBODY" --stream
 if [[ "${SKIP_PORTKEY:-0}" != 1 ]]; then
-  jit_warmup "$JIT_WARMUP" "$PORTKEY" "$BODY" -H "x-portkey-provider: openai" \
-    -H "x-portkey-custom-host: http://127.0.0.1:$SIM_PORT/v1"
+  echo "== JIT warm-up of Portkey ($JIT_WARMUP, not measured)" >&2
+  warm "$PORTKEY" "$BODY" --duration "$JIT_WARMUP" -H "x-portkey-provider: openai" \
+    -H "x-portkey-custom-host: http://127.0.0.1:$SIM_PORT/v1" > /dev/null
 fi
 run direct-max "$DIRECT" "$BODY" --connections "$CONNECTIONS" --event-loops 2
 # CPU per request of the gateway and the broker during the closed-loop run: unlike throughput and percentiles,
 # it changes little when other work shares the machine.
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-gateway_pid=$(pgrep -P "${pids[0]}" -f quarkus-run.jar || true)
-broker_pid=$(pgrep -P "${pids[0]}" -f BrokerMain || true)
 if [[ -n "$gateway_pid" && -n "$broker_pid" ]]; then
   gateway_before=$(cpu_ticks "$gateway_pid"); broker_before=$(cpu_ticks "$broker_pid")
 fi
@@ -120,6 +125,6 @@ run direct-open "$DIRECT" "$BODY" --mode open --rate "$RATE"
 run tollgate-open "$TOLLGATE" "$BODY" --mode open --rate "$RATE"
 run direct-stream "$DIRECT" "$SBODY" --mode open --rate "$STREAM_RATE" --stream
 run tollgate-stream "$TOLLGATE" "$SBODY" --mode open --rate "$STREAM_RATE" --stream
-echo "== gateway heap after the runs" >&2
-curl -s "http://127.0.0.1:$((PORT_BASE + 3))/q/metrics" | grep -E '^jvm_memory_(used|max)_bytes\{area="heap"' | head -6 || true
+echo "== gateway heap and GC pauses after the runs" >&2
+curl -s "http://127.0.0.1:$((PORT_BASE + 3))/q/metrics" | grep -E '^jvm_memory_(used|max)_bytes\{area="heap"|^jvm_gc_pause_seconds_(count|max)' | head -12 || true
 echo "== results in $OUT" >&2

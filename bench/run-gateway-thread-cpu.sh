@@ -7,17 +7,19 @@
 # and thread wake-ups (the access log's cost was found this way).
 #
 # Setup: the local platform without the streams app (real broker, registry, PostgreSQL, zero-latency simulator),
-# the default gateway. Then: JIT_WARMUP of unmeasured load, DURATION against the simulator directly, DURATION
+# the default gateway. Then: unmeasured load until the gateway's JIT has settled (bench_warm_jit: at least
+# JIT_WARMUP, at most JIT_WARMUP_MAX), DURATION against the simulator directly, DURATION
 # through the gateway while the gateway's threads are read from /proc/<pid>/task before and after.
 # Output: one line of totals and one of microseconds per request per thread group, and thread-cpu.json.
 #
-# Knobs (environment): DURATION (12s), JIT_WARMUP (30s), CONNECTIONS (64), SKIP_BUILD=1, MVN_FLAGS (e.g. -o),
-# PORT_BASE (19100), GATEWAY_ENV (extra variables for the gateway, e.g. "QUARKUS_LOG_CONSOLE_ASYNC=false").
+# Knobs (environment): DURATION (12s), JIT_WARMUP (30s), JIT_WARMUP_MAX (180s), CONNECTIONS (64), SKIP_BUILD=1,
+# MVN_FLAGS (e.g. -o), PORT_BASE (19100), GATEWAY_ENV (extra variables for the gateway, e.g. "QUARKUS_LOG_CONSOLE_ASYNC=false").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DURATION=${DURATION:-12s}
 JIT_WARMUP=${JIT_WARMUP:-30s}
+JIT_WARMUP_MAX=${JIT_WARMUP_MAX:-180s}
 CONNECTIONS=${CONNECTIONS:-64}
 PORT_BASE=${PORT_BASE:-19100}
 OUT=bench/target/gateway-thread-cpu
@@ -37,8 +39,9 @@ threads() { for t in /proc/"$GATEWAY_PID"/task/*; do
 done 2>/dev/null || true; }
 
 GATEWAY="http://127.0.0.1:$PORT_BASE/v1/chat/completions"
-echo "== JIT warm-up ($JIT_WARMUP, not measured)" >&2
-load --url "$GATEWAY" -H "Authorization: Bearer $KEY" --duration "$JIT_WARMUP" --warmup 1s > /dev/null
+echo "== JIT warm-up (not measured)" >&2
+bench_warm_jit "$GATEWAY_PID" "$JIT_WARMUP" "$JIT_WARMUP_MAX" load --url "$GATEWAY" -H "Authorization: Bearer $KEY" \
+  --warmup 1s
 echo "== direct ($DURATION)" >&2
 load --url "http://127.0.0.1:$((PORT_BASE + 1))/v1/chat/completions" --duration "$DURATION" --warmup 1s > "$OUT/direct.json"
 echo "== through the gateway ($DURATION)" >&2
