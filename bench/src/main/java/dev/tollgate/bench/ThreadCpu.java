@@ -38,6 +38,18 @@ public final class ThreadCpu {
         return byKind;
     }
 
+    /**
+     * CPU milliseconds (user plus system) of the whole process {@code pid} so far, its ended threads included; 0
+     * where {@code /proc} is not available.
+     */
+    public static long processMillis(long pid) {
+        try {
+            return statMillis(Files.readString(Path.of("/proc", Long.toString(pid), "stat")));
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
     /** What each kind of thread spent between two snapshots, largest first; kinds that spent nothing are left out. */
     public static Map<String, Long> between(Map<String, Long> before, Map<String, Long> after) {
         Map<String, Long> spent = new LinkedHashMap<>();
@@ -72,12 +84,15 @@ public final class ThreadCpu {
     private static void read(Path thread, Map<String, Long> byKind) {
         try {
             String comm = Files.readString(thread.resolve("comm"));
-            String stat = Files.readString(thread.resolve("stat"));
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-            byKind.merge(kind(comm), ticks * MILLIS_PER_TICK, Long::sum);
+            byKind.merge(kind(comm), statMillis(Files.readString(thread.resolve("stat"))), Long::sum);
         } catch (IOException | RuntimeException e) {
             // the thread ended while it was being read
         }
+    }
+
+    /** utime plus stime of a {@code stat} line, in milliseconds; the name field may hold spaces and parentheses. */
+    private static long statMillis(String stat) {
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * MILLIS_PER_TICK;
     }
 }

@@ -33,7 +33,7 @@ class ThreadCpuTest {
 
     @Test
     @EnabledOnOs(OS.LINUX)
-    void countsTheCpuThatABusyThreadOfThisProcessHasSpent() throws InterruptedException {
+    void countsTheCpuThatABusyThreadAndTheWholeProcessHaveSpent() throws InterruptedException {
         long pid = ProcessHandle.current().pid();
         Map<String, Long> before = ThreadCpu.snapshot(pid);
         CountDownLatch spent = new CountDownLatch(1);
@@ -54,10 +54,13 @@ class ThreadCpuTest {
         busy.start();
         spent.await();
         Map<String, Long> after = ThreadCpu.snapshot(pid);
+        long process = ThreadCpu.processMillis(pid);
         read.countDown();
         busy.join();
 
         assertThat(before).isNotEmpty().doesNotContainKey("bench-busy-N");
         assertThat(ThreadCpu.between(before, after).get("bench-busy-N")).isBetween(150L, 400L);
+        assertThat(process).as("the process counts every thread, ended ones too")
+                .isGreaterThanOrEqualTo(after.values().stream().mapToLong(Long::longValue).sum());
     }
 }

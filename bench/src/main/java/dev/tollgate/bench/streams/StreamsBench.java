@@ -257,7 +257,7 @@ public final class StreamsBench implements Callable<Integer> {
             long firstAt = 0;
             long firstCommitted = 0;
             long usageDoneAt = 0;
-            long cpuBefore = cpuMillis(streams.pid());
+            long cpuBefore = ThreadCpu.processMillis(streams.pid());
             Map<String, Long> threadsBefore = ThreadCpu.snapshot(streams.pid());
             while (true) {
                 if (!streams.isAlive()) {
@@ -283,7 +283,7 @@ public final class StreamsBench implements Callable<Integer> {
                 Thread.sleep(50);
             }
             long doneAt = System.nanoTime();
-            long cpu = cpuMillis(streams.pid()) - cpuBefore;
+            long cpu = ThreadCpu.processMillis(streams.pid()) - cpuBefore;
             Map<String, Long> byThread = ThreadCpu.between(threadsBefore, ThreadCpu.snapshot(streams.pid()));
             double seconds = (doneAt - firstAt) / 1e9;
             long rate = Math.round((total - firstCommitted) / seconds);
@@ -443,17 +443,6 @@ public final class StreamsBench implements Callable<Integer> {
         System.out.println(line.substring(0, line.length() - 1));
     }
 
-    /** User plus system CPU time of a process, from /proc (Linux); 0 where that is not available. */
-    private static long cpuMillis(long pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-            return ticks * 10; // USER_HZ is 100 on Linux
-        } catch (IOException | RuntimeException e) {
-            return 0;
-        }
-    }
 
     private void machine(String when) {
         try {
