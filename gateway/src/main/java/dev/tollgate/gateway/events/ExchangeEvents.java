@@ -65,14 +65,9 @@ public class ExchangeEvents implements ExchangeListener {
         }
     }
 
-    /** The request event: parameters, status and finish reason; content only when {@code capture}. */
-    static RequestEvent requestEvent(ExchangeFinished finished, boolean capture) {
-        return requestEvent(finished, ParamsSummary.of(finished.request()), capture);
-    }
-
     /**
-     * The request event with parameters summarised beforehand, so that {@code finished} need not carry the body
-     * unless {@code capture}.
+     * The request event: parameters, status and finish reason; content only when {@code capture}. The parameters
+     * are summarised beforehand, so that {@code finished} need not carry the body unless {@code capture}.
      */
     static RequestEvent requestEvent(ExchangeFinished finished, ParamsSummary params, boolean capture) {
         UsageRecorder.Outcome o = finished.outcome();

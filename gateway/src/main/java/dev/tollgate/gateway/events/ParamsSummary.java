@@ -23,7 +23,7 @@ import dev.tollgate.gateway.openai.ApiRequest;
 record ParamsSummary(boolean stream, Long maxTokens, Double temperature, Double topP, Integer n, Long seed,
                      int messageCount, int toolCount, String responseFormat, String user) {
 
-    /** The summary of a request whose body was never read. */
+    /** The summary of a request whose body was never read: the schema's defaults of {@code RequestParams}. */
     static final ParamsSummary NONE = new ParamsSummary(false, null, null, null, null, null, 0, 0, null, null);
 
     /** The summary of {@code request}; {@link #NONE} when it is null (the body was never read). */
@@ -40,11 +40,8 @@ record ParamsSummary(boolean stream, Long maxTokens, Double temperature, Double 
                 format.isTextual() ? format.asText() : null, request.user());
     }
 
-    /** The Avro record; for {@link #NONE}, the record's defaults. */
+    /** The Avro record. */
     RequestParams toAvro() {
-        if (this == NONE) {
-            return RequestParams.newBuilder().build();
-        }
         return RequestParams.newBuilder()
                 .setStream(stream)
                 .setMaxTokens(maxTokens)

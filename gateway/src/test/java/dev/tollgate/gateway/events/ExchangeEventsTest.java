@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.events.v1.RequestEvent;
+import dev.tollgate.events.v1.RequestParams;
 import dev.tollgate.events.v1.RequestStatus;
 import dev.tollgate.events.v1.Span;
 import dev.tollgate.events.v1.SpanStatus;
@@ -32,7 +33,7 @@ class ExchangeEventsTest {
 
     @Test
     void summarisesTheParametersWithoutContentWhenCaptureIsOff() {
-        RequestEvent event = ExchangeEvents.requestEvent(finished(Trace.start(null, System.nanoTime())), false);
+        RequestEvent event = requestEvent(finished(Trace.start(null, System.nanoTime())), false);
 
         assertThat(event.getRequestId()).isEqualTo("req-1");
         assertThat(event.getOrgId()).isEqualTo("acme");
@@ -60,7 +61,7 @@ class ExchangeEventsTest {
         assertThat(kept.outcome()).isSameAs(finished.outcome());
         assertThat(kept.trace()).isSameAs(finished.trace());
         RequestEvent fromStripped = ExchangeEvents.requestEvent(kept, ParamsSummary.of(finished.request()), false);
-        RequestEvent fromWhole = ExchangeEvents.requestEvent(finished, false);
+        RequestEvent fromWhole = requestEvent(finished, false);
         fromStripped.setEventId(fromWhole.getEventId());
         assertThat(fromStripped).isEqualTo(fromWhole);
         assertThat(fromStripped.getParams().getMessageCount()).isPositive();
@@ -68,7 +69,7 @@ class ExchangeEventsTest {
 
     @Test
     void capturesMessagesAndOutputWhenTheOrgHasCaptureOn() {
-        RequestEvent event = ExchangeEvents.requestEvent(finished(Trace.start(null, System.nanoTime())), true);
+        RequestEvent event = requestEvent(finished(Trace.start(null, System.nanoTime())), true);
 
         assertThat(event.getContent().getInputMessages()).extracting(m -> m.getRole() + ":" + m.getContent())
                 .containsExactly("system:be brief", "user:secret plan");
@@ -80,7 +81,7 @@ class ExchangeEventsTest {
         ExchangeFinished completion = finished(OpenAiApi.COMPLETIONS,
                 "{\"model\":\"llama\",\"prompt\":[\"first prompt\",\"second prompt\"]}");
 
-        RequestEvent event = ExchangeEvents.requestEvent(completion, true);
+        RequestEvent event = requestEvent(completion, true);
         TraceEvent trace = ExchangeEvents.traceEvent(completion);
 
         assertThat(event.getApi()).isEqualTo("completions");
@@ -92,7 +93,7 @@ class ExchangeEventsTest {
 
     @Test
     void leavesTokenIdInputsOutOfCapturedContent() {
-        RequestEvent event = ExchangeEvents.requestEvent(finished(OpenAiApi.EMBEDDINGS,
+        RequestEvent event = requestEvent(finished(OpenAiApi.EMBEDDINGS,
                 "{\"model\":\"llama\",\"input\":[[1,2,3]]}"), true);
 
         assertThat(event.getApi()).isEqualTo("embeddings");
@@ -126,6 +127,16 @@ class ExchangeEventsTest {
         assertThat(event.getSpans().get(3).getStatus()).isEqualTo(SpanStatus.ERROR);
         assertThat(event.getSpans().get(2).getEndTime().toEpochMilli() * 1000
                 - event.getSpans().get(2).getStartTime().toEpochMilli() * 1000).isLessThan(1000);
+    }
+
+    @Test
+    void summarisesTheParametersOfARequestWhoseBodyWasNeverReadAsTheSchemaDefaults() {
+        assertThat(ParamsSummary.of(null).toAvro()).isEqualTo(RequestParams.newBuilder().build());
+    }
+
+    /** The request event as the publisher builds it, parameters summarised from the exchange's own body. */
+    private static RequestEvent requestEvent(ExchangeFinished finished, boolean capture) {
+        return ExchangeEvents.requestEvent(finished, ParamsSummary.of(finished.request()), capture);
     }
 
     private static ExchangeFinished finished(OpenAiApi api, String json) {
