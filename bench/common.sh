@@ -20,9 +20,10 @@
 bench_build() {
   if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
     echo "== building ($1)" >&2
+    # includeScope (not mdep.includeScope) is the plugin's property: runtime keeps test and provided jars out.
     # shellcheck disable=SC2086
     ./mvnw -B -q ${MVN_FLAGS:-} package -DskipTests -pl "$1" -am \
-      dependency:build-classpath -Dmdep.outputFile=target/runtime-classpath.txt -Dmdep.includeScope=runtime
+      dependency:build-classpath -Dmdep.outputFile=target/runtime-classpath.txt -DincludeScope=runtime
   fi
   BENCH_CP="bench/target/classes:$(cat bench/target/runtime-classpath.txt)"
 }

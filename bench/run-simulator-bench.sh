@@ -31,7 +31,7 @@ if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
   ./mvnw -B -q $MVN_FLAGS -pl local/simulator,bench -am package -DskipTests
   # shellcheck disable=SC2086
   ./mvnw -B -q $MVN_FLAGS -pl local/simulator,bench dependency:build-classpath \
-    -Dmdep.outputFile=target/runtime-classpath.txt -Dmdep.includeScope=runtime
+    -Dmdep.outputFile=target/runtime-classpath.txt -DincludeScope=runtime
 fi
 
 SIM_CP="local/simulator/target/classes:$(cat local/simulator/target/runtime-classpath.txt)"
