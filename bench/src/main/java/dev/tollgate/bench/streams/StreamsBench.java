@@ -1,5 +1,6 @@
 package dev.tollgate.bench.streams;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -64,6 +65,9 @@ import picocli.CommandLine.Option;
  *   <li>Publishes the budget definitions, then a backlog of {@code --events} Avro usage events
  *       ({@link UsageWorkload}) to {@code tollgate.usage.v1}, timestamped over the last hour.</li>
  *   <li>(a) A plain {@link KafkaConsumer} with the same Apicurio Avro deserializer reads all of it.</li>
+ *   <li>(a') Each {@code --floors} stage of {@link StreamsFloor} (Kafka Streams with the app's settings, doing only
+ *       the decode, or only the app's intake of decode and dedupe) works through it from scratch, measured like
+ *       (b): what any Kafka Streams app with exactly-once costs before Tollgate's capabilities.</li>
  *   <li>(b) The streams app starts from scratch (fresh state, fresh group) and works through it; the rate is
  *       measured from its consumer group's committed offsets, until they reach the end of the usage topic and of
  *       the endpoint repartition topic.</li>
@@ -82,6 +86,8 @@ public final class StreamsBench implements Callable<Integer> {
 
     private static final String APPLICATION_ID = "tollgate-streams";
     private static final String REPARTITION_TOPIC = APPLICATION_ID + "-rollups-endpoint-partials-repartition";
+    /** By name: this JVM has no Kafka Streams, so it must not load {@link StreamsFloor}, only start it. */
+    static final String FLOOR_MAIN = "dev.tollgate.bench.streams.StreamsFloor";
 
     @Option(names = "--events", defaultValue = "1000000", description = "Backlog size (default: ${DEFAULT-VALUE}).")
     int events;
@@ -117,6 +123,11 @@ public final class StreamsBench implements Callable<Integer> {
             + "-XX:StartFlightRecording=filename=app.jfr; repeatable.")
     List<String> streamsJvmOptions = List.of();
 
+    @Option(names = "--floors", split = ",", defaultValue = StreamsFloor.DECODE + "," + StreamsFloor.INTAKE,
+            description = "Stages of StreamsFloor to measure before the app, comma separated; empty for none "
+                    + "(default: ${DEFAULT-VALUE}).")
+    List<String> floors = List.of();
+
     @Option(names = "--work-dir", required = true, description = "Where the broker, registry and app keep data and logs.")
     Path workDir;
 
@@ -141,6 +152,11 @@ public final class StreamsBench implements Callable<Integer> {
             long distinct = publishBacklog(kafka.bootstrapServers(), registry.url(), backlogEnd);
             report.put("distinct_events", distinct);
             long plainRate = plainConsumer(kafka.bootstrapServers(), registry.url());
+            for (String stage : floors) {
+                if (!stage.isBlank()) {
+                    floor(kafka, registry.url(), stage.strip(), plainRate);
+                }
+            }
             try (ChildJvm streams = startStreams(kafka.bootstrapServers(), registry.url())) {
                 long streamsRate = streamsBacklog(kafka, streams);
                 report.put("streams_to_plain_ratio", round((double) streamsRate / plainRate, 3));
@@ -246,10 +262,77 @@ public final class StreamsBench implements Callable<Integer> {
     }
 
     /**
+     * (a'): events/s of one {@link StreamsFloor} stage through the backlog, measured like (b), in a child JVM on
+     * the streams app's own jars.
+     */
+    private void floor(KafkaBroker kafka, String registryUrl, String stage, long plainRate) throws Exception {
+        Path app = LocalInstallation.fromBuild().quarkusApp("streams").getParent();
+        String classPath = String.join(File.pathSeparator,
+                Path.of(StreamsBench.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString(),
+                app.resolve("app").resolve("*").toString(), app.resolve("lib").resolve("boot").resolve("*").toString(),
+                app.resolve("lib").resolve("main").resolve("*").toString());
+        List<String> jvmArgs = List.of("-Xmx" + streamsHeap, "-XX:+UseParallelGC");
+        List<String> args = List.of(stage, kafka.bootstrapServers(), registryUrl,
+                workDir.resolve("floor-state-" + stage).toString());
+        try (ChildJvm floor = ChildJvm.start(new ChildJvm.Spec("floor-" + stage, jvmArgs,
+                List.of("-cp", classPath, FLOOR_MAIN), args,
+                workDir.resolve("floor-" + stage + ".log"), Map.of()))) {
+            Backlog backlog = followBacklog(kafka, StreamsFloor.APPLICATION_ID_PREFIX + stage, floor, null);
+            String prefix = "floor_" + stage + "_";
+            report.put(prefix + "events_per_second", backlog.rate());
+            report.put(prefix + "seconds_from_first_commit", round(backlog.seconds(), 2));
+            report.put(prefix + "cpu_seconds", round(backlog.cpuSeconds(), 1));
+            report.put(prefix + "to_plain_ratio", round((double) backlog.rate() / plainRate, 3));
+            System.out.printf(Locale.ROOT, "(a') floor %s: %,d events in %.2f s after its first commit = %,d "
+                    + "events/s = %.1f %% of plain (%.1f CPU-s)%n", stage, backlog.events(), backlog.seconds(),
+                    backlog.rate(), 100.0 * backlog.rate() / plainRate, backlog.cpuSeconds());
+        }
+    }
+
+    /**
      * (b): events/s of the streams app through the backlog, from the first committed offset it reports to the
      * moment its committed offsets reach the end of the usage topic and of its repartition topic.
      */
     private long streamsBacklog(KafkaBroker kafka, ChildJvm streams) throws Exception {
+        Backlog backlog = followBacklog(kafka, APPLICATION_ID, streams, REPARTITION_TOPIC);
+        report.put("streams_events_per_second", backlog.rate());
+        report.put("streams_seconds_from_first_commit", round(backlog.seconds(), 2));
+        report.put("streams_usage_topic_done_seconds", round(backlog.usageDoneSeconds(), 2));
+        report.put("streams_seconds_from_ready", round(backlog.wallSeconds(), 2));
+        report.put("streams_cpu_seconds", round(backlog.cpuSeconds(), 1));
+        System.out.printf(Locale.ROOT, "(b) streams app: %,d events in %.2f s after its first commit = %,d "
+                + "events/s (usage topic done after %.2f s; %.1f s from ready; %.1f CPU-s)%n",
+                backlog.events(), backlog.seconds(), backlog.rate(), backlog.usageDoneSeconds(),
+                backlog.wallSeconds(), backlog.cpuSeconds());
+        reportThreads(backlog.cpuByThread());
+        return backlog.rate();
+    }
+
+    /**
+     * How one Kafka Streams app worked through the backlog.
+     *
+     * @param events           events counted: from the first committed offset to the end of the usage topic
+     * @param seconds          from the first committed offset until done
+     * @param usageDoneSeconds from the first committed offset until the usage topic alone was done
+     * @param wallSeconds      from the start of the watch (the app ready) until done
+     * @param cpuSeconds       the app's CPU over the watch
+     * @param cpuByThread      the same, in milliseconds by kind of thread ({@link ThreadCpu})
+     */
+    private record Backlog(long events, double seconds, double usageDoneSeconds, double wallSeconds,
+            double cpuSeconds, Map<String, Long> cpuByThread) {
+
+        long rate() {
+            return Math.round(events / seconds);
+        }
+    }
+
+    /**
+     * Watches the committed offsets of {@code group} every 50 ms until they reach the end of the usage topic and,
+     * when given, of {@code repartitionTopic}; the app's transactions commit offsets together with its outputs, so
+     * a committed offset is work done.
+     */
+    private static Backlog followBacklog(KafkaBroker kafka, String group, ChildJvm app, String repartitionTopic)
+            throws Exception {
         long processStart = System.nanoTime();
         try (Admin admin = kafka.admin()) {
             Map<TopicPartition, Long> usageEnd = endOffsets(admin, Topics.USAGE);
@@ -257,13 +340,13 @@ public final class StreamsBench implements Callable<Integer> {
             long firstAt = 0;
             long firstCommitted = 0;
             long usageDoneAt = 0;
-            long cpuBefore = ThreadCpu.processMillis(streams.pid());
-            Map<String, Long> threadsBefore = ThreadCpu.snapshot(streams.pid());
+            long cpuBefore = ThreadCpu.processMillis(app.pid());
+            Map<String, Long> threadsBefore = ThreadCpu.snapshot(app.pid());
             while (true) {
-                if (!streams.isAlive()) {
-                    throw new IllegalStateException("the streams app died:\n" + streams.logTail(40));
+                if (!app.isAlive()) {
+                    throw new IllegalStateException(app.name() + " died:\n" + app.logTail(40));
                 }
-                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(APPLICATION_ID)
+                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
                         .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
                 long usageCommitted = sum(committed, Topics.USAGE);
                 long now = System.nanoTime();
@@ -274,30 +357,20 @@ public final class StreamsBench implements Callable<Integer> {
                 if (usageDoneAt == 0 && usageCommitted >= total) {
                     usageDoneAt = now;
                 }
-                if (usageDoneAt != 0 && repartitionCaughtUp(admin, committed)) {
+                if (usageDoneAt != 0 && (repartitionTopic == null
+                        || caughtUp(admin, repartitionTopic, committed))) {
                     break;
                 }
                 if (now - processStart > TimeUnit.MINUTES.toNanos(30)) {
-                    throw new IllegalStateException("the backlog was not processed within 30 minutes");
+                    throw new IllegalStateException(app.name() + " did not process the backlog within 30 minutes");
                 }
                 Thread.sleep(50);
             }
             long doneAt = System.nanoTime();
-            long cpu = ThreadCpu.processMillis(streams.pid()) - cpuBefore;
-            Map<String, Long> byThread = ThreadCpu.between(threadsBefore, ThreadCpu.snapshot(streams.pid()));
-            double seconds = (doneAt - firstAt) / 1e9;
-            long rate = Math.round((total - firstCommitted) / seconds);
-            double wall = (doneAt - processStart) / 1e9;
-            report.put("streams_events_per_second", rate);
-            report.put("streams_seconds_from_first_commit", round(seconds, 2));
-            report.put("streams_usage_topic_done_seconds", round((usageDoneAt - firstAt) / 1e9, 2));
-            report.put("streams_seconds_from_ready", round(wall, 2));
-            report.put("streams_cpu_seconds", round(cpu / 1000.0, 1));
-            System.out.printf(Locale.ROOT, "(b) streams app: %,d events in %.2f s after its first commit = %,d "
-                    + "events/s (usage topic done after %.2f s; %.1f s from ready; %.1f CPU-s)%n",
-                    total - firstCommitted, seconds, rate, (usageDoneAt - firstAt) / 1e9, wall, cpu / 1000.0);
-            reportThreads(byThread);
-            return rate;
+            long cpu = ThreadCpu.processMillis(app.pid()) - cpuBefore;
+            Map<String, Long> byThread = ThreadCpu.between(threadsBefore, ThreadCpu.snapshot(app.pid()));
+            return new Backlog(total - firstCommitted, (doneAt - firstAt) / 1e9, (usageDoneAt - firstAt) / 1e9,
+                    (doneAt - processStart) / 1e9, cpu / 1000.0, byThread);
         }
     }
 
@@ -412,9 +485,9 @@ public final class StreamsBench implements Callable<Integer> {
      * Whether the app has committed its repartition topic up to the end. A transactional writer ends each
      * partition with a commit marker, which takes an offset no consumer sees, so one offset short counts as done.
      */
-    private static boolean repartitionCaughtUp(Admin admin, Map<TopicPartition, OffsetAndMetadata> committed)
-            throws Exception {
-        for (Map.Entry<TopicPartition, Long> end : endOffsets(admin, REPARTITION_TOPIC).entrySet()) {
+    private static boolean caughtUp(Admin admin, String repartitionTopic,
+            Map<TopicPartition, OffsetAndMetadata> committed) throws Exception {
+        for (Map.Entry<TopicPartition, Long> end : endOffsets(admin, repartitionTopic).entrySet()) {
             OffsetAndMetadata offset = committed.get(end.getKey());
             long at = offset == null ? 0 : offset.offset();
             if (end.getValue() - at > 1) {

@@ -1,0 +1,95 @@
+package dev.tollgate.bench.streams;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.function.Supplier;
+
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+
+import dev.tollgate.events.v1.UsageEvent;
+import dev.tollgate.schemas.AvroSerdes;
+import dev.tollgate.schemas.Topics;
+import dev.tollgate.streams.usage.UsageRecordDecoder;
+import dev.tollgate.streams.usage.UsageTotalsTopology;
+import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
+
+/**
+ * A floor for the streams benchmark: a Kafka Streams app with the streams app's processing settings
+ * ({@code exactly_once_v2}, 100 ms commits, one stream thread) that does only part of its work per usage event, so
+ * that the benchmark can tell how much of the distance to a plain consumer is Kafka Streams with exactly-once
+ * itself and how much is Tollgate's capabilities. Runs until it is stopped. Two stages:
+ * <ul>
+ *   <li>{@value #DECODE}: reads {@code tollgate.usage.v1} and decodes each value with the app's own
+ *       {@link UsageRecordDecoder}; nothing is stored or written but the offsets;</li>
+ *   <li>{@value #INTAKE}: the app's own shared intake, {@link UsageTotalsTopology#deduplicated}: decode, the
+ *       dead-letter split and the dedupe by event id (a RocksDB window store with its changelog), which every
+ *       capability needs before it may count an event exactly once.</li>
+ * </ul>
+ *
+ * <p>{@link StreamsBench} starts it in a child JVM on the streams app's own jars
+ * ({@code streams/target/quarkus-app}) plus this module's classes, so that Kafka Streams, RocksDB and the Apicurio
+ * serdes are the versions the app runs. Arguments: {@code STAGE BOOTSTRAP REGISTRY_URL STATE_DIR}.
+ */
+public final class StreamsFloor {
+
+    /** Source and decode only. */
+    public static final String DECODE = "decode";
+    /** Source, decode, dead-letter split and dedupe: the app's shared intake. */
+    public static final String INTAKE = "intake";
+
+    private StreamsFloor() {
+    }
+
+    /**
+     * Followed by the stage, the consumer group and prefix of the internal topics. A constant, like the stage
+     * names, so that {@link StreamsBench} never loads this class: its JVM has no Kafka Streams.
+     */
+    public static final String APPLICATION_ID_PREFIX = "tollgate-floor-";
+
+    public static void main(String[] args) throws InterruptedException {
+        if (args.length != 4) {
+            throw new IllegalArgumentException("usage: StreamsFloor decode|intake BOOTSTRAP REGISTRY_URL STATE_DIR");
+        }
+        String stage = args[0].toLowerCase(Locale.ROOT);
+        Properties config = new Properties();
+        config.put(StreamsConfig.APPLICATION_ID_CONFIG, APPLICATION_ID_PREFIX + stage);
+        config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, args[1]);
+        config.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+        config.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+        config.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, -1);
+        config.put(StreamsConfig.STATE_DIR_CONFIG, Path.of(args[3]).toAbsolutePath().toString());
+        KafkaStreams streams = new KafkaStreams(topology(stage, args[2]), config);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> streams.close(Duration.ofSeconds(10)), "floor-stop"));
+        streams.start();
+        Thread.currentThread().join();
+    }
+
+    static Topology topology(String stage, String registryUrl) {
+        StreamsBuilder builder = new StreamsBuilder();
+        Supplier<Deserializer<UsageEvent>> deserializers = () -> {
+            AvroKafkaDeserializer<UsageEvent> deserializer = new AvroKafkaDeserializer<>();
+            deserializer.configure(AvroSerdes.deserializerConfig(registryUrl), false);
+            return deserializer;
+        };
+        KStream<String, ?> last = switch (stage) {
+            case DECODE -> builder
+                    .stream(Topics.USAGE, Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("floor-source"))
+                    .processValues(() -> new UsageRecordDecoder(deserializers.get()), Named.as("floor-decode"));
+            case INTAKE -> UsageTotalsTopology.deduplicated(builder, Duration.ofHours(24), deserializers);
+            default -> throw new IllegalArgumentException("unknown stage " + stage + ": decode or intake");
+        };
+        last.foreach((orgId, value) -> { }, Named.as("floor-end"));
+        return builder.build();
+    }
+}

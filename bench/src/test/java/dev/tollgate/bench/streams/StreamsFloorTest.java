@@ -1,0 +1,41 @@
+package dev.tollgate.bench.streams;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+import dev.tollgate.streams.usage.UsageTotalsTopology;
+
+/** The floors measure what they say: the app's own decode, and the app's own intake, and nothing more. */
+class StreamsFloorTest {
+
+    private static final String REGISTRY = "http://127.0.0.1:1";
+
+    @Test
+    void benchStartsTheFloorByItsClassName() {
+        assertThat(StreamsBench.FLOOR_MAIN).isEqualTo(StreamsFloor.class.getName());
+    }
+
+    @Test
+    void intakeStageRunsTheAppsSharedIntakeWithItsDedupeStore() {
+        String description = StreamsFloor.topology(StreamsFloor.INTAKE, REGISTRY).describe().toString();
+
+        assertThat(description).contains(UsageTotalsTopology.SOURCE, UsageTotalsTopology.DECODE,
+                UsageTotalsTopology.DEDUPE, UsageTotalsTopology.DEDUPE_STORE, "floor-end");
+    }
+
+    @Test
+    void decodeStageDecodesWithoutStoreOrDedupe() {
+        String description = StreamsFloor.topology(StreamsFloor.DECODE, REGISTRY).describe().toString();
+
+        // The dedupe processor's name is a prefix of its store's.
+        assertThat(description).contains("floor-decode", "floor-end").doesNotContain(UsageTotalsTopology.DEDUPE);
+    }
+
+    @Test
+    void rejectsAnUnknownStage() {
+        assertThatThrownBy(() -> StreamsFloor.topology("budgets", REGISTRY))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("decode or intake");
+    }
+}
