@@ -18,5 +18,11 @@ public enum DeadLetterReason {
     /** A token count is negative. */
     NEGATIVE_TOKENS,
     /** The cost is negative. */
-    NEGATIVE_COST
+    NEGATIVE_COST,
+    /**
+     * A time no real event can have: {@code completed_at} before 1970, or later than the record's own timestamp
+     * (beyond a small clock skew), as if the event had been published before it completed. The dedupe store files
+     * an event under its {@code completed_at}, and such a time would move that store's clock past every real event.
+     */
+    IMPOSSIBLE_TIME
 }

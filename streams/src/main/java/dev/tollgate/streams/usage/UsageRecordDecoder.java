@@ -46,10 +46,10 @@ public class UsageRecordDecoder implements FixedKeyProcessor<String, byte[], Usa
 
     @Override
     public void process(FixedKeyRecord<String, byte[]> record) {
-        context.forward(record.withValue(decode(record.key(), record.headers(), record.value())));
+        context.forward(record.withValue(decode(record.key(), record.headers(), record.value(), record.timestamp())));
     }
 
-    UsageDecoding decode(String key, Headers headers, byte[] value) {
+    UsageDecoding decode(String key, Headers headers, byte[] value, long timestamp) {
         if (value == null) {
             return rejected(DeadLetter.rule(DeadLetterReason.MISSING_VALUE, "record has no value", null));
         }
@@ -65,7 +65,7 @@ public class UsageRecordDecoder implements FixedKeyProcessor<String, byte[], Usa
         if (event == null) {
             return rejected(DeadLetter.rule(DeadLetterReason.UNDECODABLE, "value decoded to nothing", value));
         }
-        return UsageEventRules.check(key, event)
+        return UsageEventRules.check(key, event, timestamp)
                 .<UsageDecoding>map(v -> rejected(DeadLetter.rule(v.reason(), v.detail(), value)))
                 .orElseGet(() -> new UsageDecoding.Accepted(event));
     }

@@ -123,10 +123,30 @@ class UsageTotalsTopologyTest {
     }
 
     @Test
-    void countsAnEventIdAgainWhenItsCopiesAreFurtherApartThanTheHorizon() {
+    void dropsACopyRepublishedLaterThanTheHorizonWhileItsEventIsStillRemembered() {
         UsageEvent event = UsageEvents.ok("acme", T0).build();
         usage.pipeInput("acme", event, T0);
+        // A gateway re-publish stamps a new record time; the copy is found by event id and completed_at.
         usage.pipeInput("acme", event, T0.plus(HORIZON).plusSeconds(1));
+
+        assertThat(totals.get("acme").requests()).isEqualTo(1);
+    }
+
+    @Test
+    void countsACopyAgainOnceLaterEventsHaveMovedStreamTimePastTheHorizon() {
+        UsageEvent event = UsageEvents.ok("acme", T0).build();
+        usage.pipeInput("acme", event, T0);
+        send(UsageEvents.ok("acme", T0.plus(HORIZON.multipliedBy(3))).build());
+        usage.pipeInput("acme", event, T0.plus(HORIZON.multipliedBy(3)));
+
+        assertThat(totals.get("acme").requests()).isEqualTo(3);
+    }
+
+    @Test
+    void countsTheSameEventIdWithAnotherCompletionTimeAsAnotherEvent() {
+        UsageEvent event = UsageEvents.ok("acme", T0).build();
+        send(event);
+        send(UsageEvent.newBuilder(event).setCompletedAt(T0.plusSeconds(1)).build());
 
         assertThat(totals.get("acme").requests()).isEqualTo(2);
     }
@@ -138,7 +158,7 @@ class UsageTotalsTopologyTest {
         WindowStore<String, Long> seen = driver.getWindowStore(UsageTotalsTopology.DEDUPE_STORE);
         assertThat(idsRemembered(seen, old.getEventId())).isEqualTo(1);
 
-        usage.pipeInput("acme", UsageEvents.ok("acme", T0).build(), T0.plus(HORIZON.multipliedBy(3)));
+        send(UsageEvents.ok("acme", T0.plus(HORIZON.multipliedBy(3))).build());
 
         assertThat(idsRemembered(seen, old.getEventId())).isZero();
     }
@@ -201,7 +221,12 @@ class UsageTotalsTopologyTest {
                 impossible("key is another org", b -> b.setOrgId("globex"), DeadLetterReason.KEY_MISMATCH,
                         "record key 'acme' is not org_id 'globex'"),
                 impossible("blank event id", b -> b.setEventId(""), DeadLetterReason.BLANK_EVENT_ID,
-                        "event_id is blank"));
+                        "event_id is blank"),
+                impossible("completed before 1970", b -> b.setCompletedAt(Instant.ofEpochMilli(-1)),
+                        DeadLetterReason.IMPOSSIBLE_TIME, "completed_at=-1 is before 1970"),
+                impossible("completed after it was published", b -> b.setCompletedAt(T0.plus(Duration.ofMinutes(6))),
+                        DeadLetterReason.IMPOSSIBLE_TIME, "completed_at=" + T0.plus(Duration.ofMinutes(6)).toEpochMilli()
+                                + " is 360000 ms after the record timestamp " + T0.toEpochMilli()));
     }
 
     private static Arguments impossible(String name, UnaryOperator<UsageEvent.Builder> change,
@@ -225,6 +250,15 @@ class UsageTotalsTopologyTest {
                 .as("the dead letter holds the original, replayable event").isEqualTo(event);
         assertThat(totals.get("acme")).isNull();
         assertThat(totals.get("globex")).isNull();
+    }
+
+    @Test
+    void toleratesACompletionTimeWithinTheClockSkewAfterTheRecordTimestamp() {
+        send(UsageEvents.ok("acme", T0).build());
+        usage.pipeInput("acme", UsageEvents.ok("acme", T0.plus(Duration.ofMinutes(4))).build(), T0);
+
+        assertThat(totals.get("acme").requests()).isEqualTo(2);
+        assertThat(deadLetters.isEmpty()).isTrue();
     }
 
     @Test
