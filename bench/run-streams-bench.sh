@@ -6,15 +6,16 @@
 # budget definition per org (plus key budgets) on tollgate.budgets.v1. Then, in one run:
 #   (a) a plain KafkaConsumer with the same Apicurio Avro deserializer reads the backlog (events/s);
 #   (a') floors: a Kafka Streams app with the app's settings (exactly_once_v2, 100 ms commits, one thread) doing only
-#        the decode, then only the app's intake (decode + dedupe), each from scratch on the app's jars (events/s);
+#        the decode (cold, then warm: after one unmeasured pass), then only the app's intake (decode + dedupe),
+#        each from scratch on the app's jars (events/s);
 #   (b) the real streams app (quarkus-run.jar, all capabilities, exactly_once_v2) processes it from scratch
 #       (events/s, until its group's committed offsets reach the end of the usage and repartition topics);
 #   (c) live traffic at LIVE_RATE events/s: publish -> committed budget state / rollup record lag, p50/p99.
 #
 # Knobs (environment): EVENTS (1000000), ORGS (300), LIVE_RATE (5000), LIVE_SECONDS (60), STREAMS_HEAP (1g),
 # STREAMS_OPTS (extra -D settings for the app, space separated, e.g. "kafka-streams.commit.interval.ms=100"),
-# STREAMS_JVM_OPTS (extra JVM options for the app, e.g. a JFR recording), FLOORS (decode,intake; empty for none),
-# SKIP_BUILD=1, MVN_FLAGS (e.g. -o).
+# STREAMS_JVM_OPTS (extra JVM options for the app, e.g. a JFR recording), FLOORS (decode,warm-decode,intake; empty
+# for none), SKIP_BUILD=1, MVN_FLAGS (e.g. -o).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -35,7 +36,7 @@ bench_build streams,bench
 opts=()
 for o in $STREAMS_OPTS; do opts+=(--streams-opt "$o"); done
 for o in ${STREAMS_JVM_OPTS:-}; do opts+=(--streams-jvm-opt "$o"); done
-opts+=("--floors=${FLOORS-decode,intake}")
+opts+=("--floors=${FLOORS-decode,warm-decode,intake}")
 
 echo "== machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 java -Xms1g -Xmx2g -XX:+UseParallelGC -cp "$BENCH_CP" dev.tollgate.bench.streams.StreamsBench \

@@ -2,9 +2,20 @@ package dev.tollgate.bench.streams;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serdes;
@@ -27,7 +38,8 @@ import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
  * A floor for the streams benchmark: a Kafka Streams app with the streams app's processing settings
  * ({@code exactly_once_v2}, 100 ms commits, one stream thread) that does only part of its work per usage event, so
  * that the benchmark can tell how much of the distance to a plain consumer is Kafka Streams with exactly-once
- * itself and how much is Tollgate's capabilities. Runs until it is stopped. Two stages:
+ * itself and how much is Tollgate's capabilities. Runs until it is stopped. Two stages, each also with a
+ * {@value #WARM} prefix that first warms the JVM on the whole backlog:
  * <ul>
  *   <li>{@value #DECODE}: reads {@code tollgate.usage.v1} and decodes each value with the app's own
  *       {@link UsageRecordDecoder}; nothing is stored or written but the offsets;</li>
@@ -56,23 +68,62 @@ public final class StreamsFloor {
      */
     public static final String APPLICATION_ID_PREFIX = "tollgate-floor-";
 
-    public static void main(String[] args) throws InterruptedException {
+    /**
+     * Before a stage name (e.g. {@code warm-decode}): first work through the whole backlog once under another
+     * application id, unmeasured, so that the measured pass runs on a JVM the JIT has compiled, as a long-running
+     * app's is.
+     */
+    public static final String WARM = "warm-";
+
+    public static void main(String[] args) throws Exception {
         if (args.length != 4) {
-            throw new IllegalArgumentException("usage: StreamsFloor decode|intake BOOTSTRAP REGISTRY_URL STATE_DIR");
+            throw new IllegalArgumentException(
+                    "usage: StreamsFloor [warm-]decode|[warm-]intake BOOTSTRAP REGISTRY_URL STATE_DIR");
         }
         String stage = args[0].toLowerCase(Locale.ROOT);
+        String topologyStage = stage.startsWith(WARM) ? stage.substring(WARM.length()) : stage;
+        if (stage.startsWith(WARM)) {
+            try (KafkaStreams warmUp = new KafkaStreams(topology(topologyStage, args[2]),
+                    config(APPLICATION_ID_PREFIX + stage + "-warmup", args[1], args[3]))) {
+                warmUp.start();
+                awaitBacklogDone(APPLICATION_ID_PREFIX + stage + "-warmup", args[1]);
+            }
+        }
+        KafkaStreams streams = new KafkaStreams(topology(topologyStage, args[2]),
+                config(APPLICATION_ID_PREFIX + stage, args[1], args[3]));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> streams.close(Duration.ofSeconds(10)), "floor-stop"));
+        streams.start();
+        Thread.currentThread().join();
+    }
+
+    private static Properties config(String applicationId, String bootstrap, String stateDir) {
         Properties config = new Properties();
-        config.put(StreamsConfig.APPLICATION_ID_CONFIG, APPLICATION_ID_PREFIX + stage);
-        config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, args[1]);
+        config.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         config.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
         config.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
         config.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, -1);
-        config.put(StreamsConfig.STATE_DIR_CONFIG, Path.of(args[3]).toAbsolutePath().toString());
-        KafkaStreams streams = new KafkaStreams(topology(stage, args[2]), config);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> streams.close(Duration.ofSeconds(10)), "floor-stop"));
-        streams.start();
-        Thread.currentThread().join();
+        config.put(StreamsConfig.STATE_DIR_CONFIG, Path.of(stateDir).toAbsolutePath().toString());
+        return config;
+    }
+
+    /** Waits until {@code group} has committed the whole usage topic, as it stood when this was called. */
+    private static void awaitBacklogDone(String group, String bootstrap) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            List<TopicPartition> partitions = admin.describeTopics(List.of(Topics.USAGE)).allTopicNames().get()
+                    .get(Topics.USAGE).partitions().stream()
+                    .map(p -> new TopicPartition(Topics.USAGE, p.partition())).toList();
+            long end = admin.listOffsets(partitions.stream()
+                    .collect(Collectors.toMap(p -> p, p -> OffsetSpec.latest()))).all().get().values().stream()
+                    .mapToLong(ListOffsetsResult.ListOffsetsResultInfo::offset).sum();
+            long committed = 0;
+            while (committed < end) {
+                Thread.sleep(200);
+                committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().values()
+                        .stream().filter(Objects::nonNull).mapToLong(OffsetAndMetadata::offset).sum();
+            }
+        }
     }
 
     static Topology topology(String stage, String registryUrl) {
