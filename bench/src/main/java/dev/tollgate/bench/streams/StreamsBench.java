@@ -124,8 +124,8 @@ public final class StreamsBench implements Callable<Integer> {
             + "-XX:StartFlightRecording=filename=app.jfr; repeatable.")
     List<String> streamsJvmOptions = List.of();
 
-    @Option(names = "--floors", split = ",",
-            defaultValue = StreamsFloor.DECODE + "," + StreamsFloor.WARM + StreamsFloor.DECODE + "," + StreamsFloor.INTAKE,
+    @Option(names = "--floors", split = ",", defaultValue = StreamsFloor.DECODE + ","
+            + StreamsFloor.WARM + StreamsFloor.DECODE + "," + StreamsFloor.INTAKE,
             description = "Stages of StreamsFloor to measure before the app, comma separated; empty for none "
                     + "(default: ${DEFAULT-VALUE}).")
     List<String> floors = List.of();

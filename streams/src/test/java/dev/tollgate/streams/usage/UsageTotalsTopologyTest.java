@@ -50,6 +50,8 @@ class UsageTotalsTopologyTest {
 
     private static final Duration HORIZON = Duration.ofHours(1);
     private static final Instant T0 = Instant.parse("2026-11-01T10:00:00Z");
+    /** Past the clock skew {@link UsageEventRules#CLOCK_SKEW} allows after a record timestamp of {@link #T0}. */
+    private static final Instant SIX_MINUTES_LATER = T0.plus(Duration.ofMinutes(6));
 
     @TempDir
     Path stateDir;
@@ -224,8 +226,8 @@ class UsageTotalsTopologyTest {
                         "event_id is blank"),
                 impossible("completed before 1970", b -> b.setCompletedAt(Instant.ofEpochMilli(-1)),
                         DeadLetterReason.IMPOSSIBLE_TIME, "completed_at=-1 is before 1970"),
-                impossible("completed after it was published", b -> b.setCompletedAt(T0.plus(Duration.ofMinutes(6))),
-                        DeadLetterReason.IMPOSSIBLE_TIME, "completed_at=" + T0.plus(Duration.ofMinutes(6)).toEpochMilli()
+                impossible("completed after it was published", b -> b.setCompletedAt(SIX_MINUTES_LATER),
+                        DeadLetterReason.IMPOSSIBLE_TIME, "completed_at=" + SIX_MINUTES_LATER.toEpochMilli()
                                 + " is 360000 ms after the record timestamp " + T0.toEpochMilli()));
     }
 
