@@ -16,6 +16,7 @@
 #                      last 10 s, for at least MIN and at most MAX seconds (plain numbers or "30s"). Why: under
 #                      closed-loop load on 2 cores the compiler threads get little CPU, and a fixed 30 s left C2
 #                      compiling through the measured runs (about a tenth of a core, tens of seconds later)
+# bench_cpu_ticks STAT  user plus system CPU ticks in a /proc/<pid>/stat or /proc/<pid>/task/<tid>/stat file
 
 bench_build() {
   if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
@@ -47,10 +48,16 @@ bench_start_platform() {
   ADMIN=$(grep -o 'tga_[A-Za-z0-9_-]*' "$out/platform.log" | head -1)
 }
 
+# The name field of a stat line is in parentheses and may hold spaces ("C2 CompilerThre"), so fields are counted
+# after its closing parenthesis: utime and stime are the 12th and 13th from there (14th and 15th of the line).
+bench_cpu_ticks() {
+  sed 's/.*) //' "$1" | awk '{print $12 + $13}'
+}
+
 bench_jit_ticks() { # pid: CPU ticks of the JVM's JIT compiler threads so far
   for t in /proc/"$1"/task/*; do
     case "$(cat "$t/comm" 2>/dev/null)" in
-      "C1 CompilerThre"* | "C2 CompilerThre"*) awk '{print $14 + $15}' "$t/stat" 2>/dev/null ;;
+      "C1 CompilerThre"* | "C2 CompilerThre"*) bench_cpu_ticks "$t/stat" 2>/dev/null ;;
     esac
   done | awk '{s += $1} END {print s + 0}'
 }

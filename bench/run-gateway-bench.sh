@@ -101,7 +101,7 @@ fi
 run direct-max "$DIRECT" "$BODY" --connections "$CONNECTIONS" --event-loops 2
 # CPU per request of the gateway and the broker during the closed-loop run: unlike throughput and percentiles,
 # it changes little when other work shares the machine.
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+cpu_ticks() { bench_cpu_ticks "/proc/$1/stat"; }
 if [[ -n "$gateway_pid" && -n "$broker_pid" ]]; then
   gateway_before=$(cpu_ticks "$gateway_pid"); broker_before=$(cpu_ticks "$broker_pid")
 fi

@@ -35,7 +35,7 @@ BODY='{"model":"sim-llama-3-8b","max_tokens":16,"messages":[{"role":"user","cont
 load() { java -cp "$BENCH_CP" dev.tollgate.bench.BenchMain --body "$BODY" --connections "$CONNECTIONS" \
   --event-loops 2 --format json "$@"; }
 threads() { for t in /proc/"$GATEWAY_PID"/task/*; do
-  echo "$(tr ' ' _ < "$t/comm") $(awk '{print $14+$15}' "$t/stat") $(awk '/ctxt_switches/{s+=$2} END{print s}' "$t/status")"
+  echo "$(tr ' ' _ < "$t/comm") $(bench_cpu_ticks "$t/stat") $(awk '/ctxt_switches/{s+=$2} END{print s}' "$t/status")"
 done 2>/dev/null || true; }
 
 GATEWAY="http://127.0.0.1:$PORT_BASE/v1/chat/completions"
