@@ -327,10 +327,16 @@ class RoutingIT {
                 .body("error.code", equalTo("model_not_found"));
 
         Map<String, String> endpointByRequest = new java.util.HashMap<>();
+        Map<String, String> environmentByRequest = new java.util.HashMap<>();
         usage.await(e -> e.getRequestId().equals(stagingRequest) || e.getRequestId().equals(defaultRequest), 2,
-                Duration.ofSeconds(30)).forEach(e -> endpointByRequest.put(e.getRequestId(), e.getEndpointId()));
+                Duration.ofSeconds(30)).forEach(e -> {
+                    endpointByRequest.put(e.getRequestId(), e.getEndpointId());
+                    environmentByRequest.put(e.getRequestId(), e.getEnvironment());
+                });
         assertThat(endpointByRequest).containsExactlyInAnyOrderEntriesOf(
                 Map.of(stagingRequest, "env-staging", defaultRequest, "env-production"));
+        assertThat(environmentByRequest).containsExactlyInAnyOrderEntriesOf(
+                Map.of(stagingRequest, "staging", defaultRequest, "production"));
     }
 
     private VllmSimulator simulator(String model, UnaryOperator<SimulatorConfig> tune) {

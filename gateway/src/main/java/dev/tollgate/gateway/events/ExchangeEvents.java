@@ -73,24 +73,26 @@ public class ExchangeEvents implements ExchangeListener {
         UsageRecorder.Outcome o = finished.outcome();
         ApiRequest request = finished.request();
         JsonNode body = request == null ? null : request.body();
-        return RequestEvent.newBuilder()
-                .setEventId(EventIds.newId())
-                .setRequestId(o.requestId())
-                .setOrgId(o.principal().orgId())
-                .setTeamId(o.principal().teamId())
-                .setKeyId(o.principal().keyId())
-                .setModel(o.model() == null ? "" : o.model())
-                .setEndpointId(o.endpoint() == null ? null : o.endpoint().id())
-                .setApi(finished.api().operation())
-                .setParams(params.toAvro())
-                .setStatus(o.status())
-                .setHttpStatus(o.httpStatus())
-                .setErrorCode(o.errorCode())
-                .setFinishReason(finished.finishReason())
-                .setReceivedAt(o.startedAt())
-                .setCompletedAt(o.startedAt().plusMillis(o.latencyMs()))
-                .setContent(capture && body != null ? content(request, finished.output().get()) : null)
-                .build();
+        // Setters, not the builder: see UsageRecorder.toEvent. ExchangeEventsTest checks it against the schema.
+        RequestEvent event = new RequestEvent();
+        event.setEventId(EventIds.newId());
+        event.setRequestId(o.requestId());
+        event.setOrgId(o.principal().orgId());
+        event.setTeamId(o.principal().teamId());
+        event.setKeyId(o.principal().keyId());
+        event.setModel(o.model() == null ? "" : o.model());
+        event.setEndpointId(o.endpoint() == null ? null : o.endpoint().id());
+        event.setEnvironment(o.environment() == null ? null : o.environment().wireName());
+        event.setApi(finished.api().operation());
+        event.setParams(params.toAvro());
+        event.setStatus(o.status());
+        event.setHttpStatus(o.httpStatus());
+        event.setErrorCode(o.errorCode());
+        event.setFinishReason(finished.finishReason());
+        event.setReceivedAt(o.startedAt());
+        event.setCompletedAt(o.completedAt());
+        event.setContent(capture && body != null ? content(request, finished.output().get()) : null);
+        return event;
     }
 
     /** The trace event: a root span for the request and one child span per step. */
@@ -125,13 +127,7 @@ public class ExchangeEvents implements ExchangeListener {
         spans.add(0, new Span(trace.rootSpanId(), trace.parentSpanId(), finished.api().genAiOperation(),
                 micros(trace, trace.startNanos()), micros(trace, endNanos),
                 o.httpStatus() < 400 ? SpanStatus.OK : SpanStatus.ERROR, rootAttributes));
-        return TraceEvent.newBuilder()
-                .setEventId(EventIds.newId())
-                .setRequestId(o.requestId())
-                .setOrgId(o.principal().orgId())
-                .setTraceId(trace.traceId())
-                .setSpans(spans)
-                .build();
+        return new TraceEvent(EventIds.newId(), o.requestId(), o.principal().orgId(), trace.traceId(), spans);
     }
 
     private static Instant micros(Trace trace, long nanos) {

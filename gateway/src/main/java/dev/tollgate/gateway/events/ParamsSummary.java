@@ -40,20 +40,10 @@ record ParamsSummary(boolean stream, Long maxTokens, Double temperature, Double 
                 format.isTextual() ? format.asText() : null, request.user());
     }
 
-    /** The Avro record. */
+    /** The Avro record, with every field set (its constructor, not its builder: see UsageRecorder.toEvent). */
     RequestParams toAvro() {
-        return RequestParams.newBuilder()
-                .setStream(stream)
-                .setMaxTokens(maxTokens)
-                .setTemperature(temperature)
-                .setTopP(topP)
-                .setN(n)
-                .setSeed(seed)
-                .setMessageCount(messageCount)
-                .setToolCount(toolCount)
-                .setResponseFormat(responseFormat)
-                .setUser(user)
-                .build();
+        return new RequestParams(stream, maxTokens, temperature, topP, n, seed, messageCount, toolCount,
+                responseFormat, user);
     }
 
     private static Double number(JsonNode body, String field) {

@@ -62,6 +62,7 @@ public class ApiHandler {
                     + " must be development, staging or production.", Environment.HEADER), RequestStatus.CLIENT_ERROR);
             return;
         }
+        exchange.environment(environment);
         if (!endpoints.knows(request.model())) {
             reject(ctx, exchange, new OpenAiError(ErrorCode.MODEL_NOT_FOUND, "The model '" + request.model()
                     + "' does not exist or is not served by this gateway.", "model"), RequestStatus.CLIENT_ERROR);

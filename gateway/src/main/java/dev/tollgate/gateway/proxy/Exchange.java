@@ -10,6 +10,7 @@ import dev.tollgate.gateway.openai.ApiRequest;
 import dev.tollgate.gateway.openai.OpenAiApi;
 import dev.tollgate.gateway.openai.OpenAiError;
 import dev.tollgate.gateway.routing.Endpoint;
+import dev.tollgate.gateway.routing.Environment;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -38,6 +39,7 @@ public final class Exchange {
     private final AtomicBoolean finished = new AtomicBoolean();
     private volatile ApiRequest request;
     private volatile Endpoint endpoint;
+    private volatile Environment environment;
     private volatile long firstTokenNanos;
     private final Trace trace;
     private final List<Consumer<ExchangeFinished>> whenFinished = new CopyOnWriteArrayList<>();
@@ -105,6 +107,11 @@ public final class Exchange {
         this.request = request;
     }
 
+    /** The environment the request asked for (its header, else its key's); recorded on its events. */
+    void environment(Environment environment) {
+        this.environment = environment;
+    }
+
     void endpoint(Endpoint endpoint) {
         this.endpoint = endpoint;
     }
@@ -146,7 +153,7 @@ public final class Exchange {
             trace.span("complete", upstreamStartNanos, now, status == RequestStatus.OK);
         }
         UsageRecorder.Outcome outcome = new UsageRecorder.Outcome(requestId, principal, r == null ? null : r.model(),
-                endpoint, r == null ? null : r.user(), r != null && r.stream(), startedAt,
+                endpoint, environment, r == null ? null : r.user(), r != null && r.stream(), startedAt,
                 TimeUnit.NANOSECONDS.toMillis(now - startNanos), ttft, usage, status, httpStatus, errorCode, attempt);
         ExchangeFinished done = new ExchangeFinished(outcome, api, r, trace, finishReason, output, upstreamNanos);
         recorder.record(done);

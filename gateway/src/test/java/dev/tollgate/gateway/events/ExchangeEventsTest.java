@@ -14,6 +14,7 @@ import dev.tollgate.gateway.openai.ApiRequest;
 import dev.tollgate.gateway.openai.OpenAiApi;
 import dev.tollgate.gateway.openai.RequestParser;
 import dev.tollgate.gateway.routing.Endpoint;
+import dev.tollgate.gateway.routing.Environment;
 import dev.tollgate.gateway.routing.Price;
 import java.net.URI;
 import java.time.Instant;
@@ -49,6 +50,26 @@ class ExchangeEventsTest {
         assertThat(event.getParams().getResponseFormat()).isEqualTo("json_object");
         assertThat(event.getContent()).isNull();
         assertThat(event.toString()).doesNotContain("secret plan").doesNotContain("be brief");
+    }
+
+    @Test
+    void fillsEveryFieldOfTheRequestEventFromItsOwnSource() throws Exception {
+        RequestEvent event = requestEvent(finished(Trace.start(null, System.nanoTime())), false);
+
+        assertThat(RequestEvent.fromByteBuffer(event.toByteBuffer())).isEqualTo(event); // every required field set
+        assertThat(event.getEventId()).matches("[0-9a-f-]{36}");
+        assertThat(event.getKeyId()).isEqualTo("key-1");
+        assertThat(event.getTeamId()).isEqualTo("search");
+        assertThat(event.getModel()).isEqualTo("llama");
+        assertThat(event.getEnvironment()).isEqualTo("staging");
+        assertThat(event.getApi()).isEqualTo("chat.completions");
+        assertThat(event.getHttpStatus()).isEqualTo(200);
+        assertThat(event.getErrorCode()).isNull();
+        assertThat(event.getReceivedAt()).isEqualTo(Instant.parse("2026-11-22T10:00:00Z"));
+        assertThat(event.getCompletedAt()).isEqualTo(Instant.parse("2026-11-22T10:00:00.042Z"));
+        assertThat(event.getParams().getUser()).isEqualTo("u-1");
+        assertThat(event.getParams().getN()).isEqualTo(1);
+        assertThat(event.getParams().getStream()).isFalse();
     }
 
     @Test
@@ -143,8 +164,8 @@ class ExchangeEventsTest {
         try {
             ObjectNode body = (ObjectNode) RequestParser.MAPPER.readTree(json);
             ApiRequest request = new ApiRequest(api, body, "llama", false, false, null, null, 1);
-            UsageRecorder.Outcome outcome = new UsageRecorder.Outcome("req-2", ACME, "llama", ENDPOINT, null, false,
-                    Instant.parse("2026-11-22T10:00:00Z"), 42, null, new TokenUsage(10, 0, 0, false), RequestStatus.OK,
+            UsageRecorder.Outcome outcome = new UsageRecorder.Outcome("req-2", ACME, "llama", ENDPOINT, null, null,
+                    false, Instant.parse("2026-11-22T10:00:00Z"), 42, null, new TokenUsage(10, 0, 0, false), RequestStatus.OK,
                     200, null, 1);
             return new ExchangeFinished(outcome, api, request, Trace.start(null, System.nanoTime()), "stop",
                     () -> "", 1_000_000);
@@ -161,8 +182,8 @@ class ExchangeEventsTest {
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }
-        UsageRecorder.Outcome outcome = new UsageRecorder.Outcome("req-1", ACME, "llama", ENDPOINT, "u-1", false,
-                Instant.parse("2026-11-22T10:00:00Z"), 42, null, new TokenUsage(10, 5, 0, false), RequestStatus.OK,
+        UsageRecorder.Outcome outcome = new UsageRecorder.Outcome("req-1", ACME, "llama", ENDPOINT,
+                Environment.STAGING, "u-1", false, Instant.parse("2026-11-22T10:00:00Z"), 42, null, new TokenUsage(10, 5, 0, false), RequestStatus.OK,
                 200, null, 1);
         return new ExchangeFinished(outcome, OpenAiApi.CHAT_COMPLETIONS, request, trace, "stop", () -> "the answer", 1_000_000);
     }

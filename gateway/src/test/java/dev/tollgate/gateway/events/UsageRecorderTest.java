@@ -7,6 +7,7 @@ import dev.tollgate.events.v1.UsageEvent;
 import dev.tollgate.events.v1.UsageSource;
 import dev.tollgate.gateway.auth.Principal;
 import dev.tollgate.gateway.routing.Endpoint;
+import dev.tollgate.gateway.routing.Environment;
 import dev.tollgate.gateway.routing.Price;
 import java.net.URI;
 import java.time.Instant;
@@ -35,6 +36,44 @@ class UsageRecorderTest {
     }
 
     @Test
+    void fillsEveryFieldOfTheUsageEventFromItsOwnSource() throws Exception {
+        Instant start = Instant.parse("2026-11-22T10:00:00Z");
+        UsageEvent event = UsageRecorder.toEvent(new UsageRecorder.Outcome("req-1", ACME, "llama", ENDPOINT,
+                Environment.STAGING, "u", true, start, 42, 7L, new TokenUsage(1000, 500, 100, false),
+                RequestStatus.UPSTREAM_ERROR, 502, "upstream_error", 3));
+
+        assertThat(UsageEvent.fromByteBuffer(event.toByteBuffer())).isEqualTo(event); // every required field set
+        assertThat(event.getEventId()).matches("[0-9a-f-]{36}");
+        assertThat(event.getRequestId()).isEqualTo("req-1");
+        assertThat(event.getAttempt()).isEqualTo(3);
+        assertThat(event.getKeyId()).isEqualTo("key-1");
+        assertThat(event.getUser()).isEqualTo("u");
+        assertThat(event.getModel()).isEqualTo("llama");
+        assertThat(event.getEnvironment()).isEqualTo("staging");
+        assertThat(event.getPromptTokens()).isEqualTo(1000);
+        assertThat(event.getCompletionTokens()).isEqualTo(500);
+        assertThat(event.getStatus()).isEqualTo(RequestStatus.UPSTREAM_ERROR);
+        assertThat(event.getHttpStatus()).isEqualTo(502);
+        assertThat(event.getErrorCode()).isEqualTo("upstream_error");
+        assertThat(event.getStreaming()).isTrue();
+        assertThat(event.getLatencyMs()).isEqualTo(42);
+        assertThat(event.getTtftMs()).isEqualTo(7L);
+        assertThat(event.getStartedAt()).isEqualTo(start);
+        assertThat(event.getCompletedAt()).isEqualTo(start.plusMillis(42));
+    }
+
+    @Test
+    void leavesTheEnvironmentEmptyWhenTheRequestWasRefusedBeforeItWasRead() throws Exception {
+        UsageEvent event = UsageRecorder.toEvent(new UsageRecorder.Outcome("req-3", ACME, null, null, null, null,
+                false, Instant.parse("2026-11-22T10:00:00Z"), 1, null, TokenUsage.NONE, RequestStatus.CLIENT_ERROR,
+                400, "invalid_request", 1));
+
+        assertThat(UsageEvent.fromByteBuffer(event.toByteBuffer())).isEqualTo(event); // every required field set
+        assertThat(event.getEnvironment()).isNull();
+        assertThat(event.getModel()).isEmpty();
+    }
+
+    @Test
     void marksEstimatedUsage() {
         UsageEvent event = UsageRecorder.toEvent(outcome(ENDPOINT, new TokenUsage(10, 5, 0, true), RequestStatus.OK, 200));
 
@@ -60,7 +99,7 @@ class UsageRecorderTest {
 
     @Test
     void recordsTheAttemptThatServedTheRequest() {
-        var outcome = new UsageRecorder.Outcome("req-2", ACME, "llama", ENDPOINT, null, false,
+        var outcome = new UsageRecorder.Outcome("req-2", ACME, "llama", ENDPOINT, null, null, false,
                 Instant.parse("2026-11-22T10:00:00Z"), 42, null, TokenUsage.NONE, RequestStatus.OK, 200, null, 2);
 
         assertThat(UsageRecorder.toEvent(outcome).getAttempt()).isEqualTo(2);
@@ -68,7 +107,7 @@ class UsageRecorderTest {
 
     private static UsageRecorder.Outcome outcome(Endpoint endpoint, TokenUsage usage, RequestStatus status, int http) {
         Instant start = Instant.parse("2026-11-22T10:00:00Z");
-        return new UsageRecorder.Outcome("req-1", ACME, "llama", endpoint, "u", false, start, 42, null, usage, status,
+        return new UsageRecorder.Outcome("req-1", ACME, "llama", endpoint, Environment.STAGING, "u", false, start, 42, null, usage, status,
                 http, null, 1);
     }
 }

@@ -24,7 +24,7 @@ class AccessLogTest {
                 "{\"model\":\"llama\",\"messages\":[{\"role\":\"user\",\"content\":\"my password is hunter2\"}]}");
         ApiRequest request = new ApiRequest(OpenAiApi.CHAT_COMPLETIONS, body, "llama", true, false, null, null, 1);
         UsageRecorder.Outcome outcome = new UsageRecorder.Outcome("req-9", new Principal("key-1", "acme", null,
-                Set.of()), "llama", null, null, true, Instant.now(), 120, 30L, new TokenUsage(12, 7, 0, false),
+                Set.of()), "llama", null, null, null, true, Instant.now(), 120, 30L, new TokenUsage(12, 7, 0, false),
                 RequestStatus.REJECTED, 429, "rate_limit_exceeded", 1);
 
         String line = AccessLog.line(new ExchangeFinished(outcome, OpenAiApi.CHAT_COMPLETIONS, request, Trace.start(null, System.nanoTime()),

@@ -58,7 +58,7 @@ class GatewayMetricsTest {
     private static ExchangeFinished finished(OpenAiApi api, String model, int httpStatus, RequestStatus status,
             String errorCode) {
         Endpoint endpoint = new Endpoint("ep-" + model, model, URI.create("http://127.0.0.1:8000"), new Price(1, 1, 1));
-        UsageRecorder.Outcome outcome = new UsageRecorder.Outcome("req-1", ACME, model, endpoint, null, false,
+        UsageRecorder.Outcome outcome = new UsageRecorder.Outcome("req-1", ACME, model, endpoint, null, null, false,
                 Instant.parse("2026-11-22T10:00:00Z"), 42, null, new TokenUsage(10, 5, 0, false), status, httpStatus,
                 errorCode, 1);
         return new ExchangeFinished(outcome, api, null, Trace.start(null, System.nanoTime()), "stop",
