@@ -15,10 +15,11 @@ import org.apache.avro.specific.SpecificRecord;
  * computes a schema fingerprint (a full normalisation of the schema) on every record to find its cached writer.
  * Measured on the gateway, that was the single largest cost of publishing an event. Generated classes hand out
  * one {@code Schema} instance each, so an identity-first lookup finds the writer in a few nanoseconds. The
- * writers of generated records resolve optional fields without a schema lookup ({@link NullableUnionData}).
+ * writers of generated records resolve optional fields without a schema lookup ({@link NullableUnionData}), and
+ * every writer hands Apicurio's unbuffered encoder a whole record at once ({@link BufferedDatumWriter}).
  *
  * <p>Writers and readers are shared across threads, as the default provider shares them too: Avro's datum
- * writers and readers keep no per-call state.
+ * writers and readers keep no per-call state, and a buffered writer's buffer belongs to the calling thread.
  *
  * @param <T> the record type
  */
@@ -31,9 +32,9 @@ public class CachingAvroDatumProvider<T> extends DefaultAvroDatumProvider<T> {
     public DatumWriter<T> createDatumWriter(T data, Schema schema) {
         DatumWriter<T> writer = writers.get(schema);
         if (writer == null) {
-            writer = data instanceof SpecificRecord
+            writer = new BufferedDatumWriter<>(data instanceof SpecificRecord
                     ? new SpecificDatumWriter<>(schema, new NullableUnionData(SpecificData.getForSchema(schema)))
-                    : super.createDatumWriter(data, schema);
+                    : super.createDatumWriter(data, schema));
             writers.putIfAbsent(schema, writer);
         }
         return writer;

@@ -71,12 +71,60 @@ class CachingAvroDatumProviderTest {
         assertThat(ours).isEqualTo(bytes(new SpecificDatumWriter<>(schema), record));
     }
 
+    @ParameterizedTest(name = "{0}, optional fields set: {2}")
+    @MethodSource("everyRecordOfTheContract")
+    void writesEveryRecordThroughApicuriosUnbufferedEncoderInOneCallWithTheSameBytes(String name, Schema schema,
+            boolean optionalsSet) throws Exception {
+        Object record = sample(schema, optionalsSet);
+        CountingStream out = new CountingStream();
+        var direct = EncoderFactory.get().directBinaryEncoder(out, null);
+
+        new CachingAvroDatumProvider<Object>().createDatumWriter(record, schema).write(record, direct);
+        direct.flush();
+
+        assertThat(out.writes).isEqualTo(1);
+        assertThat(out.toByteArray()).isEqualTo(bytes(new SpecificDatumWriter<>(schema), record));
+    }
+
+    @Test
+    void writesJsonEncodingFieldByFieldAsAvroDoes() throws Exception {
+        UsageEvent event = usage();
+        ByteArrayOutputStream ours = new ByteArrayOutputStream();
+        ByteArrayOutputStream avros = new ByteArrayOutputStream();
+
+        var encoder = EncoderFactory.get().jsonEncoder(event.getSchema(), ours);
+        new CachingAvroDatumProvider<Object>().createDatumWriter(event, event.getSchema()).write(event, encoder);
+        encoder.flush();
+        var reference = EncoderFactory.get().jsonEncoder(event.getSchema(), avros);
+        new SpecificDatumWriter<Object>(event.getSchema()).write(event, reference);
+        reference.flush();
+
+        assertThat(ours.toString()).isEqualTo(avros.toString()).contains("\"event_id\"");
+    }
+
     @Test
     void isTheProviderEverySerdeOfTheContractUses() {
         assertThat(AvroSerdes.serializerConfig("http://r")).containsEntry(AvroSerdes.DATUM_PROVIDER,
                 CachingAvroDatumProvider.class.getName());
         assertThat(AvroSerdes.deserializerConfig("http://r")).containsEntry(AvroSerdes.DATUM_PROVIDER,
                 CachingAvroDatumProvider.class.getName());
+    }
+
+    /** Counts the write calls that reach it. */
+    private static final class CountingStream extends ByteArrayOutputStream {
+        private int writes;
+
+        @Override
+        public synchronized void write(int b) {
+            writes++;
+            super.write(b);
+        }
+
+        @Override
+        public synchronized void write(byte[] b, int off, int len) {
+            writes++;
+            super.write(b, off, len);
+        }
     }
 
     private static byte[] bytes(DatumWriter<Object> writer, Object record) throws Exception {
