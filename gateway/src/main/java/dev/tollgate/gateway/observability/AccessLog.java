@@ -10,6 +10,8 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -20,7 +22,8 @@ import org.jboss.logging.Logger;
  * <p>The request's thread only queues the finished exchange; {@link AccessLogWriter} formats and logs it on its
  * own thread within {@link #WRITE_INTERVAL}, so lines appear up to that much after their requests end. When the
  * log output stalls long enough to fill {@code tollgate.access-log.buffer-capacity}, lines are dropped and counted
- * in {@code tollgate.access_log.dropped}; requests never wait on the log.
+ * in {@code tollgate.access_log.dropped}; requests never wait on the log. Where the console is the only log
+ * output (the default), each batch of lines reaches it in one write ({@link ConsoleBatch}).
  */
 @Singleton
 public class AccessLog implements ExchangeListener {
@@ -33,9 +36,18 @@ public class AccessLog implements ExchangeListener {
     private final AccessLogWriter<ExchangeFinished> writer;
 
     @Inject
-    AccessLog(GatewayConfig config, MeterRegistry metrics) {
-        this.writer = new AccessLogWriter<>(config.accessLog().bufferCapacity(), WRITE_INTERVAL, AccessLog::line,
-                LOG::info);
+    AccessLog(GatewayConfig config, MeterRegistry metrics,
+              @ConfigProperty(name = "quarkus.log.console.stderr", defaultValue = "false") boolean consoleOnStderr) {
+        Optional<ConsoleBatch> console = ConsoleBatch.find(java.util.logging.Logger.getLogger(CATEGORY),
+                consoleOnStderr ? System.err : System.out);
+        this.writer = console.isPresent()
+                ? new AccessLogWriter<>(config.accessLog().bufferCapacity(), WRITE_INTERVAL, AccessLog::line,
+                        console.get(), console.get()::flush)
+                : new AccessLogWriter<>(config.accessLog().bufferCapacity(), WRITE_INTERVAL, AccessLog::line,
+                        LOG::info);
+        // Not on the access log's own category, whose lines are all access lines.
+        Logger.getLogger(AccessLog.class).infof("event=access_log_output mode=%s",
+                console.isPresent() ? "console_batched" : "log_records");
         metrics.more().counter("tollgate.access_log.dropped", List.of(), writer, AccessLogWriter::dropped);
     }
 

@@ -35,18 +35,26 @@ final class AccessLogWriter<T> implements AutoCloseable {
     private final long intervalNanos;
     private final Function<T, String> format;
     private final Consumer<String> sink;
+    private final Runnable endOfBatch;
     private final Thread writer;
     private volatile boolean running = true;
+
+    /** Starts the writer thread, for a sink that needs no word of where a batch ends. */
+    AccessLogWriter(int capacity, Duration interval, Function<T, String> format, Consumer<String> sink) {
+        this(capacity, interval, format, sink, () -> { });
+    }
 
     /**
      * Starts the writer thread.
      *
-     * @param capacity entries that may wait at most
-     * @param interval how often the writer thread wakes to write what waits
-     * @param format   turns an entry into its line; runs on the writer thread
-     * @param sink     where each line goes, in the order offered
+     * @param capacity   entries that may wait at most
+     * @param interval   how often the writer thread wakes to write what waits
+     * @param format     turns an entry into its line; runs on the writer thread
+     * @param sink       where each line goes, in the order offered
+     * @param endOfBatch runs after the last line of each batch the sink took, so a sink may hold lines until then
      */
-    AccessLogWriter(int capacity, Duration interval, Function<T, String> format, Consumer<String> sink) {
+    AccessLogWriter(int capacity, Duration interval, Function<T, String> format, Consumer<String> sink,
+                    Runnable endOfBatch) {
         if (capacity < 1) {
             throw new IllegalArgumentException("access log buffer capacity must be at least 1, was " + capacity);
         }
@@ -54,6 +62,7 @@ final class AccessLogWriter<T> implements AutoCloseable {
         this.intervalNanos = interval.toNanos();
         this.format = format;
         this.sink = sink;
+        this.endOfBatch = endOfBatch;
         this.writer = new Thread(this::run, "tollgate-access-log");
         this.writer.setDaemon(true);
         this.writer.start();
@@ -93,10 +102,19 @@ final class AccessLogWriter<T> implements AutoCloseable {
     }
 
     private void drain() {
+        boolean any = false;
         for (T entry = queue.poll(); entry != null; entry = queue.poll()) {
             size.decrementAndGet();
+            any = true;
             try {
                 sink.accept(format.apply(entry));
+            } catch (RuntimeException e) {
+                LOG.warnf("event=access_log_write_failed error=%s", e.getClass().getName());
+            }
+        }
+        if (any) {
+            try {
+                endOfBatch.run();
             } catch (RuntimeException e) {
                 LOG.warnf("event=access_log_write_failed error=%s", e.getClass().getName());
             }

@@ -44,6 +44,32 @@ class AccessLogWriterTest {
     }
 
     @Test
+    void tellsTheSinkWhereEachBatchEndsAfterItsLastLine() throws Exception {
+        List<String> seen = Collections.synchronizedList(new ArrayList<>());
+        try (AccessLogWriter<Integer> writer = new AccessLogWriter<>(100, FAST, i -> "line-" + i, seen::add,
+                () -> seen.add("end"))) {
+            writer.offer(1);
+            writer.offer(2);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (!seen.contains("end") && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            writer.offer(3);
+            while (seen.size() < 5 && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+        }
+        // Lines 1 and 2 may share a batch or not; line 3 was offered after a batch had ended.
+        List<String> lines = seen.stream().filter(entry -> !entry.equals("end")).toList();
+        assertThat(lines).containsExactly("line-1", "line-2", "line-3");
+        assertThat(seen.get(seen.size() - 1)).isEqualTo("end");
+        assertThat(seen.get(seen.indexOf("line-3") - 1)).isEqualTo("end");
+        for (int i = 1; i < seen.size(); i++) {
+            assertThat(seen.get(i).equals("end") && seen.get(i - 1).equals("end")).as("an empty batch").isFalse();
+        }
+    }
+
+    @Test
     void dropsAndCountsLinesWhileTheSinkStallsInsteadOfBlockingTheCaller() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         Consumer<String> stalled = line -> {
