@@ -9,6 +9,9 @@
 #
 # Runs, each bounded in time: maximum throughput (closed loop) direct / through Tollgate / through Portkey; added
 # latency at a fixed 1,000 req/s (open loop) direct vs Tollgate; added time to first token for streams.
+# Each comparison of Tollgate with direct runs in ROUNDS alternating rounds (direct, Tollgate, direct, ...), each
+# measuring DURATION / ROUNDS after its own WARMUP, and merges each side's rounds: on shared cores, two single
+# windows one after the other let one side catch a quiet stretch of the machine and the other a busy one.
 #
 # Every target first gets closed-loop load that is not measured: a freshly started JVM (or node) spends its first
 # tens of seconds to minutes compiling, which is not what a long-running gateway looks like. The gateway gets it
@@ -16,14 +19,15 @@
 # JIT_WARMUP_MAX), then streaming load the same way (at least STREAM_JIT_WARMUP), since a long-running gateway has
 # seen streams too. Portkey gets JIT_WARMUP.
 #
-# Knobs (environment): DURATION (20s), WARMUP (5s), JIT_WARMUP (30s), JIT_WARMUP_MAX (180s), STREAM_JIT_WARMUP
-# (15s), CONNECTIONS (64), RATE (1000), STREAM_RATE (200), SKIP_BUILD=1, SKIP_PORTKEY=1, MVN_FLAGS (e.g. -o),
-# PORT_BASE (19000).
+# Knobs (environment): DURATION (20s, measured per target), ROUNDS (4), WARMUP (3s, per round), JIT_WARMUP (30s),
+# JIT_WARMUP_MAX (180s), STREAM_JIT_WARMUP (15s), CONNECTIONS (64), RATE (1000), STREAM_RATE (200), SKIP_BUILD=1,
+# SKIP_PORTKEY=1, MVN_FLAGS (e.g. -o), PORT_BASE (19000).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DURATION=${DURATION:-20s}
-WARMUP=${WARMUP:-5s}
+ROUNDS=${ROUNDS:-4}
+WARMUP=${WARMUP:-3s}
 JIT_WARMUP=${JIT_WARMUP:-30s}
 JIT_WARMUP_MAX=${JIT_WARMUP_MAX:-180s}
 STREAM_JIT_WARMUP=${STREAM_JIT_WARMUP:-15s}
@@ -79,6 +83,17 @@ run() { # label url body extra-args...
   cat "$OUT/$label.json"
 }
 
+pair() { # label url versus-label versus-url body extra-args...: both in ROUNDS alternating rounds
+  local label=$1 url=$2 versus_label=$3 versus=$4 body=$5; shift 5
+  echo "== $label and $versus_label, $ROUNDS alternating rounds" >&2
+  java -Xms256m -Xmx512m -XX:+UseParallelGC -cp "$BENCH_CP" dev.tollgate.bench.BenchMain --url "$url" --body "$body" \
+    -H "Authorization: Bearer $KEY" --duration "$DURATION" --warmup "$WARMUP" --label "$label" --versus "$versus" \
+    --versus-label "$versus_label" --rounds "$ROUNDS" --format json "$@" > "$OUT/$label+$versus_label.json"
+  sed -n 1p "$OUT/$label+$versus_label.json" > "$OUT/$label.json"
+  sed -n 2p "$OUT/$label+$versus_label.json" > "$OUT/$versus_label.json"
+  cat "$OUT/$label+$versus_label.json"
+}
+
 warm() { # url body extra-args...: unmeasured closed-loop load; the caller adds --duration
   local url=$1 body=$2; shift 2
   java -Xms256m -Xmx512m -XX:+UseParallelGC -cp "$BENCH_CP" dev.tollgate.bench.BenchMain --url "$url" --body "$body" \
@@ -98,33 +113,31 @@ if [[ "${SKIP_PORTKEY:-0}" != 1 ]]; then
   warm "$PORTKEY" "$BODY" --duration "$JIT_WARMUP" -H "x-portkey-provider: openai" \
     -H "x-portkey-custom-host: http://127.0.0.1:$SIM_PORT/v1" > /dev/null
 fi
-run direct-max "$DIRECT" "$BODY" --connections "$CONNECTIONS" --event-loops 2
-# CPU per request of the gateway and the broker during the closed-loop run: unlike throughput and percentiles,
-# it changes little when other work shares the machine.
+# CPU per request of the gateway and the broker during the closed-loop comparison: unlike throughput and
+# percentiles, it changes little when other work shares the machine. Divided by the requests the gateway counted
+# (warm-ups included); the direct rounds add only the gateway's idle background work.
 cpu_ticks() { bench_cpu_ticks "/proc/$1/stat"; }
+gateway_requests() {
+  curl -s "http://127.0.0.1:$((PORT_BASE + 3))/q/metrics" \
+    | awk '/^tollgate_requests_total/ {s += $NF} END {printf "%d\n", s}'
+}
 if [[ -n "$gateway_pid" && -n "$broker_pid" ]]; then
   gateway_before=$(cpu_ticks "$gateway_pid"); broker_before=$(cpu_ticks "$broker_pid")
+  requests_before=$(gateway_requests)
 fi
-run tollgate-max "$TOLLGATE" "$BODY" --connections "$CONNECTIONS" --event-loops 2
+pair direct-max "$DIRECT" tollgate-max "$TOLLGATE" "$BODY" --connections "$CONNECTIONS" --event-loops 2
 if [[ -n "${gateway_before:-}" ]]; then
-  ok=$(grep -o '"ok":[0-9]*' "$OUT/tollgate-max.json" | head -1 | cut -d: -f2)
-  hz=$(getconf CLK_TCK)
-  # Warm-up and measured requests both burn CPU; the report's "ok" counts the measured ones only, so scale by
-  # the whole run's length.
   awk -v g=$(( $(cpu_ticks "$gateway_pid") - gateway_before )) -v b=$(( $(cpu_ticks "$broker_pid") - broker_before )) \
-    -v ok="$ok" -v hz="$hz" -v d="${DURATION%s}" -v w="${WARMUP%s}" 'BEGIN {
-      n = (d ~ /^[0-9]+$/ && w ~ /^[0-9]+$/) ? ok * (d + w) / d : ok;
-      printf "{\"gatewayCpuMicrosPerRequest\":%.1f,\"brokerCpuMicrosPerRequest\":%.1f}\n", g / hz * 1e6 / n, b / hz * 1e6 / n }' \
-    | tee "$OUT/cpu-per-request.json"
+    -v n=$(( $(gateway_requests) - requests_before )) -v hz="$(getconf CLK_TCK)" 'BEGIN {
+      printf "{\"gatewayCpuMicrosPerRequest\":%.1f,\"brokerCpuMicrosPerRequest\":%.1f,\"gatewayRequests\":%d}\n",
+        g / hz * 1e6 / n, b / hz * 1e6 / n, n }' | tee "$OUT/cpu-per-request.json"
 fi
 if [[ "${SKIP_PORTKEY:-0}" != 1 ]]; then
   run portkey-max "$PORTKEY" "$BODY" --connections "$CONNECTIONS" --event-loops 2 \
     -H "x-portkey-provider: openai" -H "x-portkey-custom-host: http://127.0.0.1:$SIM_PORT/v1"
 fi
-run direct-open "$DIRECT" "$BODY" --mode open --rate "$RATE"
-run tollgate-open "$TOLLGATE" "$BODY" --mode open --rate "$RATE"
-run direct-stream "$DIRECT" "$SBODY" --mode open --rate "$STREAM_RATE" --stream
-run tollgate-stream "$TOLLGATE" "$SBODY" --mode open --rate "$STREAM_RATE" --stream
+pair direct-open "$DIRECT" tollgate-open "$TOLLGATE" "$BODY" --mode open --rate "$RATE"
+pair direct-stream "$DIRECT" tollgate-stream "$TOLLGATE" "$SBODY" --mode open --rate "$STREAM_RATE" --stream
 echo "== gateway heap and GC pauses after the runs" >&2
 curl -s "http://127.0.0.1:$((PORT_BASE + 3))/q/metrics" | grep -E '^jvm_memory_(used|max)_bytes\{area="heap"|^jvm_gc_pause_seconds_(count|max)' | head -12 || true
 echo "== results in $OUT" >&2

@@ -25,7 +25,10 @@ import picocli.CommandLine.Option;
  *     --body '{"model":"m","messages":[{"role":"user","content":"hi"}]}' -c 64 -d 20s --warmup 5s
  * </pre>
  *
- * Exit status: 0 when the run completed (failed requests are figures, not a failure of the tool), 2 for bad
+ * With {@code --versus URL --rounds 4}, the same load runs against both targets in four alternating rounds and
+ * the report has one entry per target ({@link Interleaved}).
+ *
+ * <p>Exit status: 0 when the run completed (failed requests are figures, not a failure of the tool), 2 for bad
  * arguments.
  */
 @Command(name = "tollgate-bench", mixinStandardHelpOptions = true, sortOptions = false,
@@ -90,6 +93,17 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--label", description = "Name of the run in the report.")
     String label;
 
+    @Option(names = "--versus", description = "A second target, measured with the same load in rounds that "
+            + "alternate with --url's; its report follows --url's.")
+    URI versus;
+
+    @Option(names = "--versus-label", description = "Name of the --versus run in the report.")
+    String versusLabel;
+
+    @Option(names = "--rounds", defaultValue = "1", description = "With --versus: alternating rounds; each "
+            + "measures --duration divided by this, after its own --warmup (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
     }
@@ -105,17 +119,34 @@ public final class BenchMain implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         LoadSpec spec = spec();
-        LoadResult result = LoadGenerator.run(spec);
         PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
-        out.print(format.equalsIgnoreCase("json") ? Report.json(label, result) + System.lineSeparator()
-                : Report.text(label, result));
+        if (versus == null) {
+            print(out, label, LoadGenerator.run(spec));
+        } else {
+            List<LoadResult> results = Interleaved.run(spec, spec.withTarget(versus), rounds);
+            print(out, label, results.get(0));
+            print(out, versusLabel, results.get(1));
+        }
         out.flush();
         return 0;
+    }
+
+    private void print(PrintWriter out, String name, LoadResult result) {
+        out.print(format.equalsIgnoreCase("json") ? Report.json(name, result) + System.lineSeparator()
+                : Report.text(name, result));
     }
 
     LoadSpec spec() throws IOException {
         if (body != null && bodyFile != null) {
             throw new CommandLine.ParameterException(command.commandLine(), "give --body or --body-file, not both");
+        }
+        if (rounds < 1 || (rounds > 1 && versus == null)) {
+            throw new CommandLine.ParameterException(command.commandLine(),
+                    "--rounds must be at least 1, and above 1 only with --versus");
+        }
+        if (duration.dividedBy(rounds).toMillis() < 1) {
+            throw new CommandLine.ParameterException(command.commandLine(),
+                    "--duration must give each of the --rounds at least 1 ms");
         }
         if (!format.equalsIgnoreCase("text") && !format.equalsIgnoreCase("json")) {
             throw new CommandLine.ParameterException(command.commandLine(), "--format must be text or json");
@@ -135,8 +166,12 @@ public final class BenchMain implements Callable<Integer> {
             parsed.put(header.substring(0, colon).trim().toLowerCase(Locale.ROOT), header.substring(colon + 1).trim());
         }
         try {
-            return new LoadSpec(url, method, bytes, parsed, mode, connections, rate, duration, warmup, stream,
+            LoadSpec spec = new LoadSpec(url, method, bytes, parsed, mode, connections, rate, duration, warmup, stream,
                     eventLoops, timeout, maxInFlight);
+            if (versus != null) {
+                spec.withTarget(versus); // the same checks for the second target, before any load starts
+            }
+            return spec;
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(command.commandLine(), e.getMessage());
         }

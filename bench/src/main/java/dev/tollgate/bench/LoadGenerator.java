@@ -25,6 +25,19 @@ public final class LoadGenerator {
     }
 
     public static LoadResult run(LoadSpec spec) {
+        return result(spec, record(spec));
+    }
+
+    /** The figures of {@code recorded}, measured over {@code spec}'s duration. */
+    static LoadResult result(LoadSpec spec, Recorder recorded) {
+        return new LoadResult(spec, spec.duration().toNanos() / 1e9, recorded.ok, recorded.errors, recorded.skipped,
+                recorded.unfinished, recorded.bytes, LoadResult.Percentiles.of(recorded.latency),
+                LoadResult.Percentiles.of(recorded.sinceSend),
+                spec.streaming() ? LoadResult.Percentiles.of(recorded.firstByte) : null);
+    }
+
+    /** Runs {@code spec} and returns what its measured window recorded, unsummarised, so runs can be merged. */
+    static Recorder record(LoadSpec spec) {
         int loops = Math.min(spec.eventLoops(), spec.connections());
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setWorkerPoolSize(1)
                 .setInternalBlockingPoolSize(1));
@@ -56,10 +69,7 @@ public final class LoadGenerator {
                 }
                 total.merge(part);
             }
-            return new LoadResult(spec, spec.duration().toNanos() / 1e9, total.ok, total.errors, total.skipped,
-                    total.unfinished, total.bytes, LoadResult.Percentiles.of(total.latency),
-                    LoadResult.Percentiles.of(total.sinceSend),
-                    spec.streaming() ? LoadResult.Percentiles.of(total.firstByte) : null);
+            return total;
         } finally {
             vertx.close();
         }

@@ -83,6 +83,18 @@ public record LoadSpec(
         requireRange("maxInFlight", maxInFlight, 1, 1_000_000);
     }
 
+    /** The same load against another target. */
+    public LoadSpec withTarget(URI other) {
+        return new LoadSpec(other, method, body, headers, mode, connections, rate, duration, warmup, streaming,
+                eventLoops, timeout, maxInFlight);
+    }
+
+    /** The same load, measured for {@code measured} after its warm-up. */
+    public LoadSpec withDuration(Duration measured) {
+        return new LoadSpec(target, method, body, headers, mode, connections, rate, measured, warmup, streaming,
+                eventLoops, timeout, maxInFlight);
+    }
+
     /** The body; a copy, since arrays are mutable. */
     @Override
     public byte[] body() {

@@ -83,6 +83,21 @@ class LoadSpecTest {
         assertThat(exit).isEqualTo(2);
     }
 
+    @Test
+    void commandLineRefusesANonLoopbackVersusTargetWithAUsageError() {
+        int exit = BenchMain.commandLine().execute("--url", "http://127.0.0.1:9/", "--versus", "http://192.0.2.10/",
+                "-d", "1s");
+
+        assertThat(exit).isEqualTo(2);
+    }
+
+    @Test
+    void commandLineRefusesRoundsWithoutASecondTarget() {
+        int exit = BenchMain.commandLine().execute("--url", "http://127.0.0.1:9/", "--rounds", "4", "-d", "1s");
+
+        assertThat(exit).isEqualTo(2);
+    }
+
     private static LoadSpec spec(URI target, Duration duration, Duration warmup) {
         return new LoadSpec(target, "GET", null, Map.of(), LoadSpec.Mode.CLOSED, 1, 1, duration, warmup, false, 1,
                 Duration.ofSeconds(1), 10);
