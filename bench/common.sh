@@ -10,6 +10,10 @@
 #                      simulator +1, management +3, broker +4, registry +6, PostgreSQL +7, streams +8) with a
 #                      zero-latency simulator answering 16 tokens, logs to OUT/platform.log, waits up to WAIT
 #                      seconds for it to run (exits with its log if it does not), and sets KEY and ADMIN
+# bench_gateway_platform OUT
+#                      what the gateway-only instruments share: bench_build of the gateway, the bench and the local
+#                      platform; GATEWAY_ENV's assignments exported to the gateway; the platform started without the
+#                      streams app (bench_start_platform OUT 180 --no-streams); GATEWAY_PID set
 # bench_warm_jit PID MIN MAX COMMAND...
 #                      JIT warm-up: runs COMMAND (a load that is not measured, given "--duration 10s") again and
 #                      again until the JIT compiler threads of the JVM PID used less than 2 % of a core over the
@@ -46,6 +50,13 @@ bench_start_platform() {
   grep -q "Tollgate is running" "$out/platform.log" || { cat "$out/platform.log" >&2; exit 1; }
   KEY=$(grep -o 'tg_[A-Za-z0-9_-]*' "$out/platform.log" | head -1)
   ADMIN=$(grep -o 'tga_[A-Za-z0-9_-]*' "$out/platform.log" | head -1)
+}
+
+bench_gateway_platform() {
+  bench_build gateway,bench,local/platform
+  for assignment in ${GATEWAY_ENV:-}; do export "${assignment?}"; done
+  bench_start_platform "$1" 180 --no-streams
+  GATEWAY_PID=$(pgrep -f "quarkus.http.port=$PORT_BASE" | head -1)
 }
 
 # The name field of a stat line is in parentheses and may hold spaces ("C2 CompilerThre"), so fields are counted

@@ -22,10 +22,7 @@ command -v perf > /dev/null || { echo "perf is not installed" >&2; exit 1; }
 
 # shellcheck source=bench/common.sh
 source bench/common.sh
-bench_build gateway,bench,local/platform
-for assignment in ${GATEWAY_ENV:-}; do export "${assignment?}"; done
-bench_start_platform "$OUT" 180 --no-streams
-GATEWAY_PID=$(pgrep -f "quarkus.http.port=$PORT_BASE" | head -1)
+bench_gateway_platform "$OUT"
 BODY='{"model":"sim-llama-3-8b","max_tokens":16,"messages":[{"role":"user","content":"Say hello"}]}'
 GATEWAY="http://127.0.0.1:$PORT_BASE/v1/chat/completions"
 load() { java -cp "$BENCH_CP" dev.tollgate.bench.BenchMain --url "$GATEWAY" -H "Authorization: Bearer $KEY" \

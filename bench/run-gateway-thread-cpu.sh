@@ -27,10 +27,7 @@ rm -rf "$OUT" && mkdir -p "$OUT"
 
 # shellcheck source=bench/common.sh
 source bench/common.sh
-bench_build gateway,bench,local/platform
-for assignment in ${GATEWAY_ENV:-}; do export "${assignment?}"; done
-bench_start_platform "$OUT" 180 --no-streams
-GATEWAY_PID=$(pgrep -f "quarkus.http.port=$PORT_BASE" | head -1)
+bench_gateway_platform "$OUT"
 BODY='{"model":"sim-llama-3-8b","max_tokens":16,"messages":[{"role":"user","content":"Say hello"}]}'
 load() { java -cp "$BENCH_CP" dev.tollgate.bench.BenchMain --body "$BODY" --connections "$CONNECTIONS" \
   --event-loops 2 --format json "$@"; }
