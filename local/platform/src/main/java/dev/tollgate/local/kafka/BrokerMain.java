@@ -4,6 +4,12 @@ import dev.tollgate.local.process.ParentWatchdog;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
+import java.util.logging.Handler;
+import org.jboss.logmanager.Level;
+import org.jboss.logmanager.LogContext;
+import org.jboss.logmanager.Logger;
+import org.jboss.logmanager.formatters.PatternFormatter;
+import org.jboss.logmanager.handlers.ConsoleHandler;
 
 /**
  * Entry point of the broker child JVM: formats the KRaft storage on first start (what {@code kafka-storage
@@ -22,6 +28,7 @@ public final class BrokerMain {
             System.err.println("usage: BrokerMain <server.properties> <cluster-id>");
             System.exit(2);
         }
+        logWarningsOnly();
         ParentWatchdog.install();
         Path config = Path.of(args[0]);
         Properties props = new Properties();
@@ -38,5 +45,21 @@ public final class BrokerMain {
             }
         }
         kafka.Kafka.main(new String[] {config.toString()});
+    }
+
+    /**
+     * Warnings and up, to the console, set before any broker class logs. The broker logs through slf4j to JBoss
+     * LogManager, and this class path also holds Quarkus' bootstrap, whose embedded logging configurator wins over
+     * any {@code logging.properties}: it sets the root logger to ALL and holds records for a Quarkus log set-up
+     * that never comes in this JVM. Kafka then built every debug and trace message it guards, among them a JSON
+     * form of each request and response for the request log, only for them to be dropped: most of the broker's
+     * CPU per produce request under the gateway benchmark (docs/benchmarks.md).
+     */
+    static void logWarningsOnly() {
+        Logger root = LogContext.getLogContext().getLogger("");
+        root.setHandlers(new Handler[] {
+            new ConsoleHandler(new PatternFormatter("%d{yyyy-MM-dd HH:mm:ss,SSS} %-5p [%c{1}] %s%e%n"))
+        });
+        root.setLevel(Level.WARN);
     }
 }

@@ -71,8 +71,7 @@ public final class KafkaBroker implements AutoCloseable {
         Path properties = writeServerProperties();
         process = ChildJvm.start(new ChildJvm.Spec("kafka",
                 List.of("-Xmx" + config.heap(), "-XX:+UseG1GC",
-                        "-Djava.util.logging.manager=org.jboss.logmanager.LogManager",
-                        "-Dlogging.configuration=" + writeLoggingConfig().toUri()),
+                        "-Djava.util.logging.manager=org.jboss.logmanager.LogManager"),
                 List.of("-cp", installation.childClasspath(), BrokerMain.class.getName()),
                 List.of(properties.toString(), clusterId), config.workDir().resolve("kafka.log"), Map.of()));
         process.awaitReady(START_TIMEOUT, this::answersMetadata);
@@ -170,26 +169,6 @@ public final class KafkaBroker implements AutoCloseable {
             try (Writer out = Files.newBufferedWriter(file)) {
                 p.store(out, "Tollgate local single-node KRaft broker");
             }
-            return file;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** The broker logs through slf4j to JBoss LogManager (what this classpath binds); warnings and up only. */
-    private Path writeLoggingConfig() {
-        Path file = config.workDir().resolve("logging.properties");
-        try {
-            Files.createDirectories(config.workDir());
-            Files.writeString(file, """
-                    logger.level=WARN
-                    logger.handlers=CONSOLE
-                    handler.CONSOLE=org.jboss.logmanager.handlers.ConsoleHandler
-                    handler.CONSOLE.formatter=PATTERN
-                    formatter.PATTERN=org.jboss.logmanager.formatters.PatternFormatter
-                    formatter.PATTERN.properties=pattern
-                    formatter.PATTERN.pattern=%d{yyyy-MM-dd HH:mm:ss,SSS} %-5p [%c{1}] %s%e%n
-                    """);
             return file;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
