@@ -21,6 +21,9 @@
 #                      closed-loop load on 2 cores the compiler threads get little CPU, and a fixed 30 s left C2
 #                      compiling through the measured runs (about a tenth of a core, tens of seconds later)
 # bench_cpu_ticks STAT  user plus system CPU ticks in a /proc/<pid>/stat or /proc/<pid>/task/<tid>/stat file
+# bench_gateway_requests
+#                      the requests the gateway on PORT_BASE has answered since it started (tollgate_requests_total
+#                      from its management port, PORT_BASE + 3, summed over its tags)
 
 bench_build() {
   if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
@@ -57,6 +60,11 @@ bench_gateway_platform() {
   for assignment in ${GATEWAY_ENV:-}; do export "${assignment?}"; done
   bench_start_platform "$1" 180 --no-streams
   GATEWAY_PID=$(pgrep -f "quarkus.http.port=$PORT_BASE" | head -1)
+}
+
+bench_gateway_requests() {
+  curl -s "http://127.0.0.1:$((PORT_BASE + 3))/q/metrics" \
+    | awk '/^tollgate_requests_total/ {s += $NF} END {printf "%d\n", s}'
 }
 
 # The name field of a stat line is in parentheses and may hold spaces ("C2 CompilerThre"), so fields are counted

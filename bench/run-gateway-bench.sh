@@ -117,18 +117,14 @@ fi
 # percentiles, it changes little when other work shares the machine. Divided by the requests the gateway counted
 # (warm-ups included); the direct rounds add only the gateway's idle background work.
 cpu_ticks() { bench_cpu_ticks "/proc/$1/stat"; }
-gateway_requests() {
-  curl -s "http://127.0.0.1:$((PORT_BASE + 3))/q/metrics" \
-    | awk '/^tollgate_requests_total/ {s += $NF} END {printf "%d\n", s}'
-}
 if [[ -n "$gateway_pid" && -n "$broker_pid" ]]; then
   gateway_before=$(cpu_ticks "$gateway_pid"); broker_before=$(cpu_ticks "$broker_pid")
-  requests_before=$(gateway_requests)
+  requests_before=$(bench_gateway_requests)
 fi
 pair direct-max "$DIRECT" tollgate-max "$TOLLGATE" "$BODY" --connections "$CONNECTIONS" --event-loops 2
 if [[ -n "${gateway_before:-}" ]]; then
   awk -v g=$(( $(cpu_ticks "$gateway_pid") - gateway_before )) -v b=$(( $(cpu_ticks "$broker_pid") - broker_before )) \
-    -v n=$(( $(gateway_requests) - requests_before )) -v hz="$(getconf CLK_TCK)" 'BEGIN {
+    -v n=$(( $(bench_gateway_requests) - requests_before )) -v hz="$(getconf CLK_TCK)" 'BEGIN {
       printf "{\"gatewayCpuMicrosPerRequest\":%.1f,\"brokerCpuMicrosPerRequest\":%.1f,\"gatewayRequests\":%d}\n",
         g / hz * 1e6 / n, b / hz * 1e6 / n, n }' | tee "$OUT/cpu-per-request.json"
 fi

@@ -27,10 +27,6 @@ BODY='{"model":"sim-llama-3-8b","max_tokens":16,"messages":[{"role":"user","cont
 GATEWAY="http://127.0.0.1:$PORT_BASE/v1/chat/completions"
 load() { java -cp "$BENCH_CP" dev.tollgate.bench.BenchMain --url "$GATEWAY" -H "Authorization: Bearer $KEY" \
   --body "$BODY" --connections "$CONNECTIONS" --event-loops 2 --format json "$@"; }
-requests() {
-  curl -s "http://127.0.0.1:$((PORT_BASE + 3))/q/metrics" \
-    | awk '/^tollgate_requests_total/ {s += $NF} END {printf "%d\n", s}'
-}
 
 echo "== warm-up ($WARMUP, not measured)" >&2
 load --warmup 1s --duration "$WARMUP" > /dev/null
@@ -41,11 +37,13 @@ load_pid=$!
 sleep 3
 # The requests are read inside perf's own command, after it has set up its counters (which takes seconds for
 # every tracepoint on every thread), so both count over the same window.
-export -f requests
+export -f bench_gateway_requests
 export PORT_BASE
 perf stat -e 'syscalls:sys_enter_*' -p "$GATEWAY_PID" -o "$OUT/perf.txt" -- \
-  bash -c "before=\$(requests); sleep $seconds; echo \$((\$(requests) - before)) > $OUT/requests.txt"
+  bash -c "before=\$(bench_gateway_requests); sleep $seconds
+           echo \$((\$(bench_gateway_requests) - before)) > $OUT/requests.txt"
 wait "$load_pid"
 echo "requests counted: $(cat "$OUT/requests.txt")"
-awk -v n="$(cat "$OUT/requests.txt")" '$2 ~ /^syscalls:/ { gsub(",", "", $1); if ($1 + 0 > 0) printf "%8.3f %s\n", $1 / n, $2 }' \
+awk -v n="$(cat "$OUT/requests.txt")" \
+  '$2 ~ /^syscalls:/ { gsub(",", "", $1); if ($1 + 0 > 0) printf "%8.3f %s\n", $1 / n, $2 }' \
   "$OUT/perf.txt" | sort -rn | head -15 | tee "$OUT/syscalls-per-request.txt"
