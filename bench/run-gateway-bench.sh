@@ -74,21 +74,24 @@ DIRECT="http://127.0.0.1:$SIM_PORT/v1/chat/completions"
 TOLLGATE="http://127.0.0.1:$GATEWAY_PORT/v1/chat/completions"
 PORTKEY="http://127.0.0.1:$PORTKEY_PORT/v1/chat/completions"
 
+load() { # url body extra-args...: the load generator against url, with the key, reporting JSON
+  local url=$1 body=$2; shift 2
+  java -Xms256m -Xmx512m -XX:+UseParallelGC -cp "$BENCH_CP" dev.tollgate.bench.BenchMain --url "$url" --body "$body" \
+    -H "Authorization: Bearer $KEY" --format json "$@"
+}
+
 run() { # label url body extra-args...
   local label=$1 url=$2 body=$3; shift 3
   echo "== $label" >&2
-  java -Xms256m -Xmx512m -XX:+UseParallelGC -cp "$BENCH_CP" dev.tollgate.bench.BenchMain --url "$url" --body "$body" \
-    -H "Authorization: Bearer $KEY" --duration "$DURATION" --warmup "$WARMUP" --label "$label" --format json "$@" \
-    > "$OUT/$label.json"
+  load "$url" "$body" --duration "$DURATION" --warmup "$WARMUP" --label "$label" "$@" > "$OUT/$label.json"
   cat "$OUT/$label.json"
 }
 
 pair() { # label url versus-label versus-url body extra-args...: both in ROUNDS alternating rounds
   local label=$1 url=$2 versus_label=$3 versus=$4 body=$5; shift 5
   echo "== $label and $versus_label, $ROUNDS alternating rounds" >&2
-  java -Xms256m -Xmx512m -XX:+UseParallelGC -cp "$BENCH_CP" dev.tollgate.bench.BenchMain --url "$url" --body "$body" \
-    -H "Authorization: Bearer $KEY" --duration "$DURATION" --warmup "$WARMUP" --label "$label" --versus "$versus" \
-    --versus-label "$versus_label" --rounds "$ROUNDS" --format json "$@" > "$OUT/$label+$versus_label.json"
+  load "$url" "$body" --duration "$DURATION" --warmup "$WARMUP" --label "$label" --versus "$versus" \
+    --versus-label "$versus_label" --rounds "$ROUNDS" "$@" > "$OUT/$label+$versus_label.json"
   sed -n 1p "$OUT/$label+$versus_label.json" > "$OUT/$label.json"
   sed -n 2p "$OUT/$label+$versus_label.json" > "$OUT/$versus_label.json"
   cat "$OUT/$label+$versus_label.json"
@@ -96,8 +99,7 @@ pair() { # label url versus-label versus-url body extra-args...: both in ROUNDS 
 
 warm() { # url body extra-args...: unmeasured closed-loop load; the caller adds --duration
   local url=$1 body=$2; shift 2
-  java -Xms256m -Xmx512m -XX:+UseParallelGC -cp "$BENCH_CP" dev.tollgate.bench.BenchMain --url "$url" --body "$body" \
-    -H "Authorization: Bearer $KEY" --warmup 1s --connections "$CONNECTIONS" --event-loops 2 --format json "$@"
+  load "$url" "$body" --warmup 1s --connections "$CONNECTIONS" --event-loops 2 "$@"
 }
 gateway_pid=$(pgrep -P "${pids[0]}" -f quarkus-run.jar || true)
 broker_pid=$(pgrep -P "${pids[0]}" -f BrokerMain || true)

@@ -11,6 +11,7 @@ import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -40,11 +41,10 @@ public class AccessLog implements ExchangeListener {
               @ConfigProperty(name = "quarkus.log.console.stderr", defaultValue = "false") boolean consoleOnStderr) {
         Optional<ConsoleBatch> console = ConsoleBatch.find(java.util.logging.Logger.getLogger(CATEGORY),
                 consoleOnStderr ? System.err : System.out);
-        this.writer = console.isPresent()
-                ? new AccessLogWriter<>(config.accessLog().bufferCapacity(), WRITE_INTERVAL, AccessLog::line,
-                        console.get(), console.get()::flush)
-                : new AccessLogWriter<>(config.accessLog().bufferCapacity(), WRITE_INTERVAL, AccessLog::line,
-                        LOG::info);
+        Consumer<String> sink = console.isPresent() ? console.get() : LOG::info;
+        Runnable endOfBatch = console.isPresent() ? console.get()::flush : () -> { };
+        this.writer = new AccessLogWriter<>(config.accessLog().bufferCapacity(), WRITE_INTERVAL, AccessLog::line,
+                sink, endOfBatch);
         // Not on the access log's own category, whose lines are all access lines.
         Logger.getLogger(AccessLog.class).infof("event=access_log_output mode=%s",
                 console.isPresent() ? "console_batched" : "log_records");
