@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.equalTo;
 
 import dev.tollgate.events.v1.RequestStatus;
 import dev.tollgate.events.v1.UsageEvent;
+import dev.tollgate.events.v1.UsageSource;
 import dev.tollgate.gateway.routing.Endpoint;
 import dev.tollgate.gateway.routing.EndpointHealth;
 import dev.tollgate.gateway.routing.EndpointRegistry;
@@ -200,7 +201,7 @@ class RoutingIT {
     }
 
     @Test
-    void aClientThatLeavesReleasesItsEndpointWithoutBlamingIt() throws Exception {
+    void aClientThatLeavesStopsTheEndpointWithoutBlamingItAndIsBilledForThePrompt() throws Exception {
         String model = "cancel-model";
         VllmSimulator slow = simulator(model, c -> c.withTimeToFirstToken(Duration.ofSeconds(3)));
         endpoint("cn-slow", model, slow, 1, Environment.PRODUCTION);
@@ -217,10 +218,57 @@ class RoutingIT {
             awaitOutstanding("cn-slow", 1);
         }
 
+        long closedAt = System.nanoTime();
         UsageEvent event = single(requestId);
         assertThat(event.getStatus()).isEqualTo(RequestStatus.CANCELLED);
         awaitOutstanding("cn-slow", 0);
         assertThat(health("cn-slow").breaker()).isEqualTo(dev.tollgate.gateway.routing.CircuitBreaker.State.CLOSED);
+        awaitRunning(slow, 0);
+        assertThat(System.nanoTime() - closedAt).as("the endpoint stopped before its 3 s first token")
+                .isLessThan(TimeUnit.MILLISECONDS.toNanos(2500));
+        // The prompt had gone out: it is billed, estimated, and nothing was generated for the client.
+        assertThat(event.getPromptTokens()).isPositive();
+        assertThat(event.getCompletionTokens()).isZero();
+        assertThat(event.getUsageSource()).isEqualTo(UsageSource.ESTIMATED);
+        assertThat(event.getCostMicros()).isPositive();
+    }
+
+    @Test
+    void aClientThatLeavesMidStreamIsBilledForWhatItReceivedAndTheEndpointStops() throws Exception {
+        String model = "cancel-stream-model";
+        VllmSimulator slow = simulator(model, c -> c.withOutputTokens(200)
+                .withInterTokenLatency(Duration.ofMillis(50))); // a 10 s stream
+        endpoint("cs-slow", model, slow, 1, Environment.PRODUCTION);
+        String requestId = UUID.randomUUID().toString();
+        byte[] body = ("{\"model\":\"" + model + "\",\"stream\":true,\"max_tokens\":200,"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"Tell a long story\"}]}")
+                .getBytes(StandardCharsets.UTF_8);
+        String head = "POST /v1/chat/completions HTTP/1.1\r\nHost: " + chatUrl.getHost() + "\r\n"
+                + "Authorization: Bearer " + KEY + "\r\nContent-Type: application/json\r\n"
+                + "x-request-id: " + requestId + "\r\nContent-Length: " + body.length + "\r\n\r\n";
+
+        long closedAt;
+        try (java.net.Socket socket = new java.net.Socket(chatUrl.getHost(), chatUrl.getPort())) {
+            socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().write(body);
+            socket.getOutputStream().flush();
+            String received = readUntilEvents(socket.getInputStream(), 5);
+            assertThat(received).doesNotContain("[DONE]");
+            assertThat(running(slow)).as("the stream is still being generated").isEqualTo(1);
+            closedAt = System.nanoTime();
+        }
+
+        UsageEvent event = single(requestId);
+        assertThat(event.getStatus()).isEqualTo(RequestStatus.CANCELLED);
+        assertThat(event.getStreaming()).isTrue();
+        awaitRunning(slow, 0);
+        assertThat(System.nanoTime() - closedAt).as("the endpoint stopped generating long before the stream's end")
+                .isLessThan(TimeUnit.SECONDS.toNanos(3));
+        assertThat(event.getPromptTokens()).isPositive();
+        assertThat(event.getCompletionTokens()).as("the tokens relayed before the client left")
+                .isBetween(3L, 150L);
+        assertThat(event.getUsageSource()).isEqualTo(UsageSource.ESTIMATED);
+        assertThat(event.getCostMicros()).isPositive();
     }
 
     @Test
@@ -394,6 +442,34 @@ class RoutingIT {
     private static String chatBody(String model, boolean stream) {
         return "{\"model\":\"" + model + "\",\"stream\":" + stream + ",\"max_tokens\":16,"
                 + "\"messages\":[{\"role\":\"user\",\"content\":\"Say hello\"}]}";
+    }
+
+    /** Reads a raw HTTP response until {@code events} server-sent events have arrived; what arrived. */
+    private static String readUntilEvents(InputStream in, int events) throws Exception {
+        StringBuilder received = new StringBuilder();
+        byte[] buffer = new byte[1024];
+        while (received.toString().split("data: ", -1).length - 1 < events) {
+            int n = in.read(buffer);
+            assertThat(n).as("the stream ended early: " + received).isPositive();
+            received.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
+        }
+        return received.toString();
+    }
+
+    /** The simulator's {@code vllm:num_requests_running}: requests it is generating for right now. */
+    private static int running(VllmSimulator simulator) throws Exception {
+        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create(simulator.baseUrl() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        return (int) metrics.lines().filter(l -> l.startsWith("vllm:num_requests_running"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+
+    private static void awaitRunning(VllmSimulator simulator, int expected) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (running(simulator) != expected && System.nanoTime() < deadline) {
+            TimeUnit.MILLISECONDS.sleep(20);
+        }
+        assertThat(running(simulator)).isEqualTo(expected);
     }
 
     /** Reads a response body until it ends or breaks, and returns what arrived. */

@@ -205,14 +205,31 @@ final class Attempt {
         }
     }
 
-    /** Cancels the attempt because the client left; the endpoint is not to blame. */
-    void abandon() {
+    /**
+     * Cancels the attempt because the client left; the endpoint is not to blame.
+     *
+     * @return what the endpoint had been asked to do by then, to bill: nothing while the request had not gone
+     *         out; once it had, its prompt; for a stream, also the completion relayed so far (the reported usage
+     *         when its chunk had already arrived). Estimated otherwise: the endpoint reports usage only at the
+     *         end, which the reset below prevents. Billing nothing would let a client read a stream to its last
+     *         chunk, close the connection, and pay for none of it.
+     */
+    TokenUsage abandon() {
+        TokenUsage used = TokenUsage.NONE;
+        if (relay != null) {
+            SseRelay partial = relay;
+            call.exchange.answered(partial.finishReason(), () -> partial.completion().toString());
+            used = AnswerUsage.ofStream(partial, call.request);
+        } else if (upstreamRequest != null) {
+            used = TokenEstimator.estimate(call.request, "");
+        }
         if (settle()) {
             lease.abandoned();
             if (upstreamRequest != null) {
                 upstreamRequest.reset();
             }
         }
+        return used;
     }
 
     /** Ends the request with this attempt's failure, as the last word the client gets. */

@@ -130,13 +130,12 @@ public class UpstreamCall {
         /**
          * The client connection closed. That is a cancellation only while the answer is still being written: a
          * connection may also close as part of ending a complete response, which must still count as answered.
+         * The cancelled request is billed for what its endpoint had been asked to do ({@link Attempt#abandon}).
          */
         private void clientGone() {
             if (!ctx.response().ended() && !exchange.isFinished()) {
-                if (current != null) {
-                    current.abandon();
-                }
-                exchange.finish(RequestStatus.CANCELLED, CLIENT_CLOSED, "client_closed", TokenUsage.NONE);
+                TokenUsage used = current == null ? TokenUsage.NONE : current.abandon();
+                exchange.finish(RequestStatus.CANCELLED, CLIENT_CLOSED, "client_closed", used);
             }
         }
     }
