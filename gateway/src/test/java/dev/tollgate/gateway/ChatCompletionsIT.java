@@ -10,10 +10,14 @@ import dev.tollgate.events.v1.UsageEvent;
 import dev.tollgate.events.v1.UsageSource;
 import dev.tollgate.local.testing.TollgateInfraResource;
 import dev.tollgate.local.testing.VllmSimulatorResource;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
+import jakarta.inject.Inject;
+import java.time.Duration;
 import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
@@ -38,6 +42,8 @@ class ChatCompletionsIT {
     String registry;
 
     private UsageTopic usage;
+    @Inject
+    MeterRegistry meters;
 
     @BeforeEach
     void subscribe() {
@@ -103,12 +109,31 @@ class ChatCompletionsIT {
     }
 
     @Test
-    void rejectsAnUnknownKeyWithoutPublishing() {
-        given().header("Authorization", "Bearer tg_wrong").contentType(ContentType.JSON).body(chat(false, ""))
+    void rejectsAnUnknownKeyWithoutPublishingAndCountsTheRefusal() {
+        String refusedId = UUID.randomUUID().toString();
+        double before = unauthenticated("invalid_api_key");
+
+        given().header("Authorization", "Bearer tg_wrong").header("x-request-id", refusedId)
+                .contentType(ContentType.JSON).body(chat(false, ""))
                 .post("/v1/chat/completions").then().statusCode(401)
                 .body("error.code", equalTo("invalid_api_key")).body("error.type", equalTo("authentication_error"));
         given().contentType(ContentType.JSON).body(chat(false, ""))
                 .post("/v1/chat/completions").then().statusCode(401).body("error.code", equalTo("missing_api_key"));
+
+        assertThat(unauthenticated("invalid_api_key")).isEqualTo(before + 1);
+        assertThat(unauthenticated("missing_api_key")).isPositive();
+        // A request answered after the refused one has its event; the refused one has none.
+        String answeredId = UUID.randomUUID().toString();
+        given().header("Authorization", "Bearer " + KEY).header("x-request-id", answeredId)
+                .contentType(ContentType.JSON).body(chat(false, "")).post("/v1/chat/completions")
+                .then().statusCode(200);
+        single(answeredId);
+        assertThat(usage.await(e -> e.getRequestId().equals(refusedId), 1, Duration.ofSeconds(1))).isEmpty();
+    }
+
+    private double unauthenticated(String code) {
+        Counter counter = meters.find("tollgate.requests.unauthenticated").tag("error.type", code).counter();
+        return counter == null ? 0 : counter.count();
     }
 
     @Test

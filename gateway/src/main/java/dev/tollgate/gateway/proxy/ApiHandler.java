@@ -40,7 +40,6 @@ public class ApiHandler {
 
     /** Handles a request to the exchange's API whose key was accepted and whose body was read within the limit. */
     public void handle(RoutingContext ctx, Exchange exchange) {
-        rateLimits.quote(ctx, exchange.principal());
         Buffer raw = ctx.body().buffer(); // null, not empty, when the client sent no body at all
         RequestParser.Parsed parsed = RequestParser.parse(exchange.api(), raw == null ? new byte[0] : raw.getBytes());
         if (parsed instanceof RequestParser.Invalid invalid) {

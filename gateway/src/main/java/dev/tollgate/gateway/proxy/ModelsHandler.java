@@ -2,8 +2,10 @@ package dev.tollgate.gateway.proxy;
 
 import dev.tollgate.gateway.auth.Authenticator;
 import dev.tollgate.gateway.auth.Principal;
+import dev.tollgate.gateway.observability.UnauthenticatedRequests;
 import dev.tollgate.gateway.openai.ErrorCode;
 import dev.tollgate.gateway.openai.OpenAiError;
+import dev.tollgate.gateway.ratelimit.RateLimitGate;
 import dev.tollgate.gateway.routing.EndpointRegistry;
 import dev.tollgate.gateway.routing.Environment;
 import io.vertx.core.json.JsonArray;
@@ -28,23 +30,30 @@ public class ModelsHandler {
 
     private final Authenticator authenticator;
     private final EndpointRegistry endpoints;
+    private final RateLimitGate rateLimits;
+    private final UnauthenticatedRequests unauthenticated;
     /** The registry keeps no per-model creation time; the replica's start is a stable stand-in. */
     private final long created = Instant.now().getEpochSecond();
 
     @Inject
-    ModelsHandler(Authenticator authenticator, EndpointRegistry endpoints) {
+    ModelsHandler(Authenticator authenticator, EndpointRegistry endpoints, RateLimitGate rateLimits,
+                  UnauthenticatedRequests unauthenticated) {
         this.authenticator = authenticator;
         this.endpoints = endpoints;
+        this.rateLimits = rateLimits;
+        this.unauthenticated = unauthenticated;
     }
 
     /** Answers a request whose headers were checked; authenticates it like every other API request. */
     void handle(RoutingContext ctx) {
         Authenticator.Result result = authenticator.authenticate(ctx.request());
         if (result instanceof Authenticator.Rejected rejected) {
+            unauthenticated.refused(rejected.error().code());
             rejected.error().send(ctx.response());
             return;
         }
         Principal principal = ((Authenticator.Authenticated) result).principal();
+        rateLimits.quote(ctx, principal); // the key's limits as they stand; listing models charges nothing
         String header = ctx.request().getHeader(Environment.HEADER);
         Environment environment = header == null ? principal.environment() : Environment.parse(header).orElse(null);
         if (environment == null) {

@@ -7,9 +7,11 @@ import dev.tollgate.gateway.events.EventAdmission;
 import dev.tollgate.gateway.events.EventIds;
 import dev.tollgate.gateway.events.Trace;
 import dev.tollgate.gateway.events.UsageRecorder;
+import dev.tollgate.gateway.observability.UnauthenticatedRequests;
 import dev.tollgate.gateway.openai.ErrorCode;
 import dev.tollgate.gateway.openai.OpenAiApi;
 import dev.tollgate.gateway.openai.OpenAiError;
+import dev.tollgate.gateway.ratelimit.RateLimitGate;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -38,11 +40,16 @@ public class ProxyRoutes {
     private final long maxBodyBytes;
     private final int maxHeaderBytes;
     private final EventAdmission events;
+    private final RateLimitGate rateLimits;
+    private final UnauthenticatedRequests unauthenticated;
 
     @Inject
     ProxyRoutes(Authenticator authenticator, UsageRecorder recorder, ApiHandler handler, ModelsHandler models,
-                GatewayConfig config, EventAdmission events) {
+                GatewayConfig config, EventAdmission events, RateLimitGate rateLimits,
+                UnauthenticatedRequests unauthenticated) {
         this.handler = handler;
+        this.rateLimits = rateLimits;
+        this.unauthenticated = unauthenticated;
         this.models = models;
         this.events = events;
         this.authenticator = authenticator;
@@ -70,7 +77,8 @@ public class ProxyRoutes {
         router.route(ModelsHandler.PATH).handler(ctx -> methodNotAllowed(ctx, "GET"));
     }
 
-    private static void methodNotAllowed(RoutingContext ctx, String allowed) {
+    private void methodNotAllowed(RoutingContext ctx, String allowed) {
+        unauthenticated.refused(ErrorCode.METHOD_NOT_ALLOWED);
         OpenAiError.of(ErrorCode.METHOD_NOT_ALLOWED, ctx.request().method() + " is not supported here; use "
                 + allowed + ".").send(ctx.response());
     }
@@ -89,6 +97,8 @@ public class ProxyRoutes {
         Authenticator.Result result = authenticator.authenticate(ctx.request());
         if (result instanceof Authenticator.Authenticated ok) {
             trace.span("auth", start, System.nanoTime(), true);
+            // From here on every answer, refusals included (413, 503, 400), carries the key's limits.
+            rateLimits.quote(ctx, ok.principal());
             Exchange exchange = new Exchange(recorder, api, requestId, ok.principal(), trace);
             ctx.put(EXCHANGE, exchange);
             if (!events.admits()) {
@@ -102,7 +112,9 @@ public class ProxyRoutes {
             }
             ctx.next();
         } else {
-            ((Authenticator.Rejected) result).error().send(ctx.response());
+            OpenAiError error = ((Authenticator.Rejected) result).error();
+            unauthenticated.refused(error.code());
+            error.send(ctx.response());
         }
     }
 
@@ -113,6 +125,7 @@ public class ProxyRoutes {
     private boolean headersAccepted(RoutingContext ctx) {
         ctx.response().putHeader("x-request-id", requestId(ctx));
         if (headerBytes(ctx) > maxHeaderBytes) {
+            unauthenticated.refused(ErrorCode.HEADERS_TOO_LARGE);
             OpenAiError.of(ErrorCode.HEADERS_TOO_LARGE, "The request headers are larger than the limit of "
                     + maxHeaderBytes + " bytes.").send(ctx.response());
             return false;

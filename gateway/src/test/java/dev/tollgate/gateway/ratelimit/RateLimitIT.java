@@ -122,6 +122,19 @@ class RateLimitIT {
                 .header("x-ratelimit-remaining-requests", "4");
     }
 
+    @Test
+    void quotesTheKeysLimitsOnAnOversizedBodyAndOnTheModelList() {
+        String key = "tg_it_quote_" + UUID.randomUUID().toString().replace("-", "");
+        keys.add(key, new Principal("quote-" + UUID.randomUUID(), "limits-org", null, Set.of(), 7L, null));
+        String oversized = "{\"model\":\"x\",\"pad\":\"" + "a".repeat(70_000) + "\"}"; // the test limit is 64 KiB
+
+        given().header("Authorization", "Bearer " + key).contentType(ContentType.JSON).body(oversized)
+                .post("/v1/chat/completions").then().statusCode(413)
+                .header("x-ratelimit-limit-requests", "7").header("x-ratelimit-remaining-requests", "7");
+        given().header("Authorization", "Bearer " + key).get("/v1/models").then().statusCode(200)
+                .header("x-ratelimit-limit-requests", "7").header("x-ratelimit-remaining-requests", "7");
+    }
+
     private static String chat() {
         return "{\"model\":\"" + VllmSimulatorResource.MODEL + "\",\"max_tokens\":8,"
                 + "\"messages\":[{\"role\":\"user\",\"content\":\"Say hello\"}]}";
