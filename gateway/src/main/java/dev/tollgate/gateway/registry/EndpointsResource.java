@@ -69,7 +69,8 @@ public class EndpointsResource {
      * @param object                      always {@code endpoint}
      * @param model                       the model name clients ask for
      * @param environment                 development, staging or production
-     * @param baseUrl                     base URL, without {@code /v1}
+     * @param baseUrl                     base URL: a server's root or a provider's OpenAI API root
+     *                                    ({@code Endpoint#path})
      * @param hasUpstreamApiKey           whether the gateway sends an upstream API key
      * @param weight                      relative share of the model's traffic
      * @param status                      ready, disabled or draining
