@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 
+import dev.tollgate.gateway.StubUpstream;
 import dev.tollgate.gateway.sync.AdminStateReadiness;
 import dev.tollgate.local.testing.PostgresResource;
 import dev.tollgate.local.testing.TollgateInfraResource;

@@ -1,4 +1,4 @@
-package dev.tollgate.gateway.admin;
+package dev.tollgate.gateway;
 
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -11,13 +11,13 @@ import java.util.concurrent.TimeUnit;
  * A local HTTP server standing in for a model server or a hosted provider, for tests that must see what the gateway
  * sends upstream (headers, health probes). It runs on its own Vert.x instance and stops, with it, on close.
  */
-final class StubUpstream implements AutoCloseable {
+public final class StubUpstream implements AutoCloseable {
 
     private final Vertx vertx = Vertx.vertx();
     private final HttpServer server;
 
     /** Starts the server on a free loopback port; every request goes to {@code handler}. */
-    StubUpstream(Handler<HttpServerRequest> handler) throws Exception {
+    public StubUpstream(Handler<HttpServerRequest> handler) throws Exception {
         try {
             server = vertx.createHttpServer().requestHandler(handler).listen(0, "127.0.0.1")
                     .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
@@ -32,7 +32,7 @@ final class StubUpstream implements AutoCloseable {
      * only, the value of request header {@code header} ({@code "null"} when absent). Only chat calls: the
      * gateway's background {@code GET /health} checks reach the server too.
      */
-    static StubUpstream recordingChatHeader(String header, Queue<String> seen, String answer) throws Exception {
+    public static StubUpstream recordingChatHeader(String header, Queue<String> seen, String answer) throws Exception {
         return new StubUpstream(request -> {
             if (request.path().equals("/v1/chat/completions")) {
                 seen.add(String.valueOf(request.getHeader(header)));
@@ -42,7 +42,7 @@ final class StubUpstream implements AutoCloseable {
     }
 
     /** The port to register as the endpoint's base URL, {@code http://127.0.0.1:<port>}. */
-    int port() {
+    public int port() {
         return server.actualPort();
     }
 
