@@ -8,6 +8,8 @@ import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.http.StreamResponse;
 import com.openai.errors.BadRequestException;
 import com.openai.errors.NotFoundException;
+import com.openai.errors.PermissionDeniedException;
+import com.openai.errors.RateLimitException;
 import com.openai.errors.UnauthorizedException;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
@@ -19,12 +21,17 @@ import com.openai.models.embeddings.CreateEmbeddingResponse;
 import com.openai.models.embeddings.EmbeddingCreateParams;
 import com.openai.models.models.Model;
 import com.openai.models.models.ModelListPage;
+import dev.tollgate.gateway.auth.KeyStore;
+import dev.tollgate.gateway.auth.Principal;
 import dev.tollgate.local.testing.TollgateInfraResource;
 import dev.tollgate.local.testing.VllmSimulatorResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import java.net.URL;
+import java.util.Set;
+import java.util.UUID;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,6 +49,8 @@ class OpenAiSdkCompatibilityIT {
     URL baseUrl;
 
     private OpenAIClient client;
+    @Inject
+    KeyStore keys;
 
     @BeforeEach
     void client() {
@@ -122,6 +131,33 @@ class OpenAiSdkCompatibilityIT {
 
         assertThatThrownBy(() -> client.chat().completions().create(invalid))
                 .isInstanceOfSatisfying(BadRequestException.class, e -> assertThat(e.param()).contains("temperature"));
+    }
+
+    @Test
+    void reportsAModelTheKeyMayNotUseAsTheSdksPermissionDeniedException() {
+        String key = "tg_it_sdk_" + UUID.randomUUID().toString().replace("-", "");
+        keys.add(key, new Principal("sdk-" + UUID.randomUUID(), "it-org", null, Set.of("some-other-model")));
+
+        assertThatThrownBy(() -> sdk(key).chat().completions().create(params().build()))
+                .isInstanceOfSatisfying(PermissionDeniedException.class, e -> {
+                    assertThat(e.statusCode()).isEqualTo(403);
+                    assertThat(e.code()).contains("model_not_allowed");
+                });
+    }
+
+    @Test
+    void reportsARateLimitAsTheSdksRateLimitException() {
+        String key = "tg_it_sdk_" + UUID.randomUUID().toString().replace("-", "");
+        keys.add(key, new Principal("sdk-" + UUID.randomUUID(), "it-org", null, Set.of(), 1L, null));
+        OpenAIClient limited = sdk(key);
+        limited.chat().completions().create(params().build());
+
+        assertThatThrownBy(() -> limited.chat().completions().create(params().build()))
+                .isInstanceOfSatisfying(RateLimitException.class, e -> {
+                    assertThat(e.statusCode()).isEqualTo(429);
+                    assertThat(e.code()).contains("rate_limit_exceeded");
+                    assertThat(e.headers().values("retry-after")).isNotEmpty();
+                });
     }
 
     private OpenAIClient sdk(String key) {
