@@ -29,4 +29,12 @@ public interface AdminConfig {
     /** How long start-up waits for the first snapshot of keys and endpoints before it goes on not ready. */
     @WithDefault("30s")
     Duration snapshotTimeout();
+
+    /**
+     * Readiness goes DOWN once the replica has not known for this long that it holds every admin state change (a
+     * revoked key, a disabled endpoint): for deployments that would rather stop serving than accept a key revoked
+     * while Kafka was unreachable. Unset by default: a Kafka outage must not take every replica out of service at
+     * once, and the staleness is still reported (docs/admin-api.md#propagation).
+     */
+    Optional<Duration> maxStaleness();
 }

@@ -17,6 +17,8 @@ import dev.tollgate.gateway.tenancy.ApiKeyEntity;
 import dev.tollgate.schemas.AvroSerdes;
 import dev.tollgate.schemas.Topics;
 import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -59,6 +61,8 @@ public class StateFollower {
     private static final Logger LOG = Logger.getLogger(StateFollower.class);
     private static final Duration POLL = Duration.ofMillis(200);
     private static final Duration SNAPSHOT_RETRY = Duration.ofSeconds(1);
+    /** Past this, the log warns that revocations may be missed (see {@link Confirmation}). */
+    private static final Duration WARN_STALENESS = Duration.ofSeconds(10);
 
     private final KeyStore keys;
     private final EndpointRegistry endpoints;
@@ -77,10 +81,12 @@ public class StateFollower {
     private final TopicFollower<Object> follower = new TopicFollower<>("tollgate-admin-state-follower",
             this::createConsumer, this::follow, () -> following = false, SNAPSHOT_RETRY);
     private volatile boolean following;
+    private final Confirmation confirmation = new Confirmation(() -> System.nanoTime() / 1_000_000, WARN_STALENESS);
 
     @Inject
     StateFollower(KeyStore keys, EndpointRegistry endpoints, UpstreamCredentials credentials, BudgetBook budgets,
-                  AdminConfig admin, GatewayConfig config, @Identifier("default-kafka-broker") Map<String, Object> kafka) {
+                  AdminConfig admin, GatewayConfig config, @Identifier("default-kafka-broker") Map<String, Object> kafka,
+                  MeterRegistry metrics) {
         this.keys = keys;
         this.budgets = budgets;
         this.endpoints = endpoints;
@@ -93,6 +99,9 @@ public class StateFollower {
         this.snapshotTimeout = admin.snapshotTimeout();
         this.registryUrl = config.registry().url();
         this.consumerProps = new HashMap<>(kafka);
+        Gauge.builder("tollgate.admin_state.staleness", this, f -> f.staleness().toMillis() / 1000.0)
+                .baseUnit("seconds").description("Time since this replica last knew it held every admin state change")
+                .register(metrics);
     }
 
     void start(@Observes StartupEvent ignored) throws InterruptedException {
@@ -114,6 +123,14 @@ public class StateFollower {
         return following;
     }
 
+    /**
+     * How long since this replica last knew it held every key, endpoint and budget change: about a second while
+     * the broker answers, growing while it does not ({@link Confirmation}).
+     */
+    public Duration staleness() {
+        return confirmation.staleness();
+    }
+
     private void follow(KafkaConsumer<String, Object> c) {
         List<TopicPartition> partitions = new ArrayList<>();
         for (String topic : List.of(Topics.KEYS, Topics.ENDPOINTS, Topics.BUDGETS)) {
@@ -133,6 +150,7 @@ public class StateFollower {
             for (ConsumerRecord<String, Object> record : c.poll(POLL)) {
                 apply(record);
             }
+            confirmation.check(c, partitions);
         }
     }
 

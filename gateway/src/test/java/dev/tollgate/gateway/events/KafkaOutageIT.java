@@ -3,6 +3,7 @@ package dev.tollgate.gateway.events;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tollgate.events.v1.UsageEvent;
+import dev.tollgate.gateway.sync.StateFollower;
 import dev.tollgate.local.kafka.KafkaBroker;
 import dev.tollgate.local.testing.SharedInfra;
 import dev.tollgate.local.testing.TollgateInfraResource;
@@ -55,6 +56,8 @@ class KafkaOutageIT {
     URI chat;
     @Inject
     EventPublisher publisher;
+    @Inject
+    StateFollower adminState;
 
     @Test
     void deliversEveryAnsweredRequestsUsageEventExactlyOnceAcrossABrokerOutage() throws Exception {
@@ -65,6 +68,7 @@ class KafkaOutageIT {
         AtomicBoolean running = new AtomicBoolean(true);
         AtomicLong sequence = new AtomicLong();
         AtomicLong peakBacklog = new AtomicLong();
+        AtomicLong peakStalenessMs = new AtomicLong();
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
         List<Future<?>> loops = new java.util.ArrayList<>();
@@ -79,17 +83,20 @@ class KafkaOutageIT {
             }));
         }
         long outageMs;
+        long stalenessAfterMs = -1;
         try {
             sleep(3_000);
             kafka.stop();
             long stopped = System.nanoTime();
             while (System.nanoTime() - stopped < TimeUnit.SECONDS.toNanos(20)) {
                 peakBacklog.accumulateAndGet(publisher.backlog(), Math::max);
+                peakStalenessMs.accumulateAndGet(adminState.staleness().toMillis(), Math::max);
                 sleep(200);
             }
             kafka.start();
             outageMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stopped);
             sleep(5_000);
+            stalenessAfterMs = adminState.staleness().toMillis();
         } finally {
             running.set(false);
             clients.shutdown();
@@ -127,12 +134,16 @@ class KafkaOutageIT {
         long duplicates = recordsPerEventId.values().stream().filter(n -> n > 1).count();
         long lost = answered.stream().filter(id -> !eventsPerRequest.containsKey(id)).count();
         LOG.infof("kafka outage: requests=%d answered_200=%d outage_ms=%d peak_backlog=%d drain_ms=%d "
-                        + "usage_events=%d distinct_event_ids=%d duplicates=%d lost=%d", answers.size(),
-                answered.size(), outageMs, peakBacklog.get(), drainMs,
+                        + "usage_events=%d distinct_event_ids=%d duplicates=%d lost=%d peak_admin_staleness_ms=%d "
+                        + "admin_staleness_after_ms=%d", answers.size(), answered.size(), outageMs, peakBacklog.get(),
+                drainMs,
                 recordsPerEventId.values().stream().mapToInt(Integer::intValue).sum(), recordsPerEventId.size(),
-                duplicates, lost);
+                duplicates, lost, peakStalenessMs.get(), stalenessAfterMs);
 
         assertThat(answers.values()).as("the gateway keeps serving while Kafka is away").containsOnly(200);
+        assertThat(peakStalenessMs.get()).as("the admin state is reported stale while Kafka is away")
+                .isGreaterThan(15_000);
+        assertThat(stalenessAfterMs).as("and current again within seconds of its return").isBetween(0L, 3_000L);
         assertThat(peakBacklog.get()).as("events were buffered during the outage").isPositive();
         assertThat(recordsPerEventId.size()).as("distinct usage event ids").isEqualTo(answered.size());
         assertThat(duplicates).as("usage events delivered more than once").isZero();
