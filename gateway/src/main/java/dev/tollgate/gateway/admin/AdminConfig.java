@@ -34,7 +34,7 @@ public interface AdminConfig {
      * Readiness goes DOWN once the replica has not known for this long that it holds every admin state change (a
      * revoked key, a disabled endpoint): for deployments that would rather stop serving than accept a key revoked
      * while Kafka was unreachable. Unset by default: a Kafka outage must not take every replica out of service at
-     * once, and the staleness is still reported (docs/admin-api.md#propagation).
+     * once, and the staleness is still reported (docs/admin-api.md#while-a-replica-cannot-reach-kafka).
      */
     Optional<Duration> maxStaleness();
 }

@@ -30,8 +30,12 @@ public class AdminStateReadiness implements HealthCheck {
     @Override
     public HealthCheckResponse call() {
         Duration staleness = follower.staleness();
-        boolean fresh = maxStaleness.map(max -> staleness.compareTo(max) <= 0).orElse(true);
-        return HealthCheckResponse.named("admin-state").status(follower.ready() && fresh)
+        return HealthCheckResponse.named("admin-state").status(ready(follower.ready(), staleness, maxStaleness))
                 .withData("staleness_ms", staleness.toMillis()).build();
+    }
+
+    /** Ready when the snapshot is held and, if a bound is set, the state was confirmed current within it. */
+    static boolean ready(boolean following, Duration staleness, Optional<Duration> maxStaleness) {
+        return following && maxStaleness.map(max -> staleness.compareTo(max) <= 0).orElse(true);
     }
 }

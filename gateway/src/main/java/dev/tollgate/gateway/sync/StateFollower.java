@@ -81,7 +81,8 @@ public class StateFollower {
     private final TopicFollower<Object> follower = new TopicFollower<>("tollgate-admin-state-follower",
             this::createConsumer, this::follow, () -> following = false, SNAPSHOT_RETRY);
     private volatile boolean following;
-    private final Confirmation confirmation = new Confirmation(() -> System.nanoTime() / 1_000_000, WARN_STALENESS);
+    private final Confirmation confirmation =
+            new Confirmation(() -> System.nanoTime() / 1_000_000, WARN_STALENESS);
 
     @Inject
     StateFollower(KeyStore keys, EndpointRegistry endpoints, UpstreamCredentials credentials, BudgetBook budgets,
