@@ -42,8 +42,7 @@ class ConfirmationTest {
 
     @Test
     void confirmsWhenItHasReadToTheEndOfEveryPartition() {
-        consumer.seek(KEYS, 5);
-        consumer.seek(ENDPOINTS, 3);
+        readToTheEnd();
         now.addAndGet(4_000);
 
         confirmation.check(consumer, List.of(KEYS, ENDPOINTS));
@@ -64,8 +63,7 @@ class ConfirmationTest {
 
     @Test
     void growsWhileTheBrokerCannotBeReachedAndResetsOnceItAnswers() {
-        consumer.seek(KEYS, 5);
-        consumer.seek(ENDPOINTS, 3);
+        readToTheEnd();
         brokerAway = true;
         for (int second = 0; second < 20; second++) {
             now.addAndGet(1_000);
@@ -82,13 +80,17 @@ class ConfirmationTest {
 
     @Test
     void asksTheBrokerAtMostOncePerInterval() {
-        consumer.seek(KEYS, 5);
-        consumer.seek(ENDPOINTS, 3);
+        readToTheEnd();
         for (int i = 0; i < 10; i++) {
             now.addAndGet(200); // the follower polls every 200 ms
             confirmation.check(consumer, List.of(KEYS, ENDPOINTS));
         }
 
         assertThat(lookups.get()).isEqualTo(2); // 2 s of polls
+    }
+
+    private void readToTheEnd() {
+        consumer.seek(KEYS, 5);
+        consumer.seek(ENDPOINTS, 3);
     }
 }
