@@ -1,5 +1,6 @@
 package dev.tollgate.gateway.auth;
 
+import dev.tollgate.gateway.observability.UnauthenticatedRequests;
 import dev.tollgate.gateway.openai.ErrorCode;
 import dev.tollgate.gateway.openai.OpenAiError;
 import io.vertx.core.http.HttpServerRequest;
@@ -17,10 +18,12 @@ public class Authenticator {
     private static final String BEARER = "bearer ";
 
     private final KeyStore keys;
+    private final UnauthenticatedRequests refusals;
 
     @Inject
-    Authenticator(KeyStore keys) {
+    Authenticator(KeyStore keys, UnauthenticatedRequests refusals) {
         this.keys = keys;
+        this.refusals = refusals;
     }
 
     /** The outcome of authenticating one request. */
@@ -33,7 +36,16 @@ public class Authenticator {
     public record Rejected(OpenAiError error) implements Result {
     }
 
+    /** Authenticates {@code request}; a refusal is counted ({@link UnauthenticatedRequests}). */
     public Result authenticate(HttpServerRequest request) {
+        Result result = resolve(request);
+        if (result instanceof Rejected rejected) {
+            refusals.refused(rejected.error().code());
+        }
+        return result;
+    }
+
+    private Result resolve(HttpServerRequest request) {
         String key = presentedKey(request);
         if (key == null) {
             return new Rejected(OpenAiError.of(ErrorCode.MISSING_API_KEY,

@@ -9,8 +9,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Counts the requests refused before a key was accepted: a missing, unknown, revoked or expired key (401),
- * oversized headers (431), a wrong method (405). Such a request has no exchange, so it reaches no other metric,
+ * Counts the requests refused before a key was accepted: a missing, unknown, revoked or expired key (401, counted
+ * by {@code Authenticator}), oversized headers (431), a wrong method (405). Such a request has no exchange, so it reaches no other metric,
  * no access log line and no event; without this counter a flood of guessed keys would leave no trace.
  *
  * <p>Tagged by the stable error code and status only, never by the presented key or the client's address, so the

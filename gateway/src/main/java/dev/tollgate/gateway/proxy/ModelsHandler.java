@@ -2,7 +2,6 @@ package dev.tollgate.gateway.proxy;
 
 import dev.tollgate.gateway.auth.Authenticator;
 import dev.tollgate.gateway.auth.Principal;
-import dev.tollgate.gateway.observability.UnauthenticatedRequests;
 import dev.tollgate.gateway.openai.ErrorCode;
 import dev.tollgate.gateway.openai.OpenAiError;
 import dev.tollgate.gateway.ratelimit.RateLimitGate;
@@ -31,24 +30,20 @@ public class ModelsHandler {
     private final Authenticator authenticator;
     private final EndpointRegistry endpoints;
     private final RateLimitGate rateLimits;
-    private final UnauthenticatedRequests unauthenticated;
     /** The registry keeps no per-model creation time; the replica's start is a stable stand-in. */
     private final long created = Instant.now().getEpochSecond();
 
     @Inject
-    ModelsHandler(Authenticator authenticator, EndpointRegistry endpoints, RateLimitGate rateLimits,
-                  UnauthenticatedRequests unauthenticated) {
+    ModelsHandler(Authenticator authenticator, EndpointRegistry endpoints, RateLimitGate rateLimits) {
         this.authenticator = authenticator;
         this.endpoints = endpoints;
         this.rateLimits = rateLimits;
-        this.unauthenticated = unauthenticated;
     }
 
     /** Answers a request whose headers were checked; authenticates it like every other API request. */
     void handle(RoutingContext ctx) {
         Authenticator.Result result = authenticator.authenticate(ctx.request());
         if (result instanceof Authenticator.Rejected rejected) {
-            unauthenticated.refused(rejected.error().code());
             rejected.error().send(ctx.response());
             return;
         }

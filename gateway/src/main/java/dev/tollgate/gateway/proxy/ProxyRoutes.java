@@ -112,9 +112,7 @@ public class ProxyRoutes {
             }
             ctx.next();
         } else {
-            OpenAiError error = ((Authenticator.Rejected) result).error();
-            unauthenticated.refused(error.code());
-            error.send(ctx.response());
+            ((Authenticator.Rejected) result).error().send(ctx.response());
         }
     }
 
