@@ -458,10 +458,7 @@ class RoutingIT {
 
     /** The simulator's {@code vllm:num_requests_running}: requests it is generating for right now. */
     private static int running(VllmSimulator simulator) throws Exception {
-        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create(simulator.baseUrl() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
-        return (int) metrics.lines().filter(l -> l.startsWith("vllm:num_requests_running"))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+        return (int) SimulatorScrape.sum(simulator.baseUrl(), "vllm:num_requests_running");
     }
 
     private static void awaitRunning(VllmSimulator simulator, int expected) throws Exception {

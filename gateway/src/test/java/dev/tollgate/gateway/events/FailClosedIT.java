@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
+import dev.tollgate.gateway.SimulatorScrape;
 import dev.tollgate.gateway.observability.EventBacklogReadiness;
 import dev.tollgate.local.kafka.KafkaBroker;
 import dev.tollgate.local.testing.SharedInfra;
@@ -107,11 +108,7 @@ class FailClosedIT {
     }
 
     private static double upstreamPromptTokens() throws Exception {
-        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create(VllmSimulatorResource.simulator().baseUrl() + "/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-        return metrics.lines().filter(l -> l.startsWith("vllm:prompt_tokens_total"))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+        return SimulatorScrape.sum(VllmSimulatorResource.simulator().baseUrl(), "vllm:prompt_tokens_total");
     }
 
     private static String chat() {
