@@ -119,14 +119,17 @@ class LocalPlatformIT {
         return matcher.group(1);
     }
 
+    /** Seven different free ports, with the broker's controller port (the broker's + 1) free and not among them. */
     static Map<String, Integer> freePorts() {
-        int kafka = Ports.freePort();
-        while (!Ports.isFree(kafka + 1)) {
-            kafka = Ports.freePort();
+        while (true) {
+            int[] p = Ports.freePorts(7);
+            int kafka = p[4];
+            boolean controllerClear = java.util.Arrays.stream(p).noneMatch(port -> port == kafka + 1);
+            if (controllerClear && Ports.isFree(kafka + 1)) {
+                return Map.of("gateway", p[0], "management", p[1], "streams", p[2], "simulator", p[3],
+                        "kafka", kafka, "registry", p[5], "postgres", p[6]);
+            }
         }
-        return Map.of("gateway", Ports.freePort(), "management", Ports.freePort(), "streams", Ports.freePort(),
-                "simulator", Ports.freePort(), "kafka", kafka, "registry", Ports.freePort(),
-                "postgres", Ports.freePort());
     }
 
     static List<String> args(Map<String, Integer> ports) {

@@ -48,6 +48,8 @@ import dev.tollgate.local.process.Ports;
 import dev.tollgate.local.registry.ApicurioRegistry;
 import dev.tollgate.schemas.AvroSerdes;
 import dev.tollgate.schemas.Topics;
+import dev.tollgate.streams.rollups.RollupTopology;
+import dev.tollgate.streams.topology.StreamsApplication;
 import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
 import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
 import picocli.CommandLine;
@@ -85,8 +87,13 @@ import picocli.CommandLine.Option;
         description = "Backlog throughput and live end-to-end lag of the streams app against a real broker.")
 public final class StreamsBench implements Callable<Integer> {
 
-    private static final String APPLICATION_ID = "tollgate-streams";
-    private static final String REPARTITION_TOPIC = APPLICATION_ID + "-rollups-endpoint-partials-repartition";
+    /**
+     * The app's own names, compile-time constants that javac copies here: this JVM runs without the streams app on
+     * its class path, so nothing may load a streams class at run time.
+     */
+    private static final String APPLICATION_ID = StreamsApplication.APPLICATION_ID;
+    private static final String REPARTITION_TOPIC =
+            StreamsApplication.APPLICATION_ID + "-" + RollupTopology.ENDPOINT_REPARTITION + "-repartition";
     /** By name: this JVM has no Kafka Streams, so it must not load {@link StreamsFloor}, only start it. */
     static final String FLOOR_MAIN = "dev.tollgate.bench.streams.StreamsFloor";
 

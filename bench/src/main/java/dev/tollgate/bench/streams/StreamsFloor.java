@@ -29,8 +29,8 @@ import org.apache.kafka.streams.kstream.Named;
 import dev.tollgate.events.v1.UsageEvent;
 import dev.tollgate.schemas.AvroSerdes;
 import dev.tollgate.schemas.Topics;
-import dev.tollgate.streams.usage.UsageRecordDecoder;
-import dev.tollgate.streams.usage.UsageTotalsTopology;
+import dev.tollgate.streams.intake.UsageIntake;
+import dev.tollgate.streams.intake.UsageRecordDecoder;
 import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
 
 /**
@@ -42,7 +42,7 @@ import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
  * <ul>
  *   <li>{@value #DECODE}: reads {@code tollgate.usage.v1} and decodes each value with the app's own
  *       {@link UsageRecordDecoder}; nothing is stored or written but the offsets;</li>
- *   <li>{@value #INTAKE}: the app's own shared intake, {@link UsageTotalsTopology#deduplicated}: decode, the
+ *   <li>{@value #INTAKE}: the app's own shared intake, {@link UsageIntake#build}: decode, the
  *       dead-letter split and the dedupe by event id (a RocksDB window store with its changelog), which every
  *       capability needs before it may count an event exactly once.</li>
  * </ul>
@@ -136,7 +136,7 @@ public final class StreamsFloor {
             case DECODE -> builder
                     .stream(Topics.USAGE, Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("floor-source"))
                     .processValues(() -> new UsageRecordDecoder(deserializers.get()), Named.as("floor-decode"));
-            case INTAKE -> UsageTotalsTopology.deduplicated(builder, Duration.ofHours(24), deserializers);
+            case INTAKE -> UsageIntake.build(builder, Duration.ofHours(24), deserializers);
             default -> throw new IllegalArgumentException("unknown stage " + stage + ": decode or intake");
         };
         last.foreach((orgId, value) -> { }, Named.as("floor-end"));

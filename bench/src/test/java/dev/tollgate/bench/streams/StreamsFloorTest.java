@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 
-import dev.tollgate.streams.usage.UsageTotalsTopology;
+import dev.tollgate.streams.intake.UsageIntake;
 
 /** The floors measure what they say: the app's own decode, and the app's own intake, and nothing more. */
 class StreamsFloorTest {
@@ -21,8 +21,8 @@ class StreamsFloorTest {
     void intakeStageRunsTheAppsSharedIntakeWithItsDedupeStore() {
         String description = StreamsFloor.topology(StreamsFloor.INTAKE, REGISTRY).describe().toString();
 
-        assertThat(description).contains(UsageTotalsTopology.SOURCE, UsageTotalsTopology.DECODE,
-                UsageTotalsTopology.DEDUPE, UsageTotalsTopology.DEDUPE_STORE, "floor-end");
+        assertThat(description).contains(UsageIntake.SOURCE, UsageIntake.DECODE,
+                UsageIntake.DEDUPE, UsageIntake.DEDUPE_STORE, "floor-end");
     }
 
     @Test
@@ -30,7 +30,7 @@ class StreamsFloorTest {
         String description = StreamsFloor.topology(StreamsFloor.DECODE, REGISTRY).describe().toString();
 
         // The dedupe processor's name is a prefix of its store's.
-        assertThat(description).contains("floor-decode", "floor-end").doesNotContain(UsageTotalsTopology.DEDUPE);
+        assertThat(description).contains("floor-decode", "floor-end").doesNotContain(UsageIntake.DEDUPE);
     }
 
     @Test

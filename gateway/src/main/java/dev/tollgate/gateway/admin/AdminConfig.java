@@ -6,8 +6,7 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * Settings of the admin API and of the admin state each replica follows. A mapping of its own, beside
- * {@code GatewayConfig}, so the admin feature adds configuration without editing the shared interface.
+ * Settings of the admin API and of the admin state each replica follows.
  */
 @ConfigMapping(prefix = "tollgate.admin")
 public interface AdminConfig {

@@ -1,6 +1,6 @@
 package dev.tollgate.gateway.auth;
 
-import dev.tollgate.gateway.observability.UnauthenticatedRequests;
+import dev.tollgate.gateway.auth.UnauthenticatedRequests;
 import dev.tollgate.gateway.openai.ErrorCode;
 import dev.tollgate.gateway.openai.OpenAiError;
 import io.vertx.core.http.HttpServerRequest;

@@ -1,6 +1,6 @@
 package dev.tollgate.gateway.auth;
 
-import dev.tollgate.gateway.config.GatewayConfig;
+import dev.tollgate.gateway.config.BootstrapConfig;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.time.Clock;
@@ -47,13 +47,12 @@ public class KeyStore {
     }
 
     @Inject
-    KeyStore(GatewayConfig config) {
-        this(config, Clock.systemUTC());
+    KeyStore(BootstrapConfig bootstrap) {
+        this(bootstrap, Clock.systemUTC());
     }
 
-    KeyStore(GatewayConfig config, Clock clock) {
+    KeyStore(BootstrapConfig bootstrap, Clock clock) {
         this.clock = clock;
-        GatewayConfig.Bootstrap bootstrap = config.bootstrap();
         bootstrap.apiKey().filter(k -> !k.isBlank()).ifPresent(key -> add(key,
                 new Principal(bootstrap.keyId(), bootstrap.orgId(), null, Set.of())));
     }

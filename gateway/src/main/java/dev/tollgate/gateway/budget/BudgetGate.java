@@ -1,11 +1,10 @@
 package dev.tollgate.gateway.budget;
 
 import dev.tollgate.events.v1.RequestStatus;
+import dev.tollgate.gateway.exchange.Exchange;
 import dev.tollgate.gateway.openai.ApiRequest;
 import dev.tollgate.gateway.openai.ErrorCode;
-import dev.tollgate.gateway.openai.OpenAiApi;
 import dev.tollgate.gateway.openai.OpenAiError;
-import dev.tollgate.gateway.proxy.Exchange;
 import dev.tollgate.gateway.ratelimit.RateLimitConfig;
 import dev.tollgate.gateway.routing.Endpoint;
 import dev.tollgate.gateway.routing.EndpointRegistry;
@@ -94,9 +93,7 @@ public class BudgetGate {
     private static long priced(ApiRequest request, long bodyBytes, int promptBytesPerToken, long defaultMaxTokens,
                                List<Endpoint> candidates) {
         long promptTokens = -Math.floorDiv(-bodyBytes, (long) promptBytesPerToken);
-        long outputTokens = request.api() == OpenAiApi.EMBEDDINGS ? 0
-                : Math.multiplyExact(request.maxTokens() != null ? request.maxTokens() : defaultMaxTokens,
-                        (long) request.choices());
+        long outputTokens = request.maxOutputTokens(defaultMaxTokens);
         long worst = 0;
         for (Endpoint endpoint : candidates) {
             worst = Math.max(worst, endpoint.price().costMicros(promptTokens, outputTokens));

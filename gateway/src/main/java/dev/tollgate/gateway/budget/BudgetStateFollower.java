@@ -1,8 +1,8 @@
 package dev.tollgate.gateway.budget;
 
 import dev.tollgate.events.v1.BudgetState;
-import dev.tollgate.gateway.config.GatewayConfig;
-import dev.tollgate.gateway.sync.TopicFollower;
+import dev.tollgate.gateway.config.RegistryConfig;
+import dev.tollgate.gateway.sync.FollowedTopics;
 import dev.tollgate.schemas.AvroSerdes;
 import dev.tollgate.schemas.Topics;
 import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
@@ -18,21 +18,18 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.jboss.logging.Logger;
 
 /**
  * Feeds {@code tollgate.budget-state.v1} (compacted, keyed by budget id, written by the streams app) into the
  * {@link BudgetBook}. Every replica reads every partition from the beginning, without a consumer group: each
- * needs the state of every budget. Readiness is DOWN until the replica has read up to the end offsets it saw at
- * start, so a fresh replica never admits against spend it has not seen yet.
+ * needs the state of every budget ({@link FollowedTopics.Bootstrap.Replay}). Readiness is DOWN until the replica has
+ * read up to the end offsets it saw at start, so a fresh replica never admits against spend it has not seen yet.
  *
  * <p>It also measures what makes enforcement fresh: for each state read after that catch-up, the time from the
  * state's {@code as_of} (the completion of the newest usage counted, when its event was produced) to the moment
@@ -42,7 +39,6 @@ import org.jboss.logging.Logger;
 public class BudgetStateFollower {
 
     private static final Logger LOG = Logger.getLogger(BudgetStateFollower.class);
-    private static final Duration POLL = Duration.ofMillis(200);
     private static final Duration RETRY = Duration.ofSeconds(1);
 
     private final BudgetBook book;
@@ -50,65 +46,38 @@ public class BudgetStateFollower {
     private final Map<String, Object> consumerProps;
     private final String registryUrl;
     private final Timer freshness;
-    private final CountDownLatch loaded = new CountDownLatch(1);
     /** Reads until stopped; after a failure it starts over from the beginning, which the book tolerates. */
-    private final TopicFollower<BudgetState> follower = new TopicFollower<>("tollgate-budget-state-follower",
-            this::createConsumer, this::follow, () -> { }, RETRY);
-    private volatile boolean caughtUp;
+    private final FollowedTopics<BudgetState> followed;
 
     @Inject
-    BudgetStateFollower(BudgetBook book, BudgetConfig config, GatewayConfig gateway, MeterRegistry metrics,
+    BudgetStateFollower(BudgetBook book, BudgetConfig config, RegistryConfig registry, MeterRegistry metrics,
                         @Identifier("default-kafka-broker") Map<String, Object> kafka) {
         this.book = book;
         this.loadTimeout = config.loadTimeout();
-        this.registryUrl = gateway.registry().url();
+        this.registryUrl = registry.url();
         this.consumerProps = new HashMap<>(kafka);
         this.freshness = Timer.builder("tollgate.budget.state.freshness")
                 .description("From the newest usage a budget state counts to this replica enforcing that state")
                 .publishPercentiles(0.5, 0.99).publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(60))
                 .register(metrics);
+        this.followed = new FollowedTopics<>("tollgate-budget-state-follower", List.of(Topics.BUDGET_STATE),
+                new FollowedTopics.Bootstrap.Replay(), this::createConsumer, this::apply, RETRY);
     }
 
     void start(@Observes StartupEvent ignored) throws InterruptedException {
-        follower.start();
-        if (!loaded.await(loadTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        if (!followed.start(loadTimeout)) {
             LOG.warnf("budget states not loaded yet, not ready timeout=%s", loadTimeout);
         }
     }
 
     void stop(@Observes ShutdownEvent ignored) throws InterruptedException {
-        follower.stop();
+        followed.stop();
     }
 
     /** Whether every budget state published before this replica started has been applied. */
     public boolean ready() {
-        return caughtUp;
-    }
-
-    private void follow(KafkaConsumer<String, BudgetState> c) {
-        List<PartitionInfo> found = c.partitionsFor(Topics.BUDGET_STATE);
-        if (found == null || found.isEmpty()) {
-            throw new IllegalStateException("topic " + Topics.BUDGET_STATE + " does not exist; create it from Topics.all()");
-        }
-        List<TopicPartition> partitions = found.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-        c.assign(partitions);
-        c.seekToBeginning(partitions);
-        Map<TopicPartition, Long> ends = c.endOffsets(partitions);
-        boolean replayed = false;
-        int applied = 0;
-        while (follower.running()) {
-            for (ConsumerRecord<String, BudgetState> record : c.poll(POLL)) {
-                apply(record, replayed);
-                applied++;
-            }
-            if (!replayed && ends.entrySet().stream().allMatch(e -> c.position(e.getKey()) >= e.getValue())) {
-                replayed = true;
-                caughtUp = true;
-                loaded.countDown();
-                LOG.infof("budget states loaded records=%d", applied);
-            }
-        }
+        return followed.ready();
     }
 
     /** Applies one state; {@code live} once the replay of what was published before is over. */

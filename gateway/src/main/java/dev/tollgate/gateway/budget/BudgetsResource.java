@@ -6,7 +6,6 @@ import dev.tollgate.gateway.admin.AdminException;
 import dev.tollgate.gateway.admin.AdminIds;
 import dev.tollgate.gateway.admin.JsonBody;
 import dev.tollgate.gateway.admin.ListView;
-import dev.tollgate.gateway.sync.StatePublisher;
 import dev.tollgate.gateway.tenancy.ApiKeyEntity;
 import dev.tollgate.gateway.tenancy.OrgEntity;
 import dev.tollgate.gateway.tenancy.TeamEntity;
@@ -52,12 +51,12 @@ public class BudgetsResource {
     /** Key ids are generated ({@code key_...}); org and team ids are admin-chosen slugs: both match this. */
     private static final Pattern SCOPE_ID = JsonBody.ID;
 
-    private final StatePublisher publisher;
+    private final BudgetDefinitionFeed feed;
     private final BudgetBook book;
 
     @Inject
-    BudgetsResource(StatePublisher publisher, BudgetBook book) {
-        this.publisher = publisher;
+    BudgetsResource(BudgetDefinitionFeed feed, BudgetBook book) {
+        this.feed = feed;
         this.book = book;
     }
 
@@ -137,7 +136,7 @@ public class BudgetsResource {
                             b.orgId = org;
                             return b.<BudgetEntity>persist();
                         }))
-                .call(created -> publisher.budget(created.id, created.definition()))
+                .call(created -> feed.publish(created.id, created.definition()))
                 .invoke(created -> LOG.infof("budget created budget=%s scope=%s:%s org=%s amount_micros=%d period=%s "
                                 + "enforcement=%s", created.id, created.scopeType, created.scopeId, created.orgId,
                         created.amountMicros, created.period, created.enforcement))
@@ -181,7 +180,7 @@ public class BudgetsResource {
                     enforcement.ifPresent(e -> b.enforcement = e);
                     b.updatedAt = laterThan(b.updatedAt);
                 }))
-                .call(b -> publisher.budget(b.id, b.definition()))
+                .call(b -> feed.publish(b.id, b.definition()))
                 .invoke(b -> LOG.infof("budget changed budget=%s amount_micros=%d period=%s enforcement=%s", b.id,
                         b.amountMicros, b.period, b.enforcement))
                 .map(this::view);
@@ -192,7 +191,7 @@ public class BudgetsResource {
     @Path("/{id}")
     public Uni<BudgetView> delete(@PathParam("id") String id) {
         return Panache.withTransaction(() -> require(id).call(b -> b.delete()))
-                .call(b -> publisher.budget(b.id, null))
+                .call(b -> feed.publish(b.id, null))
                 .invoke(b -> LOG.infof("budget deleted budget=%s org=%s", b.id, b.orgId))
                 .map(b -> view(b, null));
     }

@@ -1,6 +1,5 @@
 package dev.tollgate.gateway.events;
 
-import dev.tollgate.gateway.config.GatewayConfig;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
@@ -20,9 +19,9 @@ public class EventAdmission {
     private final boolean failClosed;
 
     @Inject
-    EventAdmission(EventPublisher publisher, GatewayConfig config) {
+    EventAdmission(EventPublisher publisher, EventsConfig config) {
         this.publisher = publisher;
-        this.failClosed = config.events().whenFull() == GatewayConfig.WhenFull.FAIL_CLOSED;
+        this.failClosed = config.whenFull() == EventsConfig.WhenFull.FAIL_CLOSED;
     }
 
     /** Whether a new request may go ahead. Never blocks. */

@@ -1,6 +1,6 @@
 package dev.tollgate.gateway.events;
 
-import dev.tollgate.gateway.config.GatewayConfig;
+import dev.tollgate.gateway.config.RegistryConfig;
 import dev.tollgate.schemas.AvroSerdes;
 import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -69,10 +69,10 @@ public class EventPublisher {
     private volatile boolean sleeping;
 
     @Inject
-    EventPublisher(GatewayConfig config, @Identifier("default-kafka-broker") Map<String, Object> kafka,
+    EventPublisher(EventsConfig config, RegistryConfig registry, @Identifier("default-kafka-broker") Map<String, Object> kafka,
                    MeterRegistry metrics) {
-        this.capacity = config.events().bufferCapacity();
-        this.producer = createProducer(config, kafka);
+        this.capacity = config.bufferCapacity();
+        this.producer = createProducer(config, registry, kafka);
         this.publisher = new Thread(this::publishLoop, "tollgate-event-publisher");
         this.publisher.setDaemon(true);
         this.publisher.start();
@@ -262,7 +262,8 @@ public class EventPublisher {
         }
     }
 
-    private static Producer<String, SpecificRecord> createProducer(GatewayConfig config, Map<String, Object> kafka) {
+    private static Producer<String, SpecificRecord> createProducer(EventsConfig config, RegistryConfig registry,
+                                                                   Map<String, Object> kafka) {
         Map<String, Object> props = new HashMap<>(kafka);
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -271,12 +272,12 @@ public class EventPublisher {
         // request's path, so 20 ms of linger costs no client anything.
         props.put(ProducerConfig.LINGER_MS_CONFIG, 20);
         props.put(ProducerConfig.BATCH_SIZE_CONFIG, 128 * 1024);
-        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, config.events().compression());
+        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, config.compression());
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Duration.ofMinutes(10).toMillis());
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.MAX_VALUE);
         props.put(ProducerConfig.CLIENT_ID_CONFIG, "tollgate-gateway-events");
         AvroKafkaSerializer<SpecificRecord> values = new AvroKafkaSerializer<>();
-        values.configure(AvroSerdes.serializerConfig(config.registry().url()), false);
+        values.configure(AvroSerdes.serializerConfig(registry.url()), false);
         return new KafkaProducer<>(props, new StringSerializer(), values);
     }
 }

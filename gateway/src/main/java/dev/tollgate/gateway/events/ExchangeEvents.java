@@ -7,7 +7,6 @@ import dev.tollgate.events.v1.RequestEvent;
 import dev.tollgate.events.v1.Span;
 import dev.tollgate.events.v1.SpanStatus;
 import dev.tollgate.events.v1.TraceEvent;
-import dev.tollgate.gateway.config.GatewayConfig;
 import dev.tollgate.gateway.openai.ApiRequest;
 import dev.tollgate.gateway.openai.OpenAiApi;
 import dev.tollgate.schemas.EventKeys;
@@ -37,9 +36,9 @@ public class ExchangeEvents implements ExchangeListener {
     private final Set<String> captureOrgs;
 
     @Inject
-    ExchangeEvents(EventPublisher publisher, GatewayConfig config) {
+    ExchangeEvents(EventPublisher publisher, EventsConfig config) {
         this.publisher = publisher;
-        this.captureOrgs = Set.copyOf(config.events().captureContentOrgs().orElse(List.of()));
+        this.captureOrgs = Set.copyOf(config.captureContentOrgs().orElse(List.of()));
     }
 
     /**

@@ -4,6 +4,7 @@ import dev.tollgate.events.v1.RequestStatus;
 import dev.tollgate.events.v1.UsageEvent;
 import dev.tollgate.events.v1.UsageSource;
 import dev.tollgate.gateway.auth.Principal;
+import dev.tollgate.gateway.openai.TokenUsage;
 import dev.tollgate.gateway.routing.Endpoint;
 import dev.tollgate.gateway.routing.Environment;
 import dev.tollgate.schemas.EventKeys;

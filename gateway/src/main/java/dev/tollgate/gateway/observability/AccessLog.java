@@ -1,6 +1,5 @@
 package dev.tollgate.gateway.observability;
 
-import dev.tollgate.gateway.config.GatewayConfig;
 import dev.tollgate.gateway.events.ExchangeFinished;
 import dev.tollgate.gateway.events.ExchangeListener;
 import dev.tollgate.gateway.events.UsageRecorder;
@@ -37,13 +36,13 @@ public class AccessLog implements ExchangeListener {
     private final AccessLogWriter<ExchangeFinished> writer;
 
     @Inject
-    AccessLog(GatewayConfig config, MeterRegistry metrics,
+    AccessLog(AccessLogConfig config, MeterRegistry metrics,
               @ConfigProperty(name = "quarkus.log.console.stderr", defaultValue = "false") boolean consoleOnStderr) {
         Optional<ConsoleBatch> console = ConsoleBatch.find(java.util.logging.Logger.getLogger(CATEGORY),
                 consoleOnStderr ? System.err : System.out);
         Consumer<String> sink = console.isPresent() ? console.get() : LOG::info;
         Runnable endOfBatch = console.isPresent() ? console.get()::flush : () -> { };
-        this.writer = new AccessLogWriter<>(config.accessLog().bufferCapacity(), WRITE_INTERVAL, AccessLog::line,
+        this.writer = new AccessLogWriter<>(config.bufferCapacity(), WRITE_INTERVAL, AccessLog::line,
                 sink, endOfBatch);
         // Not on the access log's own category, whose lines are all access lines.
         Logger.getLogger(AccessLog.class).infof("event=access_log_output mode=%s",

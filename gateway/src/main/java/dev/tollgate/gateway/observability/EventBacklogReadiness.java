@@ -1,7 +1,7 @@
 package dev.tollgate.gateway.observability;
 
-import dev.tollgate.gateway.config.GatewayConfig;
 import dev.tollgate.gateway.events.EventPublisher;
+import dev.tollgate.gateway.events.EventsConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.health.HealthCheck;
@@ -22,9 +22,9 @@ public class EventBacklogReadiness implements HealthCheck {
     private final long highWater;
 
     @Inject
-    EventBacklogReadiness(EventPublisher publisher, GatewayConfig config) {
+    EventBacklogReadiness(EventPublisher publisher, EventsConfig config) {
         this.publisher = publisher;
-        this.highWater = (long) Math.floor(publisher.capacity() * config.events().readinessHighWater());
+        this.highWater = (long) Math.floor(publisher.capacity() * config.readinessHighWater());
     }
 
     @Override

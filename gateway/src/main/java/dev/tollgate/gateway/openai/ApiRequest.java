@@ -31,4 +31,18 @@ public record ApiRequest(OpenAiApi api, ObjectNode body, String model, boolean s
     public int choices() {
         return body.path("n").isIntegralNumber() ? Math.max(1, body.path("n").asInt()) : 1;
     }
+
+    /**
+     * The most tokens the request may generate: its {@code max_completion_tokens} or {@code max_tokens}, else
+     * {@code defaultMaxTokens}, times {@link #choices()}; 0 for embeddings, which generate nothing. The rate-limit
+     * and the budget gates both reserve for this worst case, so it is computed in one place.
+     *
+     * @throws ArithmeticException when the product does not fit a long
+     */
+    public long maxOutputTokens(long defaultMaxTokens) {
+        if (api == OpenAiApi.EMBEDDINGS) {
+            return 0;
+        }
+        return Math.multiplyExact(maxTokens != null ? maxTokens : defaultMaxTokens, (long) choices());
+    }
 }

@@ -2,12 +2,12 @@ package dev.tollgate.gateway.ratelimit;
 
 import dev.tollgate.events.v1.RequestStatus;
 import dev.tollgate.gateway.auth.Principal;
+import dev.tollgate.gateway.exchange.Exchange;
 import dev.tollgate.gateway.openai.ApiRequest;
 import dev.tollgate.gateway.openai.ErrorCode;
 import dev.tollgate.gateway.openai.OpenAiApi;
 import dev.tollgate.gateway.openai.OpenAiError;
-import dev.tollgate.gateway.proxy.Exchange;
-import dev.tollgate.gateway.proxy.TokenEstimator;
+import dev.tollgate.gateway.openai.TokenEstimator;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.annotation.PreDestroy;
@@ -129,8 +129,7 @@ public class RateLimitGate {
         if (request.api() == OpenAiApi.EMBEDDINGS) {
             return Math.max(1, TokenEstimator.promptTokens(request));
         }
-        long perChoice = request.maxTokens() != null ? request.maxTokens() : defaultMaxTokens;
-        return Math.multiplyExact(perChoice, (long) request.choices());
+        return request.maxOutputTokens(defaultMaxTokens);
     }
 
     /** OpenAI's wording, naming the scope (key or org) and the kind (requests or tokens). */

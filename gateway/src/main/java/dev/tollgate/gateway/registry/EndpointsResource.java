@@ -9,8 +9,6 @@ import dev.tollgate.gateway.admin.ListView;
 import dev.tollgate.gateway.admin.UniqueViolation;
 import dev.tollgate.gateway.routing.EndpointHealth;
 import dev.tollgate.gateway.routing.Router;
-import dev.tollgate.gateway.sync.StatePublisher;
-import dev.tollgate.gateway.sync.States;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
@@ -52,12 +50,12 @@ public class EndpointsResource {
     private static final Pattern ANY = Pattern.compile("(?s).{1,4000}");
     private static final long MAX_PRICE = 1_000_000_000_000L;
 
-    private final StatePublisher publisher;
+    private final EndpointStateFeed feed;
     private final Router router;
 
     @Inject
-    EndpointsResource(StatePublisher publisher, Router router) {
-        this.publisher = publisher;
+    EndpointsResource(EndpointStateFeed feed, Router router) {
+        this.feed = feed;
         this.router = router;
     }
 
@@ -157,7 +155,7 @@ public class EndpointsResource {
                         .flatMap(same -> same > 0 ? Uni.createFrom().failure(AdminException.conflict("base_url", duplicate))
                                 : e.<EndpointEntity>persist()))
                 .onFailure(UniqueViolation::test).transform(x -> AdminException.conflict("base_url", duplicate))
-                .call(created -> publisher.endpoint(created.id, States.endpointState(created)))
+                .call(created -> feed.publish(created))
                 .invoke(created -> LOG.infof("endpoint registered endpoint=%s model=%s environment=%s status=%s",
                         created.id, created.model, created.environment, created.status))
                 .map(created -> RestResponse.status(Response.Status.CREATED, view(created)));
@@ -206,14 +204,14 @@ public class EndpointsResource {
     @Path("/{id}")
     public Uni<EndpointView> deregister(@PathParam("id") String id) {
         return Panache.withTransaction(() -> require(id).call(e -> e.delete()))
-                .call(e -> publisher.endpoint(e.id, null))
+                .call(e -> feed.publishRemoval(e.id))
                 .invoke(e -> LOG.infof("endpoint deregistered endpoint=%s model=%s", e.id, e.model))
                 .map(this::view);
     }
 
     private Uni<EndpointView> setStatus(String id, String status) {
         return Panache.withTransaction(() -> require(id).invoke(e -> e.status = status))
-                .call(e -> publisher.endpoint(e.id, States.endpointState(e)))
+                .call(e -> feed.publish(e))
                 .invoke(e -> LOG.infof("endpoint status changed endpoint=%s status=%s", e.id, e.status))
                 .map(this::view);
     }

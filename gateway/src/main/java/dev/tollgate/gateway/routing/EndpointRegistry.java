@@ -1,6 +1,6 @@
 package dev.tollgate.gateway.routing;
 
-import dev.tollgate.gateway.config.GatewayConfig;
+import dev.tollgate.gateway.config.BootstrapConfig;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.net.URI;
@@ -24,8 +24,8 @@ public class EndpointRegistry {
     }
 
     @Inject
-    EndpointRegistry(GatewayConfig config) {
-        config.bootstrap().endpoints().forEach(e -> register(new Endpoint(e.id(), e.model(), URI.create(e.url()),
+    EndpointRegistry(BootstrapConfig bootstrap) {
+        bootstrap.endpoints().forEach(e -> register(new Endpoint(e.id(), e.model(), URI.create(e.url()),
                 new Price(e.inputPricePerMillionMicros(), e.outputPricePerMillionMicros(), e.priceVersion()),
                 e.weight(), Environment.parse(e.environment()).orElseThrow(() -> new IllegalArgumentException(
                         "endpoint " + e.id() + ": environment must be development, staging or production, not "

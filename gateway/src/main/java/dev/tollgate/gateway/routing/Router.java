@@ -44,9 +44,9 @@ public class Router {
 
     @Inject
     Router(EndpointRegistry registry, EndpointStates states, RoutingConfig config,
-           dev.tollgate.gateway.config.GatewayConfig gateway) {
+           UpstreamConfig upstream) {
         this(registry, states, ThreadLocalRandom::current, new RetryPolicy(config.retries().maxRetries()),
-                gateway.upstream().requestTimeout(), config.requestTimeouts());
+                upstream.requestTimeout(), config.requestTimeouts());
     }
 
     Router(EndpointRegistry registry, EndpointStates states, Supplier<RandomGenerator> random,

@@ -18,11 +18,11 @@ import org.eclipse.microprofile.health.Readiness;
 @ApplicationScoped
 public class AdminStateReadiness implements HealthCheck {
 
-    private final StateFollower follower;
+    private final AdminStateFollower follower;
     private final Optional<Duration> maxStaleness;
 
     @Inject
-    AdminStateReadiness(StateFollower follower, AdminConfig config) {
+    AdminStateReadiness(AdminStateFollower follower, AdminConfig config) {
         this.follower = follower;
         this.maxStaleness = config.maxStaleness();
     }

@@ -1,13 +1,9 @@
 package dev.tollgate.gateway.sync;
 
-import dev.tollgate.control.v1.ApiKeyState;
-import dev.tollgate.control.v1.EndpointState;
-import dev.tollgate.events.v1.BudgetDefinition;
 import dev.tollgate.gateway.admin.AdminException;
-import dev.tollgate.gateway.config.GatewayConfig;
+import dev.tollgate.gateway.config.RegistryConfig;
 import dev.tollgate.gateway.openai.ErrorCode;
 import dev.tollgate.schemas.AvroSerdes;
-import dev.tollgate.schemas.Topics;
 import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.mutiny.Uni;
@@ -27,7 +23,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.jboss.logging.Logger;
 
 /**
- * Publishes admin state to the compacted topics after it is committed to PostgreSQL. Unlike usage events, a
+ * Publishes admin state to its compacted topic after it is committed to PostgreSQL; each feature names its topic,
+ * key and record ({@link AdminStateFeed}). Unlike usage events, a
  * change is sent synchronously ({@code acks=all}, no linger) and the admin call answers only once every broker
  * replica has it: an admin who revokes a key must be able to trust that it is gone everywhere. The send runs on
  * a worker thread, since the serializer may block on the registry.
@@ -41,7 +38,7 @@ public class StatePublisher {
     private final Producer<String, SpecificRecord> producer;
 
     @Inject
-    StatePublisher(GatewayConfig config, @Identifier("default-kafka-broker") Map<String, Object> kafka) {
+    StatePublisher(RegistryConfig registry, @Identifier("default-kafka-broker") Map<String, Object> kafka) {
         Map<String, Object> props = new HashMap<>(kafka);
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -51,27 +48,19 @@ public class StatePublisher {
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) SEND_TIMEOUT.toMillis());
         props.put(ProducerConfig.CLIENT_ID_CONFIG, "tollgate-gateway-admin-state");
         AvroKafkaSerializer<SpecificRecord> values = new AvroKafkaSerializer<>();
-        values.configure(AvroSerdes.serializerConfig(config.registry().url()), false);
+        values.configure(AvroSerdes.serializerConfig(registry.url()), false);
         this.producer = new KafkaProducer<>(props, new StringSerializer(), values);
     }
 
-    /** Publishes the state of a key; fails with 503 {@code propagation_failed} when Kafka does not take it. */
-    public Uni<Void> key(ApiKeyState state) {
-        return send(new ProducerRecord<>(Topics.KEYS, state.getKeyId(), state),
-                "key=" + state.getKeyId() + " version=" + state.getVersion());
-    }
-
-    /** Publishes the state of an endpoint, or its tombstone when {@code state} is null (deregistered). */
-    public Uni<Void> endpoint(String endpointId, EndpointState state) {
-        return send(new ProducerRecord<>(Topics.ENDPOINTS, endpointId, state),
-                state == null ? "endpoint=" + endpointId + " tombstone=true" : States.describe(state));
-    }
-
-    /** Publishes a budget's definition, or its tombstone when {@code definition} is null (deleted). */
-    public Uni<Void> budget(String budgetId, BudgetDefinition definition) {
-        return send(new ProducerRecord<>(Topics.BUDGETS, budgetId, definition), "budget=" + budgetId
-                + (definition == null ? " tombstone=true" : " org=" + definition.getOrgId() + " amount_micros="
-                + definition.getAmountMicros() + " enforcement=" + definition.getEnforcement()));
+    /**
+     * Publishes {@code state} under {@code key} on {@code topic}, or a tombstone when {@code state} is null; fails
+     * with 503 {@code propagation_failed} when Kafka does not take it.
+     *
+     * @param description what is published, for the log; never a secret
+     */
+    public Uni<Void> publish(String topic, String key, SpecificRecord state, String description) {
+        return send(new ProducerRecord<>(topic, key, state), state == null ? description + " tombstone=true"
+                : description);
     }
 
     private Uni<Void> send(ProducerRecord<String, SpecificRecord> record, String what) {

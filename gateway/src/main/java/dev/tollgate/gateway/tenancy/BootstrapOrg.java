@@ -1,6 +1,6 @@
 package dev.tollgate.gateway.tenancy;
 
-import dev.tollgate.gateway.config.GatewayConfig;
+import dev.tollgate.gateway.config.BootstrapConfig;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.vertx.VertxContextSupport;
@@ -22,18 +22,18 @@ class BootstrapOrg {
 
     private static final Logger LOG = Logger.getLogger(BootstrapOrg.class);
 
-    private final GatewayConfig config;
+    private final BootstrapConfig config;
 
     @Inject
-    BootstrapOrg(GatewayConfig config) {
+    BootstrapOrg(BootstrapConfig config) {
         this.config = config;
     }
 
     void register(@Observes StartupEvent ignored) {
-        if (config.bootstrap().apiKey().filter(k -> !k.isBlank()).isEmpty()) {
+        if (config.apiKey().filter(k -> !k.isBlank()).isEmpty()) {
             return;
         }
-        String orgId = config.bootstrap().orgId();
+        String orgId = config.orgId();
         try {
             boolean created = VertxContextSupport.subscribeAndAwait(() -> Panache.withTransaction(() ->
                     OrgEntity.<OrgEntity>findById(orgId).flatMap(found -> {

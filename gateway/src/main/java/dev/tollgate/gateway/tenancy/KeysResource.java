@@ -8,8 +8,6 @@ import dev.tollgate.gateway.admin.JsonBody;
 import dev.tollgate.gateway.admin.ListView;
 import dev.tollgate.gateway.auth.ApiKeys;
 import dev.tollgate.gateway.openai.ErrorCode;
-import dev.tollgate.gateway.sync.StatePublisher;
-import dev.tollgate.gateway.sync.States;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
@@ -42,11 +40,11 @@ public class KeysResource {
     private static final long MAX_LIMIT = 1_000_000_000_000L;
     private static final Set<String> ENVIRONMENTS = Set.of("development", "staging", "production");
 
-    private final StatePublisher publisher;
+    private final KeyStateFeed feed;
 
     @Inject
-    KeysResource(StatePublisher publisher) {
-        this.publisher = publisher;
+    KeysResource(KeyStateFeed feed) {
+        this.feed = feed;
     }
 
     /**
@@ -116,7 +114,7 @@ public class KeysResource {
                         .flatMap(teamOk -> teamOk ? key.<ApiKeyEntity>persist()
                                 : Uni.createFrom().failure(new AdminException(ErrorCode.NOT_FOUND, "No team with id '"
                                         + key.teamId + "' in org '" + key.orgId + "'.", "team_id"))))
-                .call(created -> publisher.key(States.keyState(created)))
+                .call(created -> feed.publish(created))
                 .invoke(created -> LOG.infof("key created key=%s org=%s team=%s", created.id, created.orgId,
                         created.teamId))
                 .map(created -> RestResponse.status(Response.Status.CREATED, KeyView.of(created, generated.plain())));
@@ -145,7 +143,7 @@ public class KeysResource {
                                 key.revokedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
                             }
                         }))
-                .call(key -> publisher.key(States.keyState(key)))
+                .call(key -> feed.publish(key))
                 .invoke(key -> LOG.infof("key revoked key=%s org=%s", key.id, key.orgId))
                 .map(key -> KeyView.of(key, null));
     }

@@ -1,7 +1,5 @@
 package dev.tollgate.gateway.events;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.events.v1.RequestEvent;
 import dev.tollgate.events.v1.RequestParams;
@@ -13,6 +11,7 @@ import dev.tollgate.gateway.auth.Principal;
 import dev.tollgate.gateway.openai.ApiRequest;
 import dev.tollgate.gateway.openai.OpenAiApi;
 import dev.tollgate.gateway.openai.RequestParser;
+import dev.tollgate.gateway.openai.TokenUsage;
 import dev.tollgate.gateway.routing.Endpoint;
 import dev.tollgate.gateway.routing.Environment;
 import dev.tollgate.gateway.routing.Price;
@@ -21,6 +20,7 @@ import java.time.Instant;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 class ExchangeEventsTest {
 

@@ -3,7 +3,7 @@ package dev.tollgate.gateway.events;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tollgate.events.v1.UsageEvent;
-import dev.tollgate.gateway.sync.StateFollower;
+import dev.tollgate.gateway.sync.AdminStateFollower;
 import dev.tollgate.local.kafka.KafkaBroker;
 import dev.tollgate.local.testing.SharedInfra;
 import dev.tollgate.local.testing.TollgateInfraResource;
@@ -57,7 +57,7 @@ class KafkaOutageIT {
     @Inject
     EventPublisher publisher;
     @Inject
-    StateFollower adminState;
+    AdminStateFollower adminState;
 
     @Test
     void deliversEveryAnsweredRequestsUsageEventExactlyOnceAcrossABrokerOutage() throws Exception {

@@ -1,11 +1,10 @@
 package dev.tollgate.gateway.events;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.tollgate.events.v1.RequestStatus;
 import dev.tollgate.events.v1.UsageEvent;
 import dev.tollgate.events.v1.UsageSource;
 import dev.tollgate.gateway.auth.Principal;
+import dev.tollgate.gateway.openai.TokenUsage;
 import dev.tollgate.gateway.routing.Endpoint;
 import dev.tollgate.gateway.routing.Environment;
 import dev.tollgate.gateway.routing.Price;
@@ -13,6 +12,7 @@ import java.net.URI;
 import java.time.Instant;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 class UsageRecorderTest {
 

@@ -25,7 +25,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 
 import dev.tollgate.streams.query.ApiError;
 import dev.tollgate.streams.query.OwnerRouting;
-import dev.tollgate.streams.query.RemoteTotalsClient;
+import dev.tollgate.streams.query.RemoteQueryClient;
 import io.smallrye.common.annotation.Blocking;
 
 /**
@@ -56,7 +56,7 @@ public class BudgetResource {
     @Blocking
     @Operation(summary = "A budget's limit, spend, remaining amount and status in its current period")
     public Response budget(@PathParam("budgetId") String budgetId,
-            @HeaderParam(RemoteTotalsClient.FORWARDED_BY) String forwardedBy, @Context UriInfo uri) {
+            @HeaderParam(RemoteQueryClient.FORWARDED_BY) String forwardedBy, @Context UriInfo uri) {
         Optional<BudgetRule> rule;
         try {
             rule = definition(budgetId);
@@ -65,7 +65,7 @@ public class BudgetResource {
                     .entity(unavailable("the budget definitions are still loading")).build();
         }
         if (rule.isEmpty()) {
-            return Response.status(Response.Status.NOT_FOUND).entity(ApiError.budgetNotFound(budgetId)).build();
+            return Response.status(Response.Status.NOT_FOUND).entity(notFound(budgetId)).build();
         }
         return routing.route(BudgetTopology.SPEND_STORE, rule.get().orgId(), forwardedBy != null,
                 uri.getRequestUri().getRawPath(), BudgetResource::unavailable, () -> {
@@ -92,5 +92,11 @@ public class BudgetResource {
 
     private static ApiError unavailable(String reason) {
         return ApiError.unavailable("Budgets", "budget_unavailable", reason);
+    }
+
+    /** 404: no budget has this id. */
+    private static ApiError notFound(String budgetId) {
+        return new ApiError(new ApiError.Body("No budget '" + budgetId + "' is defined.", "invalid_request_error",
+                "budget_id", "budget_not_found"));
     }
 }

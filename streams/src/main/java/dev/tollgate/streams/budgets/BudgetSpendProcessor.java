@@ -21,7 +21,7 @@ import dev.tollgate.events.v1.BudgetState;
 import dev.tollgate.events.v1.BudgetThresholdCrossed;
 import dev.tollgate.events.v1.UsageEvent;
 import dev.tollgate.schemas.Topics;
-import dev.tollgate.streams.app.CommitFlush;
+import dev.tollgate.streams.topology.CommitFlush;
 import dev.tollgate.streams.serde.RegistryUnavailableException;
 
 /**

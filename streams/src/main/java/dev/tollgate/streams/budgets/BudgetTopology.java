@@ -17,9 +17,9 @@ import org.apache.kafka.streams.state.Stores;
 
 import dev.tollgate.events.v1.UsageEvent;
 import dev.tollgate.schemas.Topics;
-import dev.tollgate.streams.app.CommitFlush;
-import dev.tollgate.streams.app.ProcessorWithStores;
-import dev.tollgate.streams.app.StreamsApplication;
+import dev.tollgate.streams.topology.CommitFlush;
+import dev.tollgate.streams.topology.ProcessorWithStores;
+import dev.tollgate.streams.topology.StreamsApplication;
 import dev.tollgate.streams.serde.JsonStoreSerde;
 
 /**

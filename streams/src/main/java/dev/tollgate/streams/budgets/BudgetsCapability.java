@@ -6,26 +6,20 @@ import jakarta.inject.Inject;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.jboss.logging.Logger;
 
-import dev.tollgate.streams.app.StreamsCapability;
 import dev.tollgate.streams.serde.RegistrySerdes;
-import dev.tollgate.streams.serde.UsageEventDeserializers;
-import dev.tollgate.streams.usage.UsageSettings;
-import dev.tollgate.streams.usage.UsageTotalsTopology;
+import dev.tollgate.streams.topology.Intake;
+import dev.tollgate.streams.topology.StreamsCapability;
 
-/** Wires {@link BudgetTopology} into the app, on the shared deduplicated usage stream and the registry serdes. */
+/** Wires {@link BudgetTopology} into the app, on the intake's deduplicated usage stream and the registry serdes. */
 @ApplicationScoped
 public class BudgetsCapability implements StreamsCapability {
 
     private static final Logger LOG = Logger.getLogger(BudgetsCapability.class);
 
-    private final UsageSettings usage;
-    private final UsageEventDeserializers usageDeserializers;
     private final RegistrySerdes serdes;
 
     @Inject
-    public BudgetsCapability(UsageSettings usage, UsageEventDeserializers usageDeserializers, RegistrySerdes serdes) {
-        this.usage = usage;
-        this.usageDeserializers = usageDeserializers;
+    public BudgetsCapability(RegistrySerdes serdes) {
         this.serdes = serdes;
     }
 
@@ -35,10 +29,9 @@ public class BudgetsCapability implements StreamsCapability {
     }
 
     @Override
-    public void contribute(StreamsBuilder builder) {
+    public void contribute(StreamsBuilder builder, Intake intake) {
         LOG.infof("event=capability_added capability=%s internal_topics=%s", name(), BudgetTopology.INTERNAL_TOPICS);
-        BudgetTopology.contribute(builder,
-                UsageTotalsTopology.deduplicated(builder, usage.dedupeHorizon(), usageDeserializers),
+        BudgetTopology.contribute(builder, intake.usage(),
                 new BudgetSerdes(serdes::deserializer, serdes::serializer, serdes::serializer));
     }
 }

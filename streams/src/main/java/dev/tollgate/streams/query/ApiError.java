@@ -24,27 +24,9 @@ public record ApiError(@JsonProperty("error") Body error) {
             @JsonProperty("code") String code) {
     }
 
-    /** 404: nothing is known about the org. */
-    public static ApiError orgNotFound(String orgId) {
-        return new ApiError(new Body("No usage has been recorded for org '" + orgId + "'.",
-                "invalid_request_error", "org_id", "org_not_found"));
-    }
-
-    /** 503: the totals cannot be read right now; the client should retry. */
-    public static ApiError unavailable(String reason) {
-        return new ApiError(new Body("Usage totals are temporarily unavailable: " + reason + ". Retry shortly.",
-                "server_error", null, "totals_unavailable"));
-    }
-
     /** 400: a query parameter is missing or malformed. */
     public static ApiError invalidParameter(String param, String message) {
         return new ApiError(new Body(message, "invalid_request_error", param, "invalid_request"));
-    }
-
-    /** 404: no budget has this id. */
-    public static ApiError budgetNotFound(String budgetId) {
-        return new ApiError(new Body("No budget '" + budgetId + "' is defined.", "invalid_request_error",
-                "budget_id", "budget_not_found"));
     }
 
     /**

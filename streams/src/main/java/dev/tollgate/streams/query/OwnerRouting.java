@@ -19,8 +19,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 /**
  * Answers an interactive query from the instance that owns its key, for any store partitioned like its source
  * topic: locally when this instance owns the key, else by proxying the same request once to the owner (marked with
- * {@link RemoteTotalsClient#FORWARDED_BY}, so it is never forwarded again), else 503 with {@code Retry-After}.
- * This is the routing {@link OrgTotalsQuery} does for totals, for the budget and rollup resources.
+ * {@link RemoteQueryClient#FORWARDED_BY}, so it is never forwarded again), else 503 with {@code Retry-After}.
+ *
+ * <p>Every resource whose store is partitioned like the usage topic (totals, budgets, rollups) answers through
+ * this one path, so routing, its errors and its {@code Retry-After} behave the same for all of them.
  */
 @ApplicationScoped
 public class OwnerRouting {
@@ -29,16 +31,16 @@ public class OwnerRouting {
 
     private final KafkaStreams streams;
     private final Optional<HostInfo> self;
-    private final RemoteTotalsClient remote;
-    private final QuerySettings settings;
+    private final RemoteQueryClient remote;
+    private final QueryConfig config;
 
     @Inject
-    public OwnerRouting(KafkaStreams streams, QuerySettings settings,
+    public OwnerRouting(KafkaStreams streams, QueryConfig config,
             @ConfigProperty(name = "quarkus.kafka-streams.application-server") Optional<String> applicationServer) {
         this.streams = streams;
-        this.settings = settings;
+        this.config = config;
         this.self = applicationServer.map(HostInfo::buildFromEndpoint);
-        this.remote = new RemoteTotalsClient(settings.proxyTimeout(), applicationServer.orElse("unknown"));
+        this.remote = new RemoteQueryClient(config.proxyTimeout(), applicationServer.orElse("unknown"));
     }
 
     /**
@@ -81,6 +83,6 @@ public class OwnerRouting {
     }
 
     private Response.ResponseBuilder withRetryAfter(Response.ResponseBuilder answer) {
-        return answer.header("Retry-After", Math.max(1, settings.retryAfter().toSeconds()));
+        return answer.header("Retry-After", Math.max(1, config.retryAfter().toSeconds()));
     }
 }

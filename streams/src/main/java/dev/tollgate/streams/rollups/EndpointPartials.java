@@ -12,8 +12,8 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
 
-import dev.tollgate.streams.app.CommitFlush;
-import dev.tollgate.streams.app.ProcessorWithStores;
+import dev.tollgate.streams.topology.CommitFlush;
+import dev.tollgate.streams.topology.ProcessorWithStores;
 
 /**
  * Runs in the org's task and sums its samples per endpoint and minute until the task commits, then forwards one

@@ -13,7 +13,7 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.WindowStore;
 import org.jboss.logging.Logger;
 
-import dev.tollgate.streams.app.CommitFlush;
+import dev.tollgate.streams.topology.CommitFlush;
 
 /**
  * Adds each input record to the tumbling 1-minute, 1-hour and 1-day windows of each of its rollup keys in one

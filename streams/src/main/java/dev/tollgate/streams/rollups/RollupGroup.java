@@ -1,7 +1,7 @@
 package dev.tollgate.streams.rollups;
 
 
-import dev.tollgate.streams.app.CommitFlush;
+import dev.tollgate.streams.topology.CommitFlush;
 
 /**
  * A set of rollup dimensions that share a partitioning, and so one processor and one window store per

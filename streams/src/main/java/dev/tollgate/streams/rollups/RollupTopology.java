@@ -10,7 +10,6 @@ import java.util.Set;
 import java.util.function.Function;
 
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
@@ -21,9 +20,9 @@ import org.apache.kafka.streams.state.Stores;
 
 import dev.tollgate.events.v1.UsageEvent;
 import dev.tollgate.schemas.Topics;
-import dev.tollgate.streams.app.CommitFlush;
-import dev.tollgate.streams.app.ProcessorWithStores;
-import dev.tollgate.streams.app.StreamsApplication;
+import dev.tollgate.streams.topology.CommitFlush;
+import dev.tollgate.streams.topology.ProcessorWithStores;
+import dev.tollgate.streams.topology.StreamsApplication;
 import dev.tollgate.streams.serde.JsonStoreSerde;
 
 /**
@@ -74,27 +73,27 @@ public final class RollupTopology {
      * Adds the sub-topology to {@code builder}.
      *
      * @param usage    the deduplicated usage stream, keyed by org id
-     * @param settings grace and retention per window size
+     * @param config   grace and retention per window size
      */
-    public static void contribute(KStream<String, UsageEvent> usage, RollupSettings settings) {
+    public static void contribute(KStream<String, UsageEvent> usage, RollupConfig config) {
         KStream<String, RollupSample> samples = usage.mapValues(RollupSample::of, Named.as(SAMPLE));
-        aggregate(samples, RollupGroup.ORG, settings, RollupAggregator.OfSamples::new);
+        aggregate(samples, RollupGroup.ORG, config, RollupAggregator.OfSamples::new);
         KStream<String, RollupPartial> byEndpoint = samples
                 .process(EndpointPartials.supplier(), Named.as(ENDPOINT_PARTIAL))
                 .repartition(Repartitioned.with(Serdes.String(), RollupPartialSerde.create())
                         .withName(ENDPOINT_REPARTITION));
-        aggregate(byEndpoint, RollupGroup.ENDPOINT, settings, RollupAggregator.OfPartials::new);
+        aggregate(byEndpoint, RollupGroup.ENDPOINT, config, RollupAggregator.OfPartials::new);
     }
 
-    private static <V> void aggregate(KStream<String, V> input, RollupGroup group, RollupSettings settings,
+    private static <V> void aggregate(KStream<String, V> input, RollupGroup group, RollupConfig config,
             Function<Map<Granularity, Duration>, RollupAggregator<V>> aggregator) {
         Map<Granularity, Duration> grace = new EnumMap<>(Granularity.class);
         Set<StoreBuilder<?>> stores = new HashSet<>();
         stores.add(CommitFlush.store(group.commitHookName()));
         for (Granularity granularity : Granularity.values()) {
-            grace.put(granularity, settings.grace(granularity));
+            grace.put(granularity, config.grace(granularity));
             stores.add(Stores.windowStoreBuilder(
-                    Stores.persistentWindowStore(group.storeName(granularity), settings.retention(granularity),
+                    Stores.persistentWindowStore(group.storeName(granularity), config.retention(granularity),
                             granularity.size(), false),
                     Serdes.String(), RollupSerde.create()));
         }

@@ -6,27 +6,20 @@ import jakarta.inject.Inject;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.jboss.logging.Logger;
 
-import dev.tollgate.streams.app.StreamsCapability;
-import dev.tollgate.streams.serde.UsageEventDeserializers;
-import dev.tollgate.streams.usage.UsageSettings;
-import dev.tollgate.streams.usage.UsageTotalsTopology;
+import dev.tollgate.streams.topology.Intake;
+import dev.tollgate.streams.topology.StreamsCapability;
 
-/** Wires {@link RollupTopology} into the app, on the shared deduplicated usage stream. */
+/** Wires {@link RollupTopology} into the app, on the intake's deduplicated usage stream. */
 @ApplicationScoped
 public class RollupsCapability implements StreamsCapability {
 
     private static final Logger LOG = Logger.getLogger(RollupsCapability.class);
 
-    private final UsageSettings usage;
-    private final UsageEventDeserializers usageDeserializers;
-    private final RollupSettings settings;
+    private final RollupConfig config;
 
     @Inject
-    public RollupsCapability(UsageSettings usage, UsageEventDeserializers usageDeserializers,
-            RollupSettings settings) {
-        this.usage = usage;
-        this.usageDeserializers = usageDeserializers;
-        this.settings = settings;
+    public RollupsCapability(RollupConfig config) {
+        this.config = config;
     }
 
     @Override
@@ -35,10 +28,9 @@ public class RollupsCapability implements StreamsCapability {
     }
 
     @Override
-    public void contribute(StreamsBuilder builder) {
+    public void contribute(StreamsBuilder builder, Intake intake) {
         LOG.infof("event=capability_added capability=%s grace=%s/%s/%s internal_topics=%s", name(),
-                settings.minuteGrace(), settings.hourGrace(), settings.dayGrace(), RollupTopology.INTERNAL_TOPICS);
-        RollupTopology.contribute(UsageTotalsTopology.deduplicated(builder, usage.dedupeHorizon(), usageDeserializers),
-                settings);
+                config.minuteGrace(), config.hourGrace(), config.dayGrace(), RollupTopology.INTERNAL_TOPICS);
+        RollupTopology.contribute(intake.usage(), config);
     }
 }

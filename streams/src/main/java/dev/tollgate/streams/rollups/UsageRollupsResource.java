@@ -29,7 +29,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 
 import dev.tollgate.streams.query.ApiError;
 import dev.tollgate.streams.query.OwnerRouting;
-import dev.tollgate.streams.query.RemoteTotalsClient;
+import dev.tollgate.streams.query.RemoteQueryClient;
 import io.smallrye.common.annotation.Blocking;
 
 /**
@@ -81,7 +81,7 @@ public class UsageRollupsResource {
             @QueryParam("key") String key, @QueryParam("endpoint") String endpoint,
             @QueryParam("from") String from, @QueryParam("to") String to,
             @QueryParam("granularity") String granularity,
-            @HeaderParam(RemoteTotalsClient.FORWARDED_BY) String forwardedBy, @Context UriInfo uri) {
+            @HeaderParam(RemoteQueryClient.FORWARDED_BY) String forwardedBy, @Context UriInfo uri) {
         Optional<Granularity> size = Granularity.ofLabel(granularity == null ? "1h" : granularity);
         if (size.isEmpty()) {
             return badRequest("granularity", "granularity must be 1m, 1h or 1d");

@@ -21,12 +21,12 @@ import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
 public class RegistrySerdes {
 
     private final UsageEventDeserializers usage;
-    private final RegistrySettings settings;
+    private final RegistryConfig registry;
 
     @Inject
-    public RegistrySerdes(UsageEventDeserializers usage, RegistrySettings settings) {
+    public RegistrySerdes(UsageEventDeserializers usage, RegistryConfig registry) {
         this.usage = usage;
-        this.settings = settings;
+        this.registry = registry;
     }
 
     /** A new deserializer into the generated specific record classes. */
@@ -39,9 +39,9 @@ public class RegistrySerdes {
     /** A new serializer that registers the writer schema on first use (artifact {@code <topic>-value}). */
     public <T> Serializer<T> serializer() {
         AvroKafkaSerializer<T> serializer = new AvroKafkaSerializer<>();
-        Map<String, Object> config = AvroSerdes.serializerConfig(settings.url());
-        config.put(UsageEventDeserializers.RETRY_COUNT, settings.retryCount());
-        config.put(UsageEventDeserializers.RETRY_BACKOFF_MS, settings.retryBackoff().toMillis());
+        Map<String, Object> config = AvroSerdes.serializerConfig(registry.url());
+        config.put(UsageEventDeserializers.RETRY_COUNT, registry.retryCount());
+        config.put(UsageEventDeserializers.RETRY_BACKOFF_MS, registry.retryBackoff().toMillis());
         serializer.configure(config, false);
         return serializer;
     }

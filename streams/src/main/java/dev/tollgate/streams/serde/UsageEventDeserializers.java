@@ -23,11 +23,11 @@ public class UsageEventDeserializers implements Supplier<Deserializer<UsageEvent
     static final String RETRY_COUNT = "apicurio.registry.retry-count";
     static final String RETRY_BACKOFF_MS = "apicurio.registry.retry-backoff-ms";
 
-    private final RegistrySettings settings;
+    private final RegistryConfig registry;
 
     @Inject
-    public UsageEventDeserializers(RegistrySettings settings) {
-        this.settings = settings;
+    public UsageEventDeserializers(RegistryConfig registry) {
+        this.registry = registry;
     }
 
     /** A new, configured value deserializer; the caller closes it. */
@@ -39,9 +39,9 @@ public class UsageEventDeserializers implements Supplier<Deserializer<UsageEvent
     }
 
     Map<String, Object> config() {
-        Map<String, Object> config = AvroSerdes.deserializerConfig(settings.url());
-        config.put(RETRY_COUNT, settings.retryCount());
-        config.put(RETRY_BACKOFF_MS, settings.retryBackoff().toMillis());
+        Map<String, Object> config = AvroSerdes.deserializerConfig(registry.url());
+        config.put(RETRY_COUNT, registry.retryCount());
+        config.put(RETRY_BACKOFF_MS, registry.retryBackoff().toMillis());
         return config;
     }
 }

@@ -15,8 +15,8 @@ import org.apache.kafka.streams.state.TimestampedKeyValueStore;
 import org.apache.kafka.streams.state.ValueAndTimestamp;
 
 import dev.tollgate.events.v1.UsageEvent;
-import dev.tollgate.streams.app.CommitFlush;
-import dev.tollgate.streams.app.ProcessorWithStores;
+import dev.tollgate.streams.topology.CommitFlush;
+import dev.tollgate.streams.topology.ProcessorWithStores;
 
 /**
  * Adds each deduplicated usage event to its org's running totals, and writes the totals of every org that changed

@@ -1,28 +1,18 @@
 package dev.tollgate.streams.usage;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 
 import org.apache.kafka.streams.StreamsBuilder;
 import org.jboss.logging.Logger;
 
-import dev.tollgate.streams.app.StreamsCapability;
-import dev.tollgate.streams.serde.UsageEventDeserializers;
+import dev.tollgate.streams.topology.Intake;
+import dev.tollgate.streams.topology.StreamsCapability;
 
-/** Wires {@link UsageTotalsTopology} into the app with its configured horizon and registry-backed deserializers. */
+/** Wires {@link UsageTotalsTopology} into the app, on the intake's deduplicated usage stream. */
 @ApplicationScoped
 public class UsageTotalsCapability implements StreamsCapability {
 
     private static final Logger LOG = Logger.getLogger(UsageTotalsCapability.class);
-
-    private final UsageSettings settings;
-    private final UsageEventDeserializers deserializers;
-
-    @Inject
-    public UsageTotalsCapability(UsageSettings settings, UsageEventDeserializers deserializers) {
-        this.settings = settings;
-        this.deserializers = deserializers;
-    }
 
     @Override
     public String name() {
@@ -30,9 +20,9 @@ public class UsageTotalsCapability implements StreamsCapability {
     }
 
     @Override
-    public void contribute(StreamsBuilder builder) {
-        LOG.infof("event=capability_added capability=%s dedupe_horizon=%s internal_topics=%s",
-                name(), settings.dedupeHorizon(), UsageTotalsTopology.INTERNAL_TOPICS);
-        UsageTotalsTopology.contribute(builder, settings.dedupeHorizon(), deserializers);
+    public void contribute(StreamsBuilder builder, Intake intake) {
+        LOG.infof("event=capability_added capability=%s internal_topics=%s", name(),
+                UsageTotalsTopology.INTERNAL_TOPICS);
+        UsageTotalsTopology.contribute(intake.usage());
     }
 }

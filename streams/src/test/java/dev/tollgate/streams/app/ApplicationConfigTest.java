@@ -10,6 +10,7 @@ import java.util.Properties;
 import org.junit.jupiter.api.Test;
 
 import dev.tollgate.schemas.Topics;
+import dev.tollgate.streams.topology.StreamsApplication;
 
 /** The deployed configuration keeps the promises the code and docs make. */
 class ApplicationConfigTest {

@@ -12,35 +12,57 @@ import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.junit.jupiter.api.Test;
 
-import dev.tollgate.streams.budgets.BudgetSerdes;
 import dev.tollgate.streams.budgets.BudgetTopology;
+import dev.tollgate.streams.budgets.BudgetsCapability;
+import dev.tollgate.streams.intake.UsageIntake;
 import dev.tollgate.streams.rollups.RollupTopology;
-import dev.tollgate.streams.rollups.RollupTopologyTestSettings;
+import dev.tollgate.streams.rollups.RollupTopologyTestConfig;
+import dev.tollgate.streams.rollups.RollupsCapability;
 import dev.tollgate.streams.serde.InMemoryRegistry;
+import dev.tollgate.streams.serde.RegistryConfig;
+import dev.tollgate.streams.serde.RegistrySerdes;
 import dev.tollgate.streams.serde.TestSerdes;
+import dev.tollgate.streams.serde.UsageEventDeserializers;
+import dev.tollgate.streams.topology.CommitFlush;
+import dev.tollgate.streams.topology.Intake;
+import dev.tollgate.streams.topology.StreamsApplication;
+import dev.tollgate.streams.usage.UsageTotalsCapability;
 import dev.tollgate.streams.usage.UsageTotalsTopology;
 
 /**
- * The one topology the app runs, composed of every capability in the order {@link TopologyProducer} uses (budgets,
- * rollups, usage totals): its names are all explicit, and its stores and repartition topics are exactly the
- * internal topics the capabilities declare as their deployment contract.
+ * The one topology the app runs, composed as {@link TopologyProducer} composes it (the intake, then every
+ * capability in name order: budgets, rollups, usage totals): its names are all explicit, and its stores and
+ * repartition topics are exactly the internal topics the intake and the capabilities declare as their deployment
+ * contract.
  */
 class ComposedTopologyTest {
 
     private final InMemoryRegistry registry = new InMemoryRegistry();
 
     private Topology composed() {
+        RegistryConfig unused = new RegistryConfig() {
+            @Override
+            public String url() {
+                return "http://unused:1";
+            }
+
+            @Override
+            public int retryCount() {
+                return 0;
+            }
+
+            @Override
+            public Duration retryBackoff() {
+                return Duration.ZERO;
+            }
+        };
         StreamsBuilder builder = new StreamsBuilder();
-        Duration horizon = Duration.ofHours(24);
-        BudgetTopology.contribute(builder,
-                UsageTotalsTopology.deduplicated(builder, horizon, () -> TestSerdes.deserializer(registry)),
-                new BudgetSerdes(() -> TestSerdes.anyDeserializer(registry), () -> TestSerdes.anySerializer(registry),
-                        () -> TestSerdes.anySerializer(registry)));
-        RollupTopology.contribute(
-                UsageTotalsTopology.deduplicated(builder, horizon, () -> TestSerdes.deserializer(registry)),
-                RollupTopologyTestSettings.DEFAULTS);
-        UsageTotalsTopology.contribute(builder, horizon, () -> TestSerdes.deserializer(registry));
-        return builder.build();
+        Intake intake = new Intake(UsageIntake.build(builder, Duration.ofHours(24),
+                () -> TestSerdes.deserializer(registry)));
+        return TopologyProducer.compose(builder, intake, List.of(
+                new BudgetsCapability(new RegistrySerdes(new UsageEventDeserializers(unused), unused)),
+                new RollupsCapability(RollupTopologyTestConfig.DEFAULTS),
+                new UsageTotalsCapability()));
     }
 
     @Test
@@ -62,6 +84,7 @@ class ComposedTopologyTest {
     void createsExactlyTheDeclaredInternalTopics() {
         String description = composed().describe().toString();
         List<String> declared = new ArrayList<>();
+        declared.addAll(UsageIntake.INTERNAL_TOPICS);
         declared.addAll(UsageTotalsTopology.INTERNAL_TOPICS);
         declared.addAll(BudgetTopology.INTERNAL_TOPICS);
         declared.addAll(RollupTopology.INTERNAL_TOPICS);

@@ -29,11 +29,11 @@ import dev.tollgate.events.v1.BudgetStatus;
 import dev.tollgate.events.v1.BudgetThresholdCrossed;
 import dev.tollgate.events.v1.UsageEvent;
 import dev.tollgate.schemas.Topics;
-import dev.tollgate.streams.app.StreamsApplication;
+import dev.tollgate.streams.topology.StreamsApplication;
 import dev.tollgate.streams.serde.InMemoryRegistry;
 import dev.tollgate.streams.serde.TestSerdes;
 import dev.tollgate.streams.usage.UsageEvents;
-import dev.tollgate.streams.usage.UsageTotalsTopology;
+import dev.tollgate.streams.intake.UsageIntake;
 
 class BudgetTopologyTest {
 
@@ -52,7 +52,7 @@ class BudgetTopologyTest {
     static Topology topology(InMemoryRegistry registry) {
         StreamsBuilder builder = new StreamsBuilder();
         BudgetTopology.contribute(builder,
-                UsageTotalsTopology.deduplicated(builder, java.time.Duration.ofHours(1),
+                UsageIntake.build(builder, java.time.Duration.ofHours(1),
                         () -> TestSerdes.deserializer(registry)),
                 new BudgetSerdes(() -> TestSerdes.anyDeserializer(registry), () -> TestSerdes.anySerializer(registry),
                         () -> TestSerdes.anySerializer(registry)));

@@ -24,12 +24,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.tollgate.events.v1.UsageEvent;
 import dev.tollgate.schemas.Topics;
-import dev.tollgate.streams.app.StreamsApplication;
+import dev.tollgate.streams.topology.StreamsApplication;
 import dev.tollgate.streams.serde.InMemoryRegistry;
 import dev.tollgate.streams.serde.JsonStoreSerde;
 import dev.tollgate.streams.serde.TestSerdes;
 import dev.tollgate.streams.usage.UsageEvents;
-import dev.tollgate.streams.usage.UsageTotalsTopology;
+import dev.tollgate.streams.intake.UsageIntake;
 
 class RollupTopologyTest {
 
@@ -46,8 +46,8 @@ class RollupTopologyTest {
     @BeforeEach
     void start() {
         StreamsBuilder builder = new StreamsBuilder();
-        RollupTopology.contribute(UsageTotalsTopology.deduplicated(builder, Duration.ofHours(1),
-                () -> TestSerdes.deserializer(registry)), RollupTopologyTestSettings.DEFAULTS);
+        RollupTopology.contribute(UsageIntake.build(builder, Duration.ofHours(1),
+                () -> TestSerdes.deserializer(registry)), RollupTopologyTestConfig.DEFAULTS);
         Properties config = new Properties();
         config.put(StreamsConfig.APPLICATION_ID_CONFIG, StreamsApplication.APPLICATION_ID);
         config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");

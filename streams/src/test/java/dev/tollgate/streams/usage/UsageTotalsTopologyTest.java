@@ -39,12 +39,13 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import dev.tollgate.events.v1.UsageEvent;
 import dev.tollgate.schemas.Topics;
-import dev.tollgate.streams.app.StreamsApplication;
+import dev.tollgate.streams.topology.StreamsApplication;
 import dev.tollgate.streams.deadletter.DeadLetterHeaders;
 import dev.tollgate.streams.deadletter.DeadLetterReason;
 import dev.tollgate.streams.serde.InMemoryRegistry;
 import dev.tollgate.streams.serde.RegistryUnavailableException;
 import dev.tollgate.streams.serde.TestSerdes;
+import dev.tollgate.streams.intake.UsageIntake;
 
 class UsageTotalsTopologyTest {
 
@@ -70,7 +71,7 @@ class UsageTotalsTopologyTest {
 
     private void start(Supplier<Deserializer<UsageEvent>> deserializers) {
         StreamsBuilder builder = new StreamsBuilder();
-        UsageTotalsTopology.contribute(builder, HORIZON, deserializers);
+        UsageTotalsTopology.contribute(UsageIntake.build(builder, HORIZON, deserializers));
         Properties config = new Properties();
         config.put(StreamsConfig.APPLICATION_ID_CONFIG, StreamsApplication.APPLICATION_ID);
         config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -157,7 +158,7 @@ class UsageTotalsTopologyTest {
     void forgetsEventIdsOnceStreamTimeHasPassedTheHorizon() {
         UsageEvent old = UsageEvents.ok("acme", T0).build();
         usage.pipeInput("acme", old, T0);
-        WindowStore<String, Long> seen = driver.getWindowStore(UsageTotalsTopology.DEDUPE_STORE);
+        WindowStore<String, Long> seen = driver.getWindowStore(UsageIntake.DEDUPE_STORE);
         assertThat(idsRemembered(seen, old.getEventId())).isEqualTo(1);
 
         send(UsageEvents.ok("acme", T0.plus(HORIZON.multipliedBy(3))).build());
@@ -292,20 +293,20 @@ class UsageTotalsTopologyTest {
     @Test
     void namesEveryProcessorStoreAndInternalTopic() {
         StreamsBuilder builder = new StreamsBuilder();
-        UsageTotalsTopology.contribute(builder, HORIZON, () -> TestSerdes.deserializer(registry));
+        UsageTotalsTopology.contribute(UsageIntake.build(builder, HORIZON, () -> TestSerdes.deserializer(registry)));
         String description = builder.build().describe().toString();
 
         assertThat(description).doesNotContain("KSTREAM-", "KTABLE-", "-repartition");
         assertThat(description).contains(
-                UsageTotalsTopology.SOURCE, UsageTotalsTopology.DECODE, UsageTotalsTopology.DEDUPE,
-                UsageTotalsTopology.AGGREGATE, UsageTotalsTopology.DLQ_SINK,
-                "stores: [" + UsageTotalsTopology.DEDUPE_STORE + "]");
+                UsageIntake.SOURCE, UsageIntake.DECODE, UsageIntake.DEDUPE,
+                UsageTotalsTopology.AGGREGATE, UsageIntake.DLQ_SINK,
+                "stores: [" + UsageIntake.DEDUPE_STORE + "]");
         // the totals processor holds its store and its commit hook (which has no changelog)
         assertThat(description).containsPattern("Processor: " + UsageTotalsTopology.AGGREGATE + " \\(stores: \\[("
                 + UsageTotalsTopology.TOTALS_STORE + ", " + OrgTotalsAggregator.COMMIT_HOOK + "|"
                 + OrgTotalsAggregator.COMMIT_HOOK + ", " + UsageTotalsTopology.TOTALS_STORE + ")\\]\\)");
-        assertThat(UsageTotalsTopology.INTERNAL_TOPICS).containsExactly(
-                "tollgate-streams-usage-dedupe-ids-changelog", "tollgate-streams-usage-totals-by-org-changelog");
+        assertThat(UsageIntake.INTERNAL_TOPICS).containsExactly("tollgate-streams-usage-dedupe-ids-changelog");
+        assertThat(UsageTotalsTopology.INTERNAL_TOPICS).containsExactly("tollgate-streams-usage-totals-by-org-changelog");
     }
 
     @Test

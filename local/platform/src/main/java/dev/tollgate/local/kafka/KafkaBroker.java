@@ -54,7 +54,8 @@ public final class KafkaBroker implements AutoCloseable {
 
         /** Ephemeral ports under {@code workDir}. */
         public static Config ephemeral(Path workDir) {
-            return new Config(Ports.freePort(), Ports.freePort(), workDir, "512m");
+            int[] ports = Ports.freePorts(2);
+            return new Config(ports[0], ports[1], workDir, "512m");
         }
     }
 

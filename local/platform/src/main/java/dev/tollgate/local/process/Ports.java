@@ -22,6 +22,39 @@ public final class Ports {
         }
     }
 
+    /**
+     * {@code count} different ports that were free a moment ago. Each socket stays open until all are chosen:
+     * ports taken one by one, each closed before the next is asked for, can come back twice, and two services
+     * given the same port make the second one fail to start.
+     */
+    public static int[] freePorts(int count) {
+        ServerSocket[] sockets = new ServerSocket[count];
+        try {
+            int[] ports = new int[count];
+            for (int i = 0; i < count; i++) {
+                sockets[i] = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                ports[i] = sockets[i].getLocalPort();
+            }
+            return ports;
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free loopback port", e);
+        } finally {
+            for (ServerSocket socket : sockets) {
+                closeQuietly(socket);
+            }
+        }
+    }
+
+    private static void closeQuietly(ServerSocket socket) {
+        if (socket != null) {
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // the port is released either way
+            }
+        }
+    }
+
     /** Whether nothing listens on {@code port} on loopback. */
     public static boolean isFree(int port) {
         try (ServerSocket socket = new ServerSocket()) {

@@ -1,0 +1,172 @@
+package dev.tollgate.gateway.exchange;
+
+import dev.tollgate.events.v1.RequestStatus;
+import dev.tollgate.gateway.auth.Principal;
+import dev.tollgate.gateway.events.ExchangeFinished;
+import dev.tollgate.gateway.events.Trace;
+import dev.tollgate.gateway.events.UsageRecorder;
+import dev.tollgate.gateway.openai.ApiRequest;
+import dev.tollgate.gateway.openai.OpenAiApi;
+import dev.tollgate.gateway.openai.OpenAiError;
+import dev.tollgate.gateway.openai.TokenUsage;
+import dev.tollgate.gateway.routing.Endpoint;
+import dev.tollgate.gateway.routing.Environment;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.jboss.logging.Logger;
+
+/**
+ * One authenticated request, from the moment its key was accepted to its last byte. Whatever way it ends
+ * (answered, rejected, upstream failure, client gone), {@link #finish} records exactly one usage event: the
+ * first call wins and every later call is a no-op, which is what makes "one usage event per accepted request"
+ * hold when completion and a disconnect race.
+ *
+ * <p>Why a package of its own: the inbound side creates it and records the parsed request, the admission gates
+ * (rate limits, budgets) hang their settlement on {@link #whenFinished}, and the upstream side records the
+ * attempt's progress. All three depend on it; it depends on none of them, so no feature depends on the proxy.
+ */
+public final class Exchange {
+
+    private static final Logger LOG = Logger.getLogger(Exchange.class);
+
+    private final UsageRecorder recorder;
+    private final OpenAiApi api;
+    private final String requestId;
+    private final Principal principal;
+    private final Instant startedAt = Instant.now();
+    private final long startNanos;
+    private final AtomicBoolean finished = new AtomicBoolean();
+    private volatile ApiRequest request;
+    private volatile Endpoint endpoint;
+    private volatile Environment environment;
+    private volatile long firstTokenNanos;
+    private final Trace trace;
+    private final List<Consumer<ExchangeFinished>> whenFinished = new CopyOnWriteArrayList<>();
+    private volatile long upstreamStartNanos;
+    private volatile String finishReason;
+    private volatile Supplier<String> output = ExchangeFinished.NO_OUTPUT;
+    private volatile int attempt = 1;
+
+    public Exchange(UsageRecorder recorder, OpenAiApi api, String requestId, Principal principal) {
+        this(recorder, api, requestId, principal, Trace.start(null, System.nanoTime()));
+    }
+
+    public Exchange(UsageRecorder recorder, OpenAiApi api, String requestId, Principal principal, Trace trace) {
+        this.recorder = recorder;
+        this.api = api;
+        this.requestId = requestId;
+        this.principal = principal;
+        this.trace = trace;
+        this.startNanos = trace.startNanos();
+    }
+
+    /** The request's spans; steps add theirs as they end. */
+    public Trace trace() {
+        return trace;
+    }
+
+    /**
+     * Runs {@code hook} once the request has ended, right after its events were recorded; used to settle what
+     * was reserved for it (rate limits). Hooks run on the finishing thread and must not block.
+     */
+    public void whenFinished(Consumer<ExchangeFinished> hook) {
+        whenFinished.add(hook);
+    }
+
+    /** The upstream call starts now: what follows counts as upstream time, not gateway overhead. */
+    public void upstreamStarted() {
+        upstreamStartNanos = System.nanoTime();
+    }
+
+    /** The connection to the upstream was opened, or could not be. */
+    public void upstreamConnected(boolean ok) {
+        trace.span("upstream_connect", upstreamStartNanos, System.nanoTime(), ok);
+    }
+
+    /** What the upstream answered: its finish reason and, for content capture only, its text. */
+    public void answered(String finishReason, Supplier<String> output) {
+        this.finishReason = finishReason;
+        this.output = output;
+    }
+
+    /** The API the request was sent to. */
+    public OpenAiApi api() {
+        return api;
+    }
+
+    public String requestId() {
+        return requestId;
+    }
+
+    public Principal principal() {
+        return principal;
+    }
+
+    public void request(ApiRequest request) {
+        this.request = request;
+    }
+
+    /** The environment the request asked for (its header, else its key's); recorded on its events. */
+    public void environment(Environment environment) {
+        this.environment = environment;
+    }
+
+    public void endpoint(Endpoint endpoint) {
+        this.endpoint = endpoint;
+    }
+
+    /** The number of the attempt now serving the request: 1 for the first endpoint tried, 2 for the first retry. */
+    public void attempt(int number) {
+        this.attempt = number;
+    }
+
+    public void firstToken() {
+        if (firstTokenNanos == 0) {
+            firstTokenNanos = System.nanoTime();
+            trace.span("first_token", upstreamStartNanos == 0 ? startNanos : upstreamStartNanos, firstTokenNanos,
+                    true);
+        }
+    }
+
+    /** Whether the usage event has been recorded. */
+    public boolean isFinished() {
+        return finished.get();
+    }
+
+    /** Ends a request the gateway refused or could not serve, with the error the client received. */
+    public void fail(OpenAiError error, RequestStatus status) {
+        finish(status, error.code().status(), error.code().code(), TokenUsage.NONE);
+    }
+
+    /** Ends the request; only the first call records. */
+    public void finish(RequestStatus status, int httpStatus, String errorCode, TokenUsage usage) {
+        if (!finished.compareAndSet(false, true)) {
+            return;
+        }
+        long now = System.nanoTime();
+        ApiRequest r = request;
+        Long ttft = firstTokenNanos == 0 ? null : TimeUnit.NANOSECONDS.toMillis(firstTokenNanos - startNanos);
+        long upstreamNanos = 0;
+        if (upstreamStartNanos != 0) {
+            upstreamNanos = now - upstreamStartNanos;
+            trace.span("complete", upstreamStartNanos, now, status == RequestStatus.OK);
+        }
+        UsageRecorder.Outcome outcome = new UsageRecorder.Outcome(requestId, principal, r == null ? null : r.model(),
+                endpoint, environment, r == null ? null : r.user(), r != null && r.stream(), startedAt,
+                TimeUnit.NANOSECONDS.toMillis(now - startNanos), ttft, usage, status, httpStatus, errorCode, attempt);
+        ExchangeFinished done = new ExchangeFinished(outcome, api, r, trace, finishReason, output, upstreamNanos);
+        recorder.record(done);
+        for (Consumer<ExchangeFinished> hook : whenFinished) {
+            try {
+                hook.accept(done);
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "finish hook failed request_id=%s", requestId);
+            }
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package dev.tollgate.gateway.registry;
+
+import dev.tollgate.control.v1.EndpointState;
+import dev.tollgate.gateway.admin.AdminConfig;
+import dev.tollgate.gateway.routing.EndpointRegistry;
+import dev.tollgate.gateway.routing.Environment;
+import dev.tollgate.gateway.routing.UpstreamCredentials;
+import dev.tollgate.gateway.sync.AdminStateFeed;
+import dev.tollgate.gateway.sync.StatePublisher;
+import dev.tollgate.schemas.Topics;
+import io.smallrye.mutiny.Uni;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jboss.logging.Logger;
+
+/**
+ * Registered endpoints as admin state: published on {@code tollgate.endpoints.v1} (upstream key included, which is
+ * why only gateways may read that topic), and held by every replica's {@link EndpointRegistry} and
+ * {@link UpstreamCredentials} while they are {@code ready} in an environment this replica serves
+ * ({@code tollgate.admin.environment}, validated at start). A tombstone deregisters.
+ */
+@Singleton
+public class EndpointStateFeed implements AdminStateFeed<EndpointState> {
+
+    private static final Logger LOG = Logger.getLogger(EndpointStateFeed.class);
+
+    private final EndpointRegistry endpoints;
+    private final UpstreamCredentials credentials;
+    private final StatePublisher publisher;
+    private final String environment;
+    /** The newest version applied per endpoint, so an older state read late never replaces a newer one. */
+    private final Map<String, Long> versions = new ConcurrentHashMap<>();
+
+    @Inject
+    EndpointStateFeed(EndpointRegistry endpoints, UpstreamCredentials credentials, StatePublisher publisher,
+                      AdminConfig admin) {
+        this.endpoints = endpoints;
+        this.credentials = credentials;
+        this.publisher = publisher;
+        this.environment = admin.environment().toLowerCase(Locale.ROOT);
+        if (!environment.equals("all") && Environment.parse(environment).isEmpty()) {
+            throw new IllegalArgumentException("tollgate.admin.environment must be all, development, staging or "
+                    + "production, not '" + admin.environment() + "'");
+        }
+    }
+
+    @Override
+    public String topic() {
+        return Topics.ENDPOINTS;
+    }
+
+    @Override
+    public Class<EndpointState> type() {
+        return EndpointState.class;
+    }
+
+    @Override
+    public Uni<Map<String, EndpointState>> snapshot() {
+        return EndpointEntity.<EndpointEntity>listAll().map(rows -> {
+            Map<String, EndpointState> states = new LinkedHashMap<>();
+            rows.forEach(row -> states.put(row.id, EndpointRecords.endpointState(row)));
+            return states;
+        });
+    }
+
+    @Override
+    public void apply(String endpointId, EndpointState state) {
+        if (state == null) {
+            versions.remove(endpointId);
+            endpoints.remove(endpointId);
+            credentials.set(endpointId, null);
+            LOG.infof("admin state applied endpoint=%s removed=true", endpointId);
+            return;
+        }
+        Long held = versions.get(endpointId);
+        if (held != null && held > state.getVersion()) {
+            return;
+        }
+        versions.put(endpointId, state.getVersion());
+        boolean routable = EndpointRecords.routable(state, environment);
+        if (routable) {
+            credentials.set(endpointId, state.getUpstreamApiKey());
+            endpoints.register(EndpointRecords.endpoint(state));
+        } else {
+            endpoints.remove(endpointId);
+            credentials.set(endpointId, null);
+        }
+        LOG.infof("admin state applied %s routable=%s", EndpointRecords.describe(state), routable);
+    }
+
+    /** Publishes the current state of {@code endpoint} to every replica. */
+    Uni<Void> publish(EndpointEntity endpoint) {
+        EndpointState state = EndpointRecords.endpointState(endpoint);
+        return publisher.publish(Topics.ENDPOINTS, endpoint.id, state, EndpointRecords.describe(state));
+    }
+
+    /** Publishes the tombstone of a deregistered endpoint. */
+    Uni<Void> publishRemoval(String endpointId) {
+        return publisher.publish(Topics.ENDPOINTS, endpointId, null, "endpoint=" + endpointId);
+    }
+}

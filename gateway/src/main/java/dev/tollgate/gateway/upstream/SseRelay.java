@@ -1,0 +1,295 @@
+package dev.tollgate.gateway.upstream;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tollgate.gateway.openai.RequestParser;
+import dev.tollgate.gateway.openai.TokenUsage;
+import io.vertx.core.buffer.Buffer;
+import java.io.IOException;
+import java.util.Arrays;
+
+/**
+ * Relays an upstream server-sent-event stream to the client event by event, with no buffering beyond the
+ * event being read. On the way it notes the first token, collects the generated text (for estimation when no
+ * usage arrives) and takes the usage chunk; that chunk is dropped when the gateway injected
+ * {@code stream_options.include_usage} and the client did not ask for it.
+ *
+ * <p>Every event passes through here before the client sees it, so reading one is kept cheap: the
+ * {@code data:} payload is found in the bytes as they came (no string copy of the event), and the chunk's JSON is
+ * walked as a token stream that reads only {@code choices[].delta.content} (or {@code text}),
+ * {@code finish_reason} and {@code usage}. What an event changes is applied only when its JSON is well-formed;
+ * an event that is not JSON is forwarded as it came and changes nothing.
+ *
+ * <p>Not thread-safe: one relay serves one stream on one event loop.
+ */
+final class SseRelay {
+
+    private static final byte[] DONE = {'[', 'D', 'O', 'N', 'E', ']'};
+    private static final byte[] NONE = new byte[0];
+
+    private final boolean forwardUsageChunk;
+    private final Runnable onFirstToken;
+    private final StringBuilder completion = new StringBuilder();
+    private byte[] pending = NONE;
+    private TokenUsage usage;
+    private String finishReason;
+    private boolean sawToken;
+    private boolean sawDone;
+
+    SseRelay(boolean forwardUsageChunk, Runnable onFirstToken) {
+        this.forwardUsageChunk = forwardUsageChunk;
+        this.onFirstToken = onFirstToken;
+    }
+
+    /** Takes a chunk as it arrived; returns the bytes to send the client now (possibly none). */
+    Buffer accept(Buffer chunk) {
+        byte[] bytes = concat(pending, chunk.getBytes());
+        Buffer out = Buffer.buffer(bytes.length);
+        int start = 0;
+        for (int i = 0; i < bytes.length; i++) {
+            if (bytes[i] == '\n' && endsEvent(bytes, i)) {
+                relayEvent(bytes, start, i + 1, out);
+                start = i + 1;
+            }
+        }
+        pending = start == 0 ? bytes : Arrays.copyOfRange(bytes, start, bytes.length);
+        return out;
+    }
+
+    /** Whatever the upstream sent after its last complete event; forwarded as is when the stream ends. */
+    Buffer remainder() {
+        Buffer out = Buffer.buffer(pending);
+        pending = NONE;
+        return out;
+    }
+
+    /** The usage the upstream reported, or null. */
+    TokenUsage usage() {
+        return usage;
+    }
+
+    /** The text generated so far, for estimating completion tokens. */
+    CharSequence completion() {
+        return completion;
+    }
+
+    String finishReason() {
+        return finishReason;
+    }
+
+    /** Whether the upstream finished the stream with {@code data: [DONE]}. */
+    boolean complete() {
+        return sawDone;
+    }
+
+    private void relayEvent(byte[] bytes, int from, int to, Buffer out) {
+        byte[] data = dataOf(bytes, from, to);
+        if (data == null) {
+            out.appendBytes(bytes, from, to - from);
+            return;
+        }
+        if (Arrays.equals(data, DONE)) {
+            sawDone = true;
+            out.appendBytes(bytes, from, to - from);
+            return;
+        }
+        Chunk chunk = Chunk.read(data);
+        if (chunk == null) {
+            out.appendBytes(bytes, from, to - from);
+            return;
+        }
+        if (chunk.usage != null) {
+            usage = chunk.usage;
+        }
+        if (chunk.text.length() > 0) {
+            completion.append(chunk.text);
+            if (!sawToken) {
+                sawToken = true;
+                onFirstToken.run();
+            }
+        }
+        if (chunk.finishReason != null) {
+            finishReason = chunk.finishReason;
+        }
+        boolean usageOnly = chunk.usage != null && chunk.emptyChoices;
+        if (!usageOnly || forwardUsageChunk) {
+            out.appendBytes(bytes, from, to - from);
+        }
+    }
+
+    /**
+     * What one chunk says: its text, its last finish reason, its usage. A chunk is read whole before the relay
+     * applies any of it, so a chunk that turns out not to be JSON changes nothing.
+     */
+    private static final class Chunk {
+        private final StringBuilder text = new StringBuilder();
+        private String finishReason;
+        private TokenUsage usage;
+        /** {@code choices} is an empty array: the final usage-only chunk. */
+        private boolean emptyChoices;
+
+        /** Reads a chunk's JSON; null when it is not JSON. */
+        static Chunk read(byte[] data) {
+            Chunk chunk = new Chunk();
+            try (JsonParser parser = RequestParser.MAPPER.createParser(data)) {
+                JsonToken root = parser.nextToken();
+                if (root == null) {
+                    return null;
+                }
+                if (root == JsonToken.START_OBJECT) {
+                    chunk.readFields(parser);
+                } else {
+                    parser.skipChildren();
+                }
+                return chunk;
+            } catch (IOException notJson) {
+                return null;
+            }
+        }
+
+        /** The top-level fields; as in a tree, a later duplicate field replaces an earlier one. */
+        private void readFields(JsonParser parser) throws IOException {
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if ("usage".equals(field)) {
+                    usage = value == JsonToken.START_OBJECT
+                            ? UsageParser.fromUsage(parser.readValueAs(JsonNode.class)) : null;
+                    parser.skipChildren();
+                } else if ("choices".equals(field)) {
+                    text.setLength(0);
+                    finishReason = null;
+                    emptyChoices = value == JsonToken.START_ARRAY && readChoices(parser);
+                    parser.skipChildren();
+                } else {
+                    parser.skipChildren();
+                }
+            }
+            if (parser.currentToken() != JsonToken.END_OBJECT) {
+                throw new IOException("truncated chunk");
+            }
+        }
+
+        /** Reads a {@code choices} array, the parser on its start, up to its end; true when it has no element. */
+        private boolean readChoices(JsonParser parser) throws IOException {
+            boolean empty = true;
+            JsonToken element;
+            while ((element = parser.nextToken()) != JsonToken.END_ARRAY) {
+                if (element == null) {
+                    throw new IOException("truncated chunk");
+                }
+                empty = false;
+                if (element == JsonToken.START_OBJECT) {
+                    readChoice(parser);
+                } else {
+                    parser.skipChildren();
+                }
+            }
+            return empty;
+        }
+
+        /**
+         * One choice: its text is {@code delta.content}, or {@code text} when {@code delta.content} is absent or
+         * null; a string finish reason replaces the one noted before.
+         */
+        private void readChoice(JsonParser parser) throws IOException {
+            String content = null;
+            boolean contentGiven = false;
+            String plainText = null;
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if ("delta".equals(field)) {
+                    content = null;
+                    contentGiven = false;
+                    if (value == JsonToken.START_OBJECT) {
+                        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                            boolean isContent = "content".equals(parser.currentName());
+                            JsonToken deltaValue = parser.nextToken();
+                            if (isContent) {
+                                contentGiven = deltaValue != JsonToken.VALUE_NULL;
+                                content = deltaValue == JsonToken.VALUE_STRING ? parser.getText() : null;
+                            }
+                            parser.skipChildren();
+                        }
+                    } else {
+                        parser.skipChildren();
+                    }
+                } else if ("text".equals(field)) {
+                    plainText = value == JsonToken.VALUE_STRING ? parser.getText() : null;
+                    parser.skipChildren();
+                } else if ("finish_reason".equals(field) && value == JsonToken.VALUE_STRING) {
+                    finishReason = parser.getText();
+                } else {
+                    parser.skipChildren();
+                }
+            }
+            String chosen = contentGiven ? content : plainText;
+            if (chosen != null) {
+                text.append(chosen);
+            }
+        }
+    }
+
+    /**
+     * The payload of an event's {@code data:} lines, joined by newlines and trimmed; null when it has none.
+     * Lines end at LF, with a CR before it removed.
+     */
+    private static byte[] dataOf(byte[] b, int from, int to) {
+        byte[] data = null;
+        int lineStart = from;
+        while (lineStart < to) {
+            int lineEnd = lineStart;
+            while (lineEnd < to && b[lineEnd] != '\n') {
+                lineEnd++;
+            }
+            int contentEnd = lineEnd > lineStart && b[lineEnd - 1] == '\r' && lineEnd < to ? lineEnd - 1 : lineEnd;
+            if (contentEnd - lineStart >= 5 && b[lineStart] == 'd' && b[lineStart + 1] == 'a'
+                    && b[lineStart + 2] == 't' && b[lineStart + 3] == 'a' && b[lineStart + 4] == ':') {
+                int valueStart = lineStart + 5;
+                if (valueStart < contentEnd && b[valueStart] == ' ') {
+                    valueStart++;
+                }
+                data = data == null ? Arrays.copyOfRange(b, valueStart, contentEnd)
+                        : join(data, b, valueStart, contentEnd);
+            }
+            lineStart = lineEnd + 1;
+        }
+        return data == null ? null : trim(data);
+    }
+
+    private static byte[] join(byte[] data, byte[] b, int from, int to) {
+        byte[] joined = Arrays.copyOf(data, data.length + 1 + (to - from));
+        joined[data.length] = '\n';
+        System.arraycopy(b, from, joined, data.length + 1, to - from);
+        return joined;
+    }
+
+    /** As {@link String#trim}: drops leading and trailing bytes up to space (UTF-8 continuation bytes are above). */
+    private static byte[] trim(byte[] data) {
+        int start = 0;
+        int end = data.length;
+        while (start < end && (data[start] & 0xff) <= ' ') {
+            start++;
+        }
+        while (end > start && (data[end - 1] & 0xff) <= ' ') {
+            end--;
+        }
+        return start == 0 && end == data.length ? data : Arrays.copyOfRange(data, start, end);
+    }
+
+    /** Whether the newline at {@code i} closes an event: it follows another newline (LF LF or CRLF CRLF). */
+    private static boolean endsEvent(byte[] b, int i) {
+        return (i >= 1 && b[i - 1] == '\n') || (i >= 2 && b[i - 1] == '\r' && b[i - 2] == '\n');
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        if (a.length == 0) {
+            return b;
+        }
+        byte[] joined = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, joined, a.length, b.length);
+        return joined;
+    }
+}

@@ -1,0 +1,42 @@
+package dev.tollgate.gateway;
+
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The package structure docs/architecture.md describes, checked on the compiled classes: features depend on small
+ * shared packages and never in a loop, so each can be read (and changed) without the ones that depend on it.
+ */
+class ArchitectureTest {
+
+    private static final JavaClasses GATEWAY = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("dev.tollgate.gateway");
+
+    @Test
+    void featurePackagesDependOnEachOtherWithoutCycles() {
+        slices().matching("dev.tollgate.gateway.(*)..").should().beFreeOfCycles().check(GATEWAY);
+    }
+
+    @Test
+    void adminStateSyncKnowsNoFeature() {
+        noClasses().that().resideInAPackage("..gateway.sync..")
+                .should().dependOnClassesThat().resideInAnyPackage("..gateway.auth..", "..gateway.tenancy..",
+                        "..gateway.registry..", "..gateway.budget..", "..gateway.routing..")
+                .because("each feature owns its admin state through AdminStateFeed; sync is the shared interface")
+                .check(GATEWAY);
+    }
+
+    @Test
+    void admissionGatesDoNotDependOnTheProxy() {
+        noClasses().that().resideInAnyPackage("..gateway.ratelimit..", "..gateway.budget..")
+                .should().dependOnClassesThat().resideInAnyPackage("..gateway.inbound..", "..gateway.upstream..")
+                .because("the gates see a request through the exchange, below the inbound and upstream sides")
+                .check(GATEWAY);
+    }
+}

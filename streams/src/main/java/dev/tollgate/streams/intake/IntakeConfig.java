@@ -1,0 +1,23 @@
+package dev.tollgate.streams.intake;
+
+import java.time.Duration;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/**
+ * Settings of the usage intake, which every capability shares. The prefix is {@code tollgate.streams.usage}, as
+ * it was before the intake had a package of its own: configuration keys are a contract with deployments.
+ */
+@ConfigMapping(prefix = "tollgate.streams.usage")
+public interface IntakeConfig {
+
+    /**
+     * How far apart, in record time, two copies of one {@code event_id} may be and still be counted once. Copies
+     * come from producer retries and gateway re-publishes, which are seconds to minutes apart; a copy arriving
+     * later than this is counted again. The dedupe store keeps every event id for at least this long (and at most
+     * about 1.5 times it), so its size is the event rate times this horizon.
+     */
+    @WithDefault("PT24H")
+    Duration dedupeHorizon();
+}
