@@ -34,13 +34,6 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 tollgate.dev/environment: {{ .Values.environment }}
 {{- end -}}
 
-{{- define "connect.serviceAccountName" -}}
-{{- if .Values.serviceAccount.create -}}
-{{- default (include "connect.fullname" .) .Values.serviceAccount.name -}}
-{{- else -}}
-{{- default "default" .Values.serviceAccount.name -}}
-{{- end -}}
-{{- end -}}
 
 {{- define "connect.image" -}}
 {{- printf "%s:%s" .Values.image.repository (.Values.image.tag | default .Chart.AppVersion) -}}
