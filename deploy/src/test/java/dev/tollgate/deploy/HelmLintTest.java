@@ -2,7 +2,9 @@ package dev.tollgate.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,9 +39,9 @@ class HelmLintTest {
         Path work = Path.of("target", "lint-negative");
         Charts.lint("gateway", "development", work);
         Path values = work.resolve("gateway-development").resolve("gateway").resolve("values.yaml");
-        java.nio.file.Files.writeString(values, java.nio.file.Files.readString(values) + "\nreplicaz: 2\n");
+        Files.writeString(values, Files.readString(values) + "\nreplicaz: 2\n");
 
-        LintResult result = new com.marcnuri.helm.Helm(values.getParent()).lint().strict().call();
+        LintResult result = new Helm(values.getParent()).lint().strict().call();
 
         assertThat(result.isFailed()).isTrue();
         assertThat(String.join("\n", result.getMessages())).contains("replicaz");

@@ -3,6 +3,9 @@ package dev.tollgate.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -107,9 +110,9 @@ class PlatformChartsTest {
 
     private static Object readJson(String json) {
         try {
-            return new com.fasterxml.jackson.databind.ObjectMapper().readValue(json, Map.class);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            return new ObjectMapper().readValue(json, Map.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }
