@@ -1,0 +1,19 @@
+#!/bin/sh
+# Creates the topics of the event contract (schemas/.../Topics.java) on the compose broker. Idempotent
+# (--if-not-exists). DeployFilesTest checks this list against Topics.all().
+set -eu
+topics=/opt/kafka/bin/kafka-topics.sh
+create() {
+  "$topics" --bootstrap-server "${BOOTSTRAP:-kafka:9092}" --create --if-not-exists --replication-factor 1 "$@"
+}
+create --topic tollgate.requests.v1 --partitions 6 --config cleanup.policy=delete --config retention.ms=604800000
+create --topic tollgate.usage.v1 --partitions 6 --config cleanup.policy=delete --config retention.ms=2592000000
+create --topic tollgate.usage-dlq.v1 --partitions 6 --config cleanup.policy=delete --config retention.ms=2592000000
+create --topic tollgate.traces.v1 --partitions 6 --config cleanup.policy=delete --config retention.ms=259200000
+create --topic tollgate.budget-state.v1 --partitions 6 --config cleanup.policy=compact
+create --topic tollgate.budgets.v1 --partitions 6 --config cleanup.policy=compact
+create --topic tollgate.budget-events.v1 --partitions 6 --config cleanup.policy=delete --config retention.ms=2592000000
+create --topic tollgate.rollups.v1 --partitions 6 --config cleanup.policy=delete --config retention.ms=2592000000
+create --topic tollgate.keys.v1 --partitions 1 --config cleanup.policy=compact
+create --topic tollgate.endpoints.v1 --partitions 1 --config cleanup.policy=compact
+echo "event=topics_ready"
