@@ -109,7 +109,9 @@ class WarehouseIT {
             long rows = db.number("SELECT count(*) FROM usage_events");
             long before = db.number("SELECT txid_current()");
             connect.stop(USAGE_SINK, Duration.ofSeconds(30));
+            assertThat(connect.offsets(USAGE_SINK)).as("committed before the reset").isNotEmpty();
             connect.resetOffsets(USAGE_SINK);
+            assertThat(connect.offsets(USAGE_SINK)).as("after the reset").isEmpty();
             connect.resume(USAGE_SINK);
             connect.awaitRunning(USAGE_SINK, Duration.ofSeconds(60));
             // Every row is written again by the re-read (a new row version, newer than the reset), and none is added.

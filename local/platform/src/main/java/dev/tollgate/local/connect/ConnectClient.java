@@ -11,9 +11,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The parts of Kafka Connect's REST API that running a warehouse needs: create or update a connector, wait until
@@ -36,11 +35,6 @@ public final class ConnectClient {
     /** Creates the connector, or replaces its configuration (PUT is idempotent). */
     public void put(String name, Map<String, String> config) {
         send("PUT", connector(name) + "/config", config, 200, 201);
-    }
-
-    /** The connector's state: {@code RUNNING}, {@code PAUSED}, {@code STOPPED}, {@code FAILED} or {@code UNASSIGNED}. */
-    public String state(String name) {
-        return status(name).path("connector").path("state").asText();
     }
 
     /**
@@ -105,20 +99,13 @@ public final class ConnectClient {
      */
     public Map<String, Long> offsets(String name) {
         JsonNode answer = parse(send("GET", connector(name) + "/offsets", null, 200));
-        Map<String, Long> offsets = new java.util.TreeMap<>();
+        Map<String, Long> offsets = new TreeMap<>();
         for (JsonNode entry : answer.path("offsets")) {
             offsets.put(entry.path("partition").path("kafka_topic").asText() + "-"
                             + entry.path("partition").path("kafka_partition").asInt(),
                     entry.path("offset").path("kafka_offset").asLong());
         }
         return offsets;
-    }
-
-    /** The names of the connectors the worker knows. */
-    public List<String> connectors() {
-        List<String> names = new ArrayList<>();
-        parse(send("GET", "/connectors", null, 200)).forEach(n -> names.add(n.asText()));
-        return names;
     }
 
     private JsonNode status(String name) {
