@@ -41,7 +41,8 @@ class ApplicationConfigTest {
 
         assertThat(Arrays.stream(topics.split(",")).map(String::trim))
                 .containsExactlyInAnyOrder(Topics.USAGE, Topics.USAGE_DLQ, Topics.BUDGETS, Topics.BUDGET_STATE,
-                        Topics.BUDGET_EVENTS, Topics.ROLLUPS);
+                        Topics.BUDGET_EVENTS, Topics.ROLLUPS, Topics.ALERT_RULES, Topics.ENDPOINT_HEALTH,
+                        Topics.ENDPOINT_LOAD, Topics.ALERTS);
     }
 
     @Test

@@ -12,6 +12,9 @@ import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.junit.jupiter.api.Test;
 
+import dev.tollgate.streams.alerts.AlertTopology;
+import dev.tollgate.streams.alerts.AlertsCapability;
+import dev.tollgate.streams.alerts.AlertsConfig;
 import dev.tollgate.streams.budgets.BudgetTopology;
 import dev.tollgate.streams.budgets.BudgetsCapability;
 import dev.tollgate.streams.intake.UsageIntake;
@@ -31,7 +34,7 @@ import dev.tollgate.streams.usage.UsageTotalsTopology;
 
 /**
  * The one topology the app runs, composed as {@link TopologyProducer} composes it (the intake, then every
- * capability in name order: budgets, rollups, usage totals): its names are all explicit, and its stores and
+ * capability in name order: alerts, budgets, rollups, usage totals): its names are all explicit, and its stores and
  * repartition topics are exactly the internal topics the intake and the capabilities declare as their deployment
  * contract.
  */
@@ -59,8 +62,25 @@ class ComposedTopologyTest {
         StreamsBuilder builder = new StreamsBuilder();
         Intake intake = new Intake(UsageIntake.build(builder, Duration.ofHours(24),
                 () -> TestSerdes.deserializer(registry)));
+        RegistrySerdes serdes = new RegistrySerdes(new UsageEventDeserializers(unused), unused);
         return TopologyProducer.compose(builder, intake, List.of(
-                new BudgetsCapability(new RegistrySerdes(new UsageEventDeserializers(unused), unused)),
+                new AlertsCapability(serdes, new AlertsConfig() {
+                    @Override
+                    public Duration evaluationInterval() {
+                        return Duration.ofSeconds(1);
+                    }
+
+                    @Override
+                    public Duration resolvedRetention() {
+                        return Duration.ofHours(1);
+                    }
+
+                    @Override
+                    public Duration seriesRetention() {
+                        return Duration.ofHours(3);
+                    }
+                }),
+                new BudgetsCapability(serdes),
                 new RollupsCapability(RollupTopologyTestConfig.DEFAULTS),
                 new UsageTotalsCapability()));
     }
@@ -88,6 +108,7 @@ class ComposedTopologyTest {
         declared.addAll(UsageTotalsTopology.INTERNAL_TOPICS);
         declared.addAll(BudgetTopology.INTERNAL_TOPICS);
         declared.addAll(RollupTopology.INTERNAL_TOPICS);
+        declared.addAll(AlertTopology.INTERNAL_TOPICS);
 
         List<String> found = new ArrayList<>();
         Matcher stores = Pattern.compile("stores: \\[([^\\]]*)\\]").matcher(description);
@@ -95,6 +116,7 @@ class ComposedTopologyTest {
             for (String store : stores.group(1).split(", ")) {
                 // The global definitions store is restored from its source topic; commit hooks hold no data.
                 if (!store.isBlank() && !store.equals(BudgetTopology.DEFINITIONS_STORE)
+                        && !store.equals(AlertTopology.RULES_STORE)
                         && !store.endsWith(CommitFlush.HOOK_SUFFIX)) {
                     found.add(StreamsApplication.changelogTopic(store));
                 }
