@@ -27,6 +27,7 @@ final class Banner {
                   Gateway, OpenAI API    %s/v1
                   Gateway metrics        http://127.0.0.1:%d/q/metrics   health: /q/health
                 %s  Streams query API      %s
+                  Alert notifier         %s
                   vLLM simulator         http://127.0.0.1:%d  (model %s)
                   Kafka                  %s
                   Apicurio Registry      %s
@@ -41,14 +42,16 @@ final class Banner {
                     -H "Authorization: Bearer %s" -H "Content-Type: application/json" \\
                     -d '{"model":"%s","messages":[{"role":"user","content":"Hello!"}]}'
 
-                Admin API token (orgs, keys, endpoints; see docs/admin-api.md):
+                Admin API token (orgs, keys, endpoints, budgets, alert rules and receivers; see docs/admin-api.md):
                   curl -s %s/admin/v1/endpoints -H "Authorization: Bearer %s"
 
                 Each usage event is printed below as it arrives on tollgate.usage.v1. Ctrl-C stops everything.
 
                 """, seconds, gateway, p.gatewayManagement(), replicas(p),
                 o.streams() ? "http://127.0.0.1:" + p.streams() + "/v1/usage/orgs/" + LaunchOptions.ORG + "/totals"
-                        : "not started (--no-streams)", p.simulator(), o.model(),
+                        : "not started (--no-streams)",
+                o.streams() ? "http://127.0.0.1:" + p.notifier() + "/v1/deliveries   alerts: http://127.0.0.1:"
+                        + p.streams() + "/v1/alerts" : "not started (--no-streams)", p.simulator(), o.model(),
                 platform.kafka().bootstrapServers(), platform.registry().url(), p.postgres(),
                 o.dataDir().resolve("logs"), LaunchOptions.ORG, apiKey, gateway, apiKey, o.model(), gateway,
                 secrets.adminToken());

@@ -29,6 +29,9 @@ public final class LaunchCommand implements Callable<Integer> {
     int streamsPort;
     @Option(names = "--simulator-port", defaultValue = "8000", description = "vLLM simulator port (default: ${DEFAULT-VALUE}).")
     int simulatorPort;
+    @Option(names = "--notifier-port", defaultValue = "8084", description = "Alert notifier port: deliveries and health "
+            + "(default: ${DEFAULT-VALUE}).")
+    int notifierPort;
     @Option(names = "--kafka-port", defaultValue = "9092", description = "Kafka port; the controller uses the next one (default: ${DEFAULT-VALUE}).")
     int kafkaPort;
     @Option(names = "--registry-port", defaultValue = "8081", description = "Apicurio Registry port (default: ${DEFAULT-VALUE}).")
@@ -52,7 +55,8 @@ public final class LaunchCommand implements Callable<Integer> {
     int gatewayReplicas;
     @Option(names = "--no-watch", description = "Do not print usage events as they arrive.")
     boolean noWatch;
-    @Option(names = "--no-streams", description = "Do not start the streams app (for benchmarks of the gateway alone).")
+    @Option(names = "--no-streams", description = "Do not start the streams app nor the alert notifier (for benchmarks "
+            + "of the gateway alone).")
     boolean noStreams;
 
     /**
@@ -77,7 +81,8 @@ public final class LaunchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         long begin = System.nanoTime();
         LaunchOptions options = new LaunchOptions(new PlatformPorts(gatewayPort, gatewayManagementPort, streamsPort,
-                simulatorPort, kafkaPort, kafkaPort + 1, registryPort, postgresPort, gatewayReplicas), dataDir.toAbsolutePath(),
+                simulatorPort, kafkaPort, kafkaPort + 1, registryPort, postgresPort, gatewayReplicas, notifierPort),
+                dataDir.toAbsolutePath(),
                 keepData, model, ttftMs, itlMs, outputTokens, !noStreams);
         LocalPlatform platform = new LocalPlatform(options, out);
         int reaped = platform.reapStaleProcesses();

@@ -12,7 +12,8 @@ import java.nio.file.Path;
  * @param simulatorTtftMs       the simulator's time to first token
  * @param simulatorItlMs        the simulator's time between tokens
  * @param simulatorOutputTokens tokens the simulator generates when the request sets no limit
- * @param streams               whether to start the streams app (benchmarks of the gateway alone leave it out)
+ * @param streams               whether to start the streams app and the alert notifier (benchmarks of the gateway
+ *                              alone leave them out)
  */
 record LaunchOptions(PlatformPorts ports, Path dataDir, boolean keepData, String model, int simulatorTtftMs,
                      int simulatorItlMs, int simulatorOutputTokens, boolean streams) {

@@ -52,10 +52,11 @@ final class LocalPlatform implements AutoCloseable {
             installation.quarkusApp("gateway");
             if (options.streams()) {
                 installation.quarkusApp("streams");
+                installation.quarkusApp("notifier");
             }
             LocalPostgres postgres = step("PostgreSQL", () -> LocalPostgres.start(options.ports().postgres(),
                     options.dataDir().resolve("postgres"), options.keepData()));
-            postgres.createDatabase("tollgate").createDatabase("registry");
+            postgres.createDatabase("tollgate").createDatabase("registry").createDatabase("notifier");
             CompletableFuture<KafkaBroker> broker = async("Kafka", this::startKafka);
             CompletableFuture<ApicurioRegistry> schemas = async("Apicurio Registry", () -> startRegistry(postgres));
             settle(broker, schemas);
@@ -72,6 +73,7 @@ final class LocalPlatform implements AutoCloseable {
             }
             if (options.streams()) {
                 parts.add(async("streams", () -> startStreams(installation)));
+                parts.add(async("notifier", () -> startNotifier(installation, postgres)));
             }
             settle(parts.toArray(CompletableFuture[]::new));
             parts.forEach(LocalPlatform::join);
@@ -141,7 +143,20 @@ final class LocalPlatform implements AutoCloseable {
                 logs().resolve("streams.log"), "http://127.0.0.1:" + options.ports().streams() + "/q/health/ready"));
     }
 
-    /** Settings both apps share; the data-dir marker lets a later run recognise the process as its own. */
+    private ChildJvm startNotifier(LocalInstallation installation, LocalPostgres postgres) {
+        Map<String, String> config = new LinkedHashMap<>(common());
+        // Its own database: deliveries are none of the gateway's business, and the gateway's tables none of its.
+        config.put("quarkus.datasource.jdbc.url", postgres.jdbcUrl("notifier"));
+        config.put("quarkus.datasource.username", LocalPostgres.USER);
+        config.put("quarkus.datasource.password", LocalPostgres.PASSWORD);
+        config.put("quarkus.http.port", Integer.toString(options.ports().notifier()));
+        config.put("tollgate.notifier.external-url", "http://127.0.0.1:" + options.ports().notifier());
+        config.put("tollgate.notifier.generator-url", "http://127.0.0.1:" + options.ports().streams());
+        return recorded(QuarkusApp.start("notifier", installation.quarkusApp("notifier"), "192m", config, Map.of(),
+                logs().resolve("notifier.log"), "http://127.0.0.1:" + options.ports().notifier() + "/q/health/ready"));
+    }
+
+    /** Settings every app shares; the data-dir marker lets a later run recognise the process as its own. */
     private Map<String, String> common() {
         return Map.of("kafka.bootstrap.servers", kafka.bootstrapServers(),
                 "tollgate.registry.url", registry.url(),

@@ -12,7 +12,7 @@ import java.util.Map;
  * {@code i} (from 0) listens on the gateway ports plus {@code i × }{@value #REPLICA_PORT_STEP}.
  */
 record PlatformPorts(int gateway, int gatewayManagement, int streams, int simulator, int kafka, int kafkaController,
-                     int registry, int postgres, int gatewayReplicas) {
+                     int registry, int postgres, int gatewayReplicas, int notifier) {
 
     /** The distance between the ports of two gateway replicas: 8080, 8180, 8280. */
     static final int REPLICA_PORT_STEP = 100;
@@ -43,6 +43,7 @@ record PlatformPorts(int gateway, int gatewayManagement, int streams, int simula
                     + "(--gateway-management-port + " + i * REPLICA_PORT_STEP + ")");
         }
         ports.put(streams, "streams query API (--streams-port)");
+        ports.put(notifier, "alert notifier (--notifier-port)");
         ports.put(simulator, "vLLM simulator (--simulator-port)");
         ports.put(kafka, "Kafka broker (--kafka-port)");
         ports.put(kafkaController, "Kafka controller (--kafka-port + 1)");
@@ -54,7 +55,7 @@ record PlatformPorts(int gateway, int gatewayManagement, int streams, int simula
     /** @throws IllegalStateException naming every port that is taken or used twice */
     void requireAllFree() {
         Map<Integer, String> ports = byPort();
-        if (ports.size() != 6 + 2 * gatewayReplicas) {
+        if (ports.size() != 7 + 2 * gatewayReplicas) {
             throw new IllegalStateException("two services were given the same port: " + this);
         }
         List<String> taken = new ArrayList<>();
