@@ -112,6 +112,24 @@ class NotifierIT {
     }
 
     @Test
+    void notifiesAlertsStillFiringAgainAfterTheRepeatInterval() throws Exception {
+        String receiver = receiver(ReceiverType.WEBHOOK, "/repeated", 0, 10, 1500);
+
+        publish(transition("StillDown", "ep-r", AlertState.FIRING, receiver));
+        TestReceiver.Request first = http.next("/repeated", DELIVERY);
+        TestReceiver.Request repeat = http.next("/repeated", DELIVERY);
+
+        assertThat(first).isNotNull();
+        assertThat(repeat).as("the repetition").isNotNull();
+        assertThat(Duration.ofNanos(repeat.receivedAtNanos() - first.receivedAtNanos()))
+                .isGreaterThanOrEqualTo(Duration.ofMillis(1400));
+        assertThat(repeat.idempotencyKey()).isNotEqualTo(first.idempotencyKey());
+        JsonNode body = JSON.readTree(repeat.body());
+        assertThat(body.get("status").asText()).isEqualTo("firing");
+        assertThat(body.get("alerts").get(0).get("labels").get("endpoint").asText()).isEqualTo("ep-r");
+    }
+
+    @Test
     void deliversToSlackWithTextAndBlocks() throws Exception {
         String receiver = receiver(ReceiverType.SLACK, "/slack", 0, 1);
 
@@ -182,12 +200,20 @@ class NotifierIT {
         throw new AssertionError("no failed notification for " + receiver);
     }
 
-    /** Publishes a receiver and waits until the notifier knows it (its first notification needs it). */
+    /**
+     * Publishes a receiver. Its transitions may be read before it: the notifier records them and sends once it knows
+     * the receiver.
+     */
     private static String receiver(ReceiverType type, String path, long groupWaitMs, double perSecond) {
+        return receiver(type, path, groupWaitMs, perSecond, 3_600_000);
+    }
+
+    private static String receiver(ReceiverType type, String path, long groupWaitMs, double perSecond,
+                                   long repeatIntervalMs) {
         String id = "rcv-" + UUID.randomUUID().toString().substring(0, 8);
         send(Topics.ALERT_RECEIVERS, id, AlertReceiver.newBuilder().setReceiverId(id).setType(type)
                 .setUrl(http.url(path)).setGroupBy(List.of("alertname")).setGroupWaitMs(groupWaitMs)
-                .setGroupIntervalMs(1000).setRepeatIntervalMs(3_600_000).setSendResolved(true)
+                .setGroupIntervalMs(1000).setRepeatIntervalMs(repeatIntervalMs).setSendResolved(true)
                 .setMaxPerSecond(perSecond).setUpdatedAt(Instant.now()).setVersion(1).build());
         return id;
     }

@@ -67,7 +67,6 @@ import org.jboss.logging.Logger;
 public class Dispatcher {
 
     private static final Logger LOG = Logger.getLogger(Dispatcher.class);
-    private static final Duration REPEAT_CHECK_EVERY = Duration.ofSeconds(10);
     private static final Duration PURGE_EVERY = Duration.ofHours(1);
     /** A delivery for a receiver that never appears is turned into a notification that fails, so it is seen. */
     private static final Duration UNKNOWN_RECEIVER_WAIT = Duration.ofMinutes(5);
@@ -86,7 +85,6 @@ public class Dispatcher {
     private final AtomicLong pendingTotal = new AtomicLong();
     private ScheduledExecutorService loop;
     private ExecutorService senders;
-    private Instant repeatsCheckedAt = Instant.EPOCH;
     private Instant purgedAt = Instant.EPOCH;
 
     @Inject
@@ -132,10 +130,7 @@ public class Dispatcher {
             }
             Instant now = clock.instant();
             group(now);
-            if (Duration.between(repeatsCheckedAt, now).compareTo(REPEAT_CHECK_EVERY) >= 0) {
-                repeat(now);
-                repeatsCheckedAt = now;
-            }
+            repeat(now);
             send(now);
             if (Duration.between(purgedAt, now).compareTo(PURGE_EVERY) >= 0) {
                 int purged = store.purge(now.minus(config.retention()));
