@@ -93,6 +93,29 @@ class PlatformChartsTest {
     }
 
     @Test
+    void theNotifierRunsOneReplicaProbedOnItsPortWithItsOwnDatabaseByReference() {
+        for (String environment : Charts.ENVIRONMENTS) {
+            List<Manifest> manifests = Charts.render("notifier", environment);
+            Map<String, Object> deployment = Charts.one(manifests, "Deployment").body();
+            Map<String, Object> notifier = VllmModelChartTest.container(Charts.one(manifests, "Deployment"));
+            Map<String, Object> env = VllmModelChartTest.env(notifier);
+
+            assertThat(Yaml.<Integer>at(deployment, "spec.replicas")).isEqualTo(1);
+            assertThat(Yaml.<String>at(notifier, "startupProbe.httpGet.path")).isEqualTo("/q/health/started");
+            assertThat(Yaml.<String>at(notifier, "readinessProbe.httpGet.path")).isEqualTo("/q/health/ready");
+            assertThat(Yaml.<String>at(notifier, "livenessProbe.httpGet.port")).isEqualTo("http");
+            assertThat(env).containsEntry("QUARKUS_DATASOURCE_JDBC_URL",
+                    "jdbc:postgresql://postgresql.tollgate-" + environment + ".svc:5432/notifier")
+                    .containsEntry("TOLLGATE_NOTIFIER_GENERATOR_URL",
+                            "http://tollgate-streams.tollgate-" + environment + ".svc:8082");
+            assertThat(env.get("QUARKUS_DATASOURCE_PASSWORD")).isEqualTo(Map.of("secretKeyRef",
+                    Map.of("name", "tollgate-notifier-database", "key", "password")));
+            assertThat(Yaml.list(Charts.one(manifests, "ServiceMonitor").body(), "spec.endpoints")).singleElement()
+                    .satisfies(e -> assertThat(e).containsEntry("port", "http").containsEntry("path", "/q/metrics"));
+        }
+    }
+
+    @Test
     void connectAppliesItsConnectorsAfterEachSyncWithSecretsAsEnvReferences() {
         List<Manifest> manifests = Charts.render("connect", "production");
         Manifest apply = VllmModelChartTest.job(Charts.ofKind(manifests, "Job"), "tollgate-connect-apply-connectors");
