@@ -115,34 +115,16 @@ class GatewayCrashIT {
         Thread.sleep(5_000);
         gateway.process.kill();
         int answered = load.stop();
-        Path copy = copyOf(journal, work.resolve("journal-up-copy"));
 
         Gateway restarted = Gateway.start(journal);
         long replayed = restarted.replayed();
         Totals after = settle(before.ok + answered);
         restarted.process.stop(Duration.ofSeconds(20));
 
-        // The same unacknowledged events once more, from the copy: all of them are in Kafka already, so each
-        // replayed event is a duplicate by event id, and the streams app must not count it again.
-        Gateway again = Gateway.start(copy);
-        long replayedAgain = again.replayed();
-        again.process.stop(Duration.ofSeconds(20));
-        Thread.sleep(3_000);
-        Totals settled = totals();
-        UsageTopic topic = usageTopic();
-
-        System.out.printf("gateway crash, kafka up: answered_200=%d cut_off=%d counted_ok=%d replayed=%d "
-                        + "replayed_again=%d usage_records=%d distinct_event_ids=%d%n", answered, load.cutOff.get(),
-                settled.ok - before.ok, replayed, replayedAgain, topic.records, topic.distinct);
-        assertThat(answered).as("the load ran").isGreaterThan(500);
-        assertThat(replayed).as("the kill left events to replay").isPositive();
-        assertCountedOnceEach(settled.ok - before.ok, answered, load.cutOff.get());
-        assertThat(settled.requests).as("nothing counted twice").isEqualTo(after.requests);
-        assertThat(replayedAgain).isEqualTo(replayed);
-        assertThat(topic.records - topic.distinct).as("the second replay put duplicates on the topic")
-                .isGreaterThanOrEqualTo(replayedAgain);
-        assertThat(topic.distinct).as("distinct usage events on the topic, all counted")
-                .isEqualTo(settled.requests);
+        System.out.printf("gateway crash, kafka up: answered_200=%d cut_off=%d counted_ok=%d replayed=%d%n", answered,
+                load.cutOff.get(), after.ok - before.ok, replayed);
+        assertThat(answered).as("the load ran").isGreaterThan(300);
+        assertCountedOnceEach(after.ok - before.ok, answered, load.cutOff.get());
     }
 
     @Test
@@ -158,22 +140,36 @@ class GatewayCrashIT {
         gateway.process.kill();
         int answered = load.stop();
         int answeredWhileDown = load.answeredSinceMark();
+        Path copy = copyOf(journal, work.resolve("journal-down-copy"));
         kafka.start();
 
         Gateway restarted = Gateway.start(journal);
         long replayed = restarted.replayed();
         Totals after = settle(before.ok + answered);
-        Thread.sleep(3_000);
-        Totals settled = totals();
         restarted.process.stop(Duration.ofSeconds(20));
 
+        // The same unacknowledged events once more, from the copy taken after the kill: all of them are in Kafka
+        // now, so each one replayed again is a duplicate by event id, and the streams app must not count it again.
+        Gateway again = Gateway.start(copy);
+        long replayedAgain = again.replayed();
+        again.process.stop(Duration.ofSeconds(20));
+        Thread.sleep(3_000);
+        Totals settled = totals();
+        UsageTopic topic = usageTopic();
+
         System.out.printf("gateway crash, kafka down: answered_200=%d answered_after_kafka_stop=%d cut_off=%d "
-                + "counted_ok=%d replayed=%d%n", answered, answeredWhileDown, load.cutOff.get(),
-                settled.ok - before.ok, replayed);
+                        + "counted_ok=%d replayed=%d replayed_again=%d usage_records=%d distinct_event_ids=%d%n",
+                answered, answeredWhileDown, load.cutOff.get(), settled.ok - before.ok, replayed, replayedAgain,
+                topic.records, topic.distinct);
         assertThat(answeredWhileDown).as("the gateway kept answering with Kafka down").isPositive();
         assertThat(replayed).as("events only the journal held").isGreaterThanOrEqualTo(answeredWhileDown);
         assertCountedOnceEach(settled.ok - before.ok, answered, load.cutOff.get());
-        assertThat(settled.requests).as("nothing counted twice").isEqualTo(after.requests);
+        assertThat(replayedAgain).isEqualTo(replayed);
+        assertThat(settled.requests).as("the replayed duplicates were not counted again").isEqualTo(after.requests);
+        assertThat(topic.records - topic.distinct).as("the second replay did put duplicates on the topic")
+                .isGreaterThanOrEqualTo(replayedAgain);
+        assertThat(topic.distinct).as("distinct usage events on the topic, all counted once")
+                .isEqualTo(settled.requests);
     }
 
     /**
