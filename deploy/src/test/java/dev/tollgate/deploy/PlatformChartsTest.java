@@ -54,6 +54,31 @@ class PlatformChartsTest {
     }
 
     @Test
+    void gatewayJournalsEventsOnAVolumeThatSurvivesAContainerRestartInEveryEnvironment() {
+        for (String environment : Charts.ENVIRONMENTS) {
+            Map<String, Object> deployment = Charts.one(Charts.render("gateway", environment), "Deployment").body();
+            Map<String, Object> gateway = VllmModelChartTest.container(
+                    Charts.one(Charts.render("gateway", environment), "Deployment"));
+            Map<String, Object> env = VllmModelChartTest.env(gateway);
+
+            assertThat(env).containsEntry("TOLLGATE_EVENTS_JOURNAL_ENABLED", "true")
+                    .containsEntry("TOLLGATE_EVENTS_JOURNAL_DIR", "/var/lib/tollgate/journal")
+                    .containsEntry("TOLLGATE_EVENTS_JOURNAL_MAX_SIZE", "256M");
+            assertThat(Yaml.list(gateway, "volumeMounts")).anySatisfy(m -> assertThat(m)
+                    .containsEntry("name", "event-journal").containsEntry("mountPath", "/var/lib/tollgate/journal"));
+            assertThat(Yaml.list(deployment, "spec.template.spec.volumes")).anySatisfy(v -> assertThat(v)
+                    .containsEntry("name", "event-journal")
+                    .containsEntry("emptyDir", Map.of("sizeLimit", "320Mi")));
+        }
+        Map<String, Object> off = VllmModelChartTest.container(Charts.one(Charts.render("gateway", "production",
+                Map.of("eventJournal.enabled", false)), "Deployment"));
+        assertThat(VllmModelChartTest.env(off)).containsEntry("TOLLGATE_EVENTS_JOURNAL_ENABLED", "false")
+                .doesNotContainKey("TOLLGATE_EVENTS_JOURNAL_DIR");
+        assertThat(Yaml.list(off, "volumeMounts")).noneSatisfy(m -> assertThat(m).containsEntry("name",
+                "event-journal"));
+    }
+
+    @Test
     void streamsKeepsStateOnPersistentVolumesAndStandbysInProduction() {
         Map<String, Object> statefulSet = Charts.one(Charts.render("streams", "production"), "StatefulSet").body();
         Map<String, Object> streams = Yaml.list(statefulSet, "spec.template.spec.containers").get(0);

@@ -141,6 +141,10 @@ final class LocalPlatform implements AutoCloseable {
         config.put("quarkus.datasource.password", LocalPostgres.PASSWORD);
         config.put("quarkus.http.port", Integer.toString(options.ports().gateway(replica)));
         config.put("quarkus.management.port", Integer.toString(options.ports().gatewayManagement(replica)));
+        // Each replica its own event journal, in the data directory: a replica killed mid-load replays it at its
+        // next start (docs/events.md).
+        config.put("tollgate.events.journal.dir", options.dataDir().resolve("journal")
+                .resolve(replica == 0 ? "gateway" : "gateway-" + (replica + 1)).toAbsolutePath().toString());
         config.put("tollgate.bootstrap.org-id", LaunchOptions.ORG);
         config.put("tollgate.bootstrap.key-id", "local-key");
         config.put("tollgate.bootstrap.endpoints[0].id", "sim-1");
