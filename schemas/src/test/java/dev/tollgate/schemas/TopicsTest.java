@@ -35,6 +35,13 @@ class TopicsTest {
     }
 
     @Test
+    void leaseRequestsArePartitionedLikeUsageSoTheyReachTheTaskThatCountsTheOrgsSpend() {
+        assertThat(spec(Topics.BUDGET_LEASE_REQUESTS).partitions()).isEqualTo(spec(Topics.USAGE).partitions());
+        assertThat(spec(Topics.BUDGET_LEASE_REQUESTS).compacted()).isFalse();
+        assertThat(spec(Topics.BUDGET_LEASE_GRANTS).compacted()).isFalse();
+    }
+
+    @Test
     void adminStateTopicsAreCompactedChangelogs() {
         assertThat(spec(Topics.KEYS).configs()).containsEntry("cleanup.policy", "compact");
         assertThat(spec(Topics.ENDPOINTS).configs()).containsEntry("cleanup.policy", "compact");

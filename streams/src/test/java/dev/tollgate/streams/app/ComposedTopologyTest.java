@@ -12,7 +12,9 @@ import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.junit.jupiter.api.Test;
 
+import dev.tollgate.streams.budgets.BudgetLeaseConfig;
 import dev.tollgate.streams.budgets.BudgetTopology;
+import dev.tollgate.streams.budgets.LeaseTerms;
 import dev.tollgate.streams.budgets.BudgetsCapability;
 import dev.tollgate.streams.intake.UsageIntake;
 import dev.tollgate.streams.rollups.RollupTopology;
@@ -39,6 +41,28 @@ class ComposedTopologyTest {
 
     private final InMemoryRegistry registry = new InMemoryRegistry();
 
+    private static final BudgetLeaseConfig LEASES = new BudgetLeaseConfig() {
+        @Override
+        public Duration leaseTtl() {
+            return LeaseTerms.DEFAULTS.ttl();
+        }
+
+        @Override
+        public Duration leaseSettleGrace() {
+            return LeaseTerms.DEFAULTS.settleGrace();
+        }
+
+        @Override
+        public Duration returnedLeaseHorizon() {
+            return LeaseTerms.DEFAULTS.returnedHorizon();
+        }
+
+        @Override
+        public Duration leaseSweepInterval() {
+            return LeaseTerms.DEFAULTS.sweepEvery();
+        }
+    };
+
     private Topology composed() {
         RegistryConfig unused = new RegistryConfig() {
             @Override
@@ -60,7 +84,7 @@ class ComposedTopologyTest {
         Intake intake = new Intake(UsageIntake.build(builder, Duration.ofHours(24),
                 () -> TestSerdes.deserializer(registry)));
         return TopologyProducer.compose(builder, intake, List.of(
-                new BudgetsCapability(new RegistrySerdes(new UsageEventDeserializers(unused), unused)),
+                new BudgetsCapability(new RegistrySerdes(new UsageEventDeserializers(unused), unused), LEASES),
                 new RollupsCapability(RollupTopologyTestConfig.DEFAULTS),
                 new UsageTotalsCapability()));
     }
@@ -78,6 +102,25 @@ class ComposedTopologyTest {
 
         assertThat(Pattern.compile("topics: \\[tollgate\\.usage\\.v1\\]").matcher(description).results().count())
                 .isEqualTo(1);
+    }
+
+    @Test
+    void readsLeaseRequestsInTheSameTasksAsUsageSoTheOwnerOfABudgetsSpendGrantsItsLeases() {
+        String description = composed().describe().toString();
+        Matcher subTopology = Pattern.compile("Sub-topology: (\\d+)\\n((?:(?!Sub-topology:).)*)", Pattern.DOTALL)
+                .matcher(description);
+        List<String> withUsage = new ArrayList<>();
+        List<String> withLeases = new ArrayList<>();
+        while (subTopology.find()) {
+            if (subTopology.group(2).contains("topics: [tollgate.usage.v1]")) {
+                withUsage.add(subTopology.group(1));
+            }
+            if (subTopology.group(2).contains("topics: [tollgate.budget-lease-requests.v1]")) {
+                withLeases.add(subTopology.group(1));
+            }
+        }
+
+        assertThat(withLeases).hasSize(1).isEqualTo(withUsage);
     }
 
     @Test
