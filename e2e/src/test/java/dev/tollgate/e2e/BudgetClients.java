@@ -136,6 +136,29 @@ final class BudgetClients {
         return m.find() ? m.group(1) : null;
     }
 
+    /**
+     * The lease timings of the gateway replicas whose management ports are given: for each, the owner's answer to an
+     * ask (p50/p99/max) and the wait of requests that waited for a lease and were admitted (p99), in ms.
+     */
+    static String leaseTimings(List<Integer> managementPorts) throws Exception {
+        StringBuilder out = new StringBuilder();
+        for (int port : managementPorts) {
+            String metrics = send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/metrics")).build())
+                    .body();
+            out.append(String.format("[answer p50=%s p99=%s max=%s, admitted-after-wait p99=%s, waits=%s]",
+                    ms(metric(metrics, "tollgate_budget_lease_answer_seconds{quantile=\"0.5\"}")),
+                    ms(metric(metrics, "tollgate_budget_lease_answer_seconds{quantile=\"0.99\"}")),
+                    ms(metric(metrics, "tollgate_budget_lease_answer_seconds_max")),
+                    ms(metric(metrics, "tollgate_budget_lease_wait_seconds{outcome=\"admitted\",quantile=\"0.99\"}")),
+                    metric(metrics, "tollgate_budget_lease_wait_seconds_count{outcome=\"admitted\"}")));
+        }
+        return out.toString();
+    }
+
+    private static String ms(Double seconds) {
+        return seconds == null ? "-" : String.format("%.0fms", seconds * 1000);
+    }
+
     /** A value of the gateway's Prometheus text, e.g. the freshness timer's p99; null when absent. */
     static Double metric(String metrics, String nameAndLabels) {
         Matcher m = Pattern.compile(Pattern.quote(nameAndLabels) + " ([0-9.Ee+-]+)").matcher(metrics);

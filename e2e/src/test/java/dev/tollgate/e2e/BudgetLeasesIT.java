@@ -44,6 +44,8 @@ class BudgetLeasesIT {
     private static String adminToken;
     private static List<String> gateways;
     private static PlatformProcesses processes;
+    /** The streams app as the owner-kill test started it again, for the tests after it; stopped at the end. */
+    private static Process restartedStreams;
 
     @BeforeAll
     static void startFourReplicas() throws Exception {
@@ -71,6 +73,10 @@ class BudgetLeasesIT {
 
     @AfterAll
     static void stop() throws Exception {
+        if (restartedStreams != null) {
+            restartedStreams.destroy();
+            restartedStreams.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+        }
         if (launcher != null) {
             assertThat(launcher.stop(Duration.ofSeconds(60))).isIn(0, 143);
             assertThat(launcher.leftovers()).isEmpty();
@@ -95,9 +101,9 @@ class BudgetLeasesIT {
         long billed = usage.stream().mapToLong(UsageEvent::getCostMicros).sum();
 
         System.out.printf("four replicas, probe: limit_micros=%d counted_by_streams=%d billed=%d underspend=%d "
-                        + "admitted=%d refused_budget_exceeded=%d owner_unavailable=%d per_replica=%s%n", 8_000,
+                        + "admitted=%d refused_budget_exceeded=%d owner_unavailable=%d per_replica=%s leases=%s%n", 8_000,
                 counted, billed, 8_000 - counted, load.count(200), load.count("budget_exceeded"),
-                load.count("budget_owner_unavailable"), perReplica(load));
+                load.count("budget_owner_unavailable"), perReplica(load), BudgetClients.leaseTimings(managementPorts()));
         assertThat(exhausted).isTrue();
         assertThat(counted).as("spend counted by the streams app").isLessThanOrEqualTo(8_000).isEqualTo(billed);
         assertThat(view.unleased()).isZero();
@@ -119,43 +125,35 @@ class BudgetLeasesIT {
         ProcessHandle streams = processes.app(ports.get("streams"));
         List<String> command = PlatformProcesses.commandOf(streams);
 
-        Process restarted = null;
-        try {
-            boolean exhausted;
-            long killedAt;
-            long backAt;
-            BudgetClients.StreamsView atKill;
-            LeaseLoad load = new LeaseLoad(gateways, key, CLIENTS_PER_REPLICA, LeaseLoad.Mix.PROBE,
-                    Duration.ofMillis(200));
-            try (load) {
-                atKill = awaitView("crash-daily", v -> v.spent() >= limit / 5);
-                PlatformProcesses.kill(streams);
-                killedAt = System.currentTimeMillis();
-                Thread.sleep(5_000);
-                restarted = PlatformProcesses.relaunch(command, streamsEnv(), dataDir.resolve("logs/streams-2.log"),
-                        "http://127.0.0.1:" + ports.get("streams") + "/q/health/ready", Duration.ofSeconds(120));
-                backAt = System.currentTimeMillis();
-                exhausted = load.awaitExhausted(Duration.ofSeconds(120));
-            }
-            long counted = BudgetClients.streamsSpend(ports.get("streams"), "crash-daily", Duration.ofSeconds(60));
-            long billed = EventTopics.usage(bootstrap(), registry(), "crash").stream()
-                    .mapToLong(UsageEvent::getCostMicros).sum();
-            System.out.printf("four replicas, owner killed: limit_micros=%d spent_at_kill=%d leased_at_kill=%d "
-                            + "restarted_after=%d ms admitted_while_away=%d owner_unavailable=%d counted_by_streams=%d "
-                            + "billed=%d underspend=%d%n", limit, atKill.spent(), atKill.leased(), backAt - killedAt,
-                    load.answered(200, killedAt, backAt).size(), load.count("budget_owner_unavailable"), counted,
-                    billed, limit - counted);
-            assertThat(exhausted).isTrue();
-            assertThat(load.count("budget_owner_unavailable")).as("replicas fail closed while the owner is away")
-                    .isPositive();
-            assertThat(counted).isLessThanOrEqualTo(limit).isEqualTo(billed);
-            assertNoLeaseGrantedTwice("crash");
-        } finally {
-            if (restarted != null) {
-                restarted.destroy();
-                restarted.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
-            }
+        boolean exhausted;
+        long killedAt;
+        long backAt;
+        BudgetClients.StreamsView atKill;
+        LeaseLoad load = new LeaseLoad(gateways, key, CLIENTS_PER_REPLICA, LeaseLoad.Mix.PROBE,
+                Duration.ofMillis(200));
+        try (load) {
+            atKill = awaitView("crash-daily", v -> v.spent() >= limit / 5);
+            PlatformProcesses.kill(streams);
+            killedAt = System.currentTimeMillis();
+            Thread.sleep(5_000);
+            restartedStreams = PlatformProcesses.relaunch(command, streamsEnv(), dataDir.resolve("logs/streams-2.log"),
+                    "http://127.0.0.1:" + ports.get("streams") + "/q/health/ready", Duration.ofSeconds(120));
+            backAt = System.currentTimeMillis();
+            exhausted = load.awaitExhausted(Duration.ofSeconds(120));
         }
+        long counted = BudgetClients.streamsSpend(ports.get("streams"), "crash-daily", Duration.ofSeconds(60));
+        long billed = EventTopics.usage(bootstrap(), registry(), "crash").stream()
+                .mapToLong(UsageEvent::getCostMicros).sum();
+        System.out.printf("four replicas, owner killed: limit_micros=%d spent_at_kill=%d leased_at_kill=%d "
+                        + "restarted_after=%d ms admitted_while_away=%d owner_unavailable=%d counted_by_streams=%d "
+                        + "billed=%d underspend=%d%n", limit, atKill.spent(), atKill.leased(), backAt - killedAt,
+                load.answered(200, killedAt, backAt).size(), load.count("budget_owner_unavailable"), counted,
+                billed, limit - counted);
+        assertThat(exhausted).isTrue();
+        assertThat(load.count("budget_owner_unavailable")).as("replicas fail closed while the owner is away")
+                .isPositive();
+        assertThat(counted).isLessThanOrEqualTo(limit).isEqualTo(billed);
+        assertNoLeaseGrantedTwice("crash");
     }
 
     /**
@@ -271,6 +269,14 @@ class BudgetLeasesIT {
     private static Map<String, String> streamsEnv() {
         return Map.of("TOLLGATE_STREAMS_BUDGETS_LEASE_TTL", "PT5S",
                 "TOLLGATE_STREAMS_BUDGETS_LEASE_SETTLE_GRACE", "PT30S");
+    }
+
+    private static List<Integer> managementPorts() {
+        List<Integer> management = new ArrayList<>();
+        for (int r = 0; r < REPLICAS; r++) {
+            management.add(ports.get("management") + 100 * r);
+        }
+        return management;
     }
 
     private static String bootstrap() {

@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  * Concurrent clients spending a hard budget through several gateway replicas, in the background, each recording
  * every answer it gets. A client stops once a replica tells it the budget cannot pay for its request before the
  * period ends ("is spent", "less than this request may cost"); any other refusal (what is left is held by leases,
- * the owner unreachable) it retries after a pause, as a client following {@code retry-after} would.
+ * the owner unreachable) it retries after a pause, as a client following {@code retry-after} would (sooner).
  *
  * <p>The {@link Mix#PROBE} mix is issue #18's probe: prompts of several sizes, {@code max_tokens} from 8 to 104, a
  * third of the requests streamed.
@@ -49,6 +49,11 @@ final class LeaseLoad implements AutoCloseable {
     record Answer(long atMs, int gateway, int status, String code, String requestId, String body) {
     }
 
+    /**
+     * What a client waits before it retries a refusal that may pass: a quarter of the {@code retry-after} (1 s) the
+     * gateway sends, so that the tests stay short without a storm of retries.
+     */
+    private static final long RETRY_PAUSE_MS = 250;
     private static final Pattern CODE = Pattern.compile("\"code\"\\s*:\\s*\"([a-z_]+)\"");
     private static final String FILLER = "Budgets that hold across replicas need a single owner of what is left. ";
 
@@ -142,7 +147,7 @@ final class LeaseLoad implements AutoCloseable {
                 return null;
             }
             if (answer.statusCode() != 200) {
-                Thread.sleep(20);
+                Thread.sleep(RETRY_PAUSE_MS); // both refusals that may pass ask to retry after a second
             }
             if (!pause.isZero()) {
                 Thread.sleep(pause.toMillis());

@@ -32,6 +32,19 @@ final class PlatformProcesses {
         return find("dev.tollgate.local.kafka.BrokerMain");
     }
 
+    /**
+     * The whole command line, from {@code /proc}: {@code ProcessHandle.Info} gives none for a command line as long as
+     * the broker's (its class path).
+     */
+    private static String commandLine(ProcessHandle process) {
+        try {
+            return new String(Files.readAllBytes(Path.of("/proc", Long.toString(process.pid()), "cmdline")),
+                    java.nio.charset.StandardCharsets.UTF_8).replace('\0', ' ');
+        } catch (IOException | RuntimeException gone) {
+            return "";
+        }
+    }
+
     /** SIGKILL, as a crash or an OOM kill does; waits until the process is gone. */
     static void kill(ProcessHandle process) throws Exception {
         process.destroyForcibly();
@@ -87,7 +100,7 @@ final class PlatformProcesses {
     private ProcessHandle find(String needle) {
         List<ProcessHandle> found = ProcessHandle.allProcesses().filter(ProcessHandle::isAlive)
                 .filter(p -> {
-                    String line = p.info().commandLine().orElse("") + " ";
+                    String line = commandLine(p) + " ";
                     return line.contains(marker) && line.contains(needle);
                 }).toList();
         if (found.size() != 1) {

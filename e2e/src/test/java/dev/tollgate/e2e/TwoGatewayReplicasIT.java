@@ -65,6 +65,15 @@ class TwoGatewayReplicasIT {
         adminToken = LocalPlatformIT.printed(LocalPlatformIT.ADMIN_TOKEN, launcher);
         key = LocalPlatformIT.printed(LocalPlatformIT.KEY, launcher);
         gateways = List.of("http://127.0.0.1:" + ports.get("gateway"), "http://127.0.0.1:" + (ports.get("gateway") + 100));
+        // A few seconds of lease traffic on an org of its own first, as the README's reader spends them typing: the
+        // owner's first transactions and schema registrations are slow on a cold platform.
+        String warmKey = BudgetClients.createOrgAndKey(gateways.get(0), adminToken, "warm-up");
+        BudgetClients.awaitKey(gateways, warmKey);
+        BudgetClients.createBudget("{\"id\":\"warm-up-daily\",\"scope_type\":\"org\",\"scope_id\":\"warm-up\","
+                + "\"amount_micros\":1000000000,\"period\":\"daily\"}", "warm-up-daily", adminToken, gateways);
+        try (LeaseLoad warm = new LeaseLoad(gateways, warmKey, 2, LeaseLoad.Mix.README, Duration.ofMillis(50))) {
+            Thread.sleep(3_000);
+        }
     }
 
     @AfterAll
@@ -77,7 +86,7 @@ class TwoGatewayReplicasIT {
     }
 
     @Test
-    @Order(1)
+    @Order(2)
     void aKeyCreatedOnOneReplicaWorksOnTheOtherAndARevokeOnThatOneStopsItOnTheFirstWithinOneSecond() throws Exception {
         // Its own org, so that the budget the other test spends on org "local" cannot refuse it.
         HttpResponse<String> org = admin(gateways.get(0), "/admin/v1/orgs", "{\"id\":\"replicas\",\"name\":\"Replicas\"}");
@@ -104,7 +113,7 @@ class TwoGatewayReplicasIT {
      * it; the refusals read as the README shows them.
      */
     @Test
-    @Order(2)
+    @Order(1)
     void theReadmesHardBudgetSpentOverTwoReplicasByOneHundredTwentyEightClientsNeverGoesOverItsLimit()
             throws Exception {
         BudgetClients.createBudget("{\"id\":\"local-daily\",\"scope_type\":\"org\",\"scope_id\":\"local\","
@@ -122,9 +131,10 @@ class TwoGatewayReplicasIT {
         long reservation = reservation(BudgetClients.CHAT, 16);
         System.out.printf("two replicas, README budget: limit_micros=%d counted_by_streams=%d underspend=%d "
                         + "reservation=%d admitted=%d/%d refused_budget_exceeded=%d owner_unavailable=%d "
-                        + "lease_wait_p99=%s/%s s%n", README_LIMIT_MICROS, counted, README_LIMIT_MICROS - counted,
+                        + "leases=%s%n", README_LIMIT_MICROS, counted, README_LIMIT_MICROS - counted,
                 reservation, admitted(load, 0), admitted(load, 1), load.count("budget_exceeded"),
-                load.count("budget_owner_unavailable"), leaseWaitP99(0), leaseWaitP99(1));
+                load.count("budget_owner_unavailable"), BudgetClients.leaseTimings(List.of(ports.get("management"),
+                        ports.get("management") + 100)));
         assertThat(exhausted).as("every client was refused for good within 90 s").isTrue();
         assertThat(counted).as("spend counted by the streams app").isLessThanOrEqualTo(README_LIMIT_MICROS)
                 .as("what is left at the end is less than one request's worst case")
@@ -151,7 +161,7 @@ class TwoGatewayReplicasIT {
     void aReplicaKilledWhileHoldingLeasesStrandsThemOnlyUntilTheyExpire() throws Exception {
         String orgKey = BudgetClients.createOrgAndKey(gateways.get(0), adminToken, "kill-replica");
         BudgetClients.awaitKey(gateways, orgKey);
-        long limit = 30_000;
+        long limit = 6_000;
         BudgetClients.createBudget("{\"id\":\"kill-replica-daily\",\"scope_type\":\"org\",\"scope_id\":\"kill-replica\","
                 + "\"amount_micros\":" + limit + ",\"period\":\"daily\"}", "kill-replica-daily", adminToken, gateways);
         PlatformProcesses processes = new PlatformProcesses(dataDir);
@@ -236,12 +246,6 @@ class TwoGatewayReplicasIT {
     private static long reservation(String body, long maxTokens) {
         long promptTokens = body.getBytes(StandardCharsets.UTF_8).length;
         return -Math.floorDiv(-(promptTokens * INPUT_PRICE + maxTokens * OUTPUT_PRICE), 1_000_000L);
-    }
-
-    private static Double leaseWaitP99(int replica) throws Exception {
-        String metrics = BudgetClients.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                + (ports.get("management") + 100 * replica) + "/q/metrics")).build()).body();
-        return BudgetClients.metric(metrics, "tollgate_budget_lease_wait_seconds{outcome=\"admitted\",quantile=\"0.99\"}");
     }
 
     private static int chat(String gateway, String apiKey) {

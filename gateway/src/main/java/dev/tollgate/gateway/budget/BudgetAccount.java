@@ -102,6 +102,9 @@ final class BudgetAccount {
     /** When the oldest ask with no answer since was sent, or {@code Long.MIN_VALUE}: how long the owner is silent. */
     private long unansweredSinceNanos = Long.MIN_VALUE;
     private Denial denial;
+    /** Spend, and what leases held, as the owner's last answer of the current period said. */
+    private long ownerSpentMicros;
+    private long ownerHeldMicros;
     private final List<Waiter> waiters = new ArrayList<>();
     private final List<BudgetLeaseReturn> unsentReturns = new ArrayList<>();
     private final SpendRate rate = new SpendRate();
@@ -211,19 +214,29 @@ final class BudgetAccount {
     }
 
     /**
-     * Why a request that waited until its deadline is refused: the owner's last answer if it said no, else that the
-     * owner did not answer.
+     * Why a request that waited since {@code sinceNanos} until its deadline is refused: the owner's last refusal if
+     * it said no; that what is left is held by leases if it answered meanwhile but no lease came to fit this request
+     * (other requests took what it granted: a budget near its end, shared by many); else that the owner did not
+     * answer at all, the only case that is not the budget's but the owner's (503).
      */
-    synchronized Refusal refusalAfterWait(long amountMicros, long nowMs, long nowNanos) {
+    synchronized Refusal refusalAfterWait(long amountMicros, long nowMs, long nowNanos, long sinceNanos) {
         roll(nowMs, nowNanos);
         if (denial != null && denial.periodStartMs == window.startMs() && amountMicros > denial.leftMicros) {
             return new Refusal(budget, window, denial.kind, denial.spentMicros, denial.heldMicros, amountMicros);
         }
+        if (lastAnswerNanos != Long.MIN_VALUE && lastAnswerNanos - sinceNanos >= 0) {
+            return new Refusal(budget, window, Refusal.Kind.HELD, Math.max(publishedSpent(), ownerSpentMicros),
+                    ownerHeldMicros, amountMicros);
+        }
         return new Refusal(budget, window, Refusal.Kind.OWNER_UNREACHABLE, publishedSpent(), 0, amountMicros);
     }
 
-    /** Applies the owner's answer to one of this replica's asks, and wakes the requests waiting for it. */
-    synchronized void answer(BudgetLeaseGrant grant, long nowMs, long nowNanos) {
+    /**
+     * Applies the owner's answer to one of this replica's asks, and wakes the requests waiting for it.
+     *
+     * @return how long the answer took from the ask, in nanoseconds; -1 for an ask this replica no longer knows
+     */
+    synchronized long answer(BudgetLeaseGrant grant, long nowMs, long nowNanos) {
         Ask ask = asked.remove(grant.getRequestId());
         boolean granted = grant.getStatus() == BudgetLeaseStatus.GRANTED && grant.getLeaseId() != null;
         if (ask == null) {
@@ -231,7 +244,7 @@ final class BudgetAccount {
                 unsentReturns.add(complete(grant.getLeaseId(), 0));
                 sendReturns(nowNanos);
             }
-            return;
+            return -1;
         }
         if (pending == ask) {
             pending = null;
@@ -240,6 +253,10 @@ final class BudgetAccount {
         unansweredSinceNanos = Long.MIN_VALUE;
         roll(nowMs, nowNanos);
         long periodStart = grant.getPeriodStart().toEpochMilli();
+        if (periodStart == window.startMs()) {
+            ownerSpentMicros = grant.getSpentMicros();
+            ownerHeldMicros = grant.getOutstandingMicros();
+        }
         if (granted) {
             long expiresAt = ask.sentAtNanos + grant.getTtlMs() * 1_000_000L - EXPIRY_MARGIN_NANOS;
             if (periodStart != window.startMs() || expiresAt <= nowNanos || !budget.hard()) {
@@ -251,7 +268,8 @@ final class BudgetAccount {
                 denial = null;
             }
         } else if (grant.getStatus() == BudgetLeaseStatus.UNKNOWN) {
-            return; // the owner has not loaded the budget (yet): the keeper asks again, the waiters keep waiting
+            // the owner has not loaded the budget (yet): the keeper asks again, the waiters keep waiting
+            return nowNanos - ask.sentAtNanos;
         } else {
             long held = grant.getOutstandingMicros();
             long spent = grant.getSpentMicros();
@@ -265,6 +283,7 @@ final class BudgetAccount {
             sendReturns(nowNanos);
         }
         wakeAll();
+        return nowNanos - ask.sentAtNanos;
     }
 
     /**
@@ -482,6 +501,8 @@ final class BudgetAccount {
         if (window == null || nowMs >= window.endMs() || nowMs < window.startMs()) {
             window = CalendarPeriods.containing(budget.period(), budget.zone(), Instant.ofEpochMilli(nowMs));
             denial = null;
+            ownerSpentMicros = 0;
+            ownerHeldMicros = 0;
             for (HeldLease lease : leases) {
                 if (lease.periodStartMs != window.startMs()) {
                     lease.closed = true;

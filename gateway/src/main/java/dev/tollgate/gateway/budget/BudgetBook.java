@@ -91,15 +91,17 @@ public class BudgetBook {
         }
     }
 
-    /** Takes the owner's answer to a lease request; answers to other replicas, or for unknown budgets, are ignored. */
-    public void applyGrant(BudgetLeaseGrant grant, long nowMs, long nowNanos) {
+    /**
+     * Takes the owner's answer to a lease request; answers to other replicas, or for unknown budgets, are ignored.
+     *
+     * @return how long the answer took from its ask, in nanoseconds, or -1 when it was not one of this replica's
+     */
+    public long applyGrant(BudgetLeaseGrant grant, long nowMs, long nowNanos) {
         if (!settings.replicaId().equals(grant.getReplicaId())) {
-            return;
+            return -1;
         }
         BudgetAccount account = accounts.get(grant.getBudgetId());
-        if (account != null) {
-            account.answer(grant, nowMs, nowNanos);
-        }
+        return account == null ? -1 : account.answer(grant, nowMs, nowNanos);
     }
 
     /** The keeper's round over every hard budget: expiry, returns, asks ahead of need. */

@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * The budget step of a proxied request, after the rate limits: reserves the request's worst-case cost on a spend
  * lease of every hard budget of its org, team and key ({@link BudgetBook}), settles it to the real cost when the
  * request ends, or answers 429 {@code budget_exceeded} naming the budget's scope and period (503
- * {@code budget_owner_unavailable} when the budget's owner cannot be reached and no lease covers the request).
+ * {@code budget_owner_unavailable} when the budget's owner did not answer and no lease covers the request).
  *
  * <p>It runs on the event loop and, when a lease covers the request, answers from memory: that is the common case,
  * since replicas fetch leases ahead of need. When none does, the request <b>waits</b> for the owner's answer, at most
@@ -76,11 +76,7 @@ public class BudgetGate {
             proceed.run();
             return;
         }
-        long start = System.nanoTime();
-        long bodyBytes = ctx.body().length();
-        long worstCase = worstCaseMicros(request, bodyBytes, promptBytesPerToken, defaultMaxTokens,
-                endpoints.endpoints(request.model()));
-        new Admission(ctx, exchange, worstCase, proceed, start).attempt();
+        new Admission(ctx, exchange, request, proceed, System.nanoTime()).attempt();
     }
 
     /** One request's way through the budget step, waits included. */
@@ -88,7 +84,9 @@ public class BudgetGate {
 
         private final RoutingContext ctx;
         private final Exchange exchange;
-        private final long worstCase;
+        private final ApiRequest request;
+        /** Priced on the first admission that meets a hard budget; soft budgets never price a request. */
+        private long worstCase = -1;
         private final Runnable proceed;
         private final long startNanos;
         private final long deadlineNanos;
@@ -98,10 +96,10 @@ public class BudgetGate {
         private long timer = -1;
         private boolean waited;
 
-        Admission(RoutingContext ctx, Exchange exchange, long worstCase, Runnable proceed, long startNanos) {
+        Admission(RoutingContext ctx, Exchange exchange, ApiRequest request, Runnable proceed, long startNanos) {
             this.ctx = ctx;
             this.exchange = exchange;
-            this.worstCase = worstCase;
+            this.request = request;
             this.proceed = proceed;
             this.startNanos = startNanos;
             this.deadlineNanos = startNanos + waitNanos;
@@ -109,7 +107,7 @@ public class BudgetGate {
 
         void attempt() {
             long nowNanos = System.nanoTime();
-            BudgetBook.Outcome outcome = book.admit(exchange.principal(), () -> worstCase, System.currentTimeMillis(),
+            BudgetBook.Outcome outcome = book.admit(exchange.principal(), this::worstCase, System.currentTimeMillis(),
                     nowNanos);
             if (outcome instanceof BudgetBook.Outcome.Admitted admitted) {
                 admit(admitted, nowNanos);
@@ -118,7 +116,8 @@ public class BudgetGate {
             } else {
                 BudgetBook.Outcome.Wait wait = (BudgetBook.Outcome.Wait) outcome;
                 if (nowNanos >= deadlineNanos || Vertx.currentContext() == null) {
-                    refuse(wait.account().refusalAfterWait(worstCase, System.currentTimeMillis(), nowNanos), nowNanos);
+                    refuse(wait.account().refusalAfterWait(worstCase(), System.currentTimeMillis(), nowNanos,
+                            startNanos), nowNanos);
                 } else {
                     park(wait.account(), nowNanos);
                 }
@@ -137,6 +136,14 @@ public class BudgetGate {
                 exchange.whenFinished(done -> admitted.settle(done.outcome().costMicros(), System.nanoTime()));
             }
             proceed.run();
+        }
+
+        private long worstCase() {
+            if (worstCase < 0) {
+                worstCase = worstCaseMicros(request, ctx.body().length(), promptBytesPerToken, defaultMaxTokens,
+                        endpoints.endpoints(request.model()));
+            }
+            return worstCase;
         }
 
         /** Waits on {@code account} for the owner's answer, until the deadline, without blocking the event loop. */
@@ -166,7 +173,8 @@ public class BudgetGate {
                 waitingOn.forget(this);
                 if (!clientGone()) {
                     long nowNanos = System.nanoTime();
-                    refuse(waitingOn.refusalAfterWait(worstCase, System.currentTimeMillis(), nowNanos), nowNanos);
+                    refuse(waitingOn.refusalAfterWait(worstCase(), System.currentTimeMillis(), nowNanos, startNanos),
+                            nowNanos);
                 }
             }
         }

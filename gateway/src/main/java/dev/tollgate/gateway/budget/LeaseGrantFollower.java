@@ -6,6 +6,8 @@ import dev.tollgate.gateway.sync.TopicFollower;
 import dev.tollgate.schemas.AvroSerdes;
 import dev.tollgate.schemas.Topics;
 import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Identifier;
@@ -17,6 +19,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -31,6 +34,8 @@ import org.jboss.logging.Logger;
  * to its own asks, made after it started. It reads committed records only ({@code read_committed}): the owner writes
  * a grant in the transaction that stores it, and a grant of an aborted transaction was never made.
  *
+ * <p>It times every answer to one of this replica's asks, from the ask: {@code tollgate.budget.lease.answer}.
+ *
  * <p>After a failure it starts again from the end: a grant published meanwhile is then never used here, and its
  * lease expires at the owner (a lease lost this way costs only the time until it is released).
  */
@@ -42,15 +47,21 @@ public class LeaseGrantFollower {
     private static final Duration POLL = Duration.ofMillis(200);
 
     private final BudgetBook book;
+    private final Timer answers;
     private final Map<String, Object> consumerProps;
     private final String registryUrl;
     private final TopicFollower<BudgetLeaseGrant> follower;
     private volatile boolean ready;
 
     @Inject
-    LeaseGrantFollower(BudgetBook book, RegistryConfig registry,
+    LeaseGrantFollower(BudgetBook book, RegistryConfig registry, MeterRegistry metrics,
                        @Identifier("default-kafka-broker") Map<String, Object> kafka) {
         this.book = book;
+        this.answers = Timer.builder("tollgate.budget.lease.answer")
+                .description("From a lease request this replica sent to the owner's answer being applied here")
+                .publishPercentiles(0.5, 0.99).publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(30))
+                .register(metrics);
         this.registryUrl = registry.url();
         this.consumerProps = new HashMap<>(kafka);
         this.follower = new TopicFollower<>("tollgate-lease-grant-follower", this::createConsumer, this::follow,
@@ -86,7 +97,10 @@ public class LeaseGrantFollower {
         while (follower.running()) {
             for (ConsumerRecord<String, BudgetLeaseGrant> record : consumer.poll(POLL)) {
                 if (record.value() != null) {
-                    book.applyGrant(record.value(), System.currentTimeMillis(), System.nanoTime());
+                    long took = book.applyGrant(record.value(), System.currentTimeMillis(), System.nanoTime());
+                    if (took >= 0) {
+                        answers.record(took, TimeUnit.NANOSECONDS);
+                    }
                 }
             }
         }
@@ -98,7 +112,7 @@ public class LeaseGrantFollower {
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "tollgate-gateway-lease-grants");
-        props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
+        props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
         AvroKafkaDeserializer<BudgetLeaseGrant> values = new AvroKafkaDeserializer<>();
         values.configure(AvroSerdes.deserializerConfig(registryUrl), false);
         return new KafkaConsumer<>(props, new StringDeserializer(), values);

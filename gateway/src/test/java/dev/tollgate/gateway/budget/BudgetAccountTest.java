@@ -173,7 +173,7 @@ class BudgetAccountTest {
         account.answer(LeaseChannelStub.denial(owner.lastAsk(), BUDGET, BudgetLeaseStatus.HELD, 90_000, 9_900, NOW),
                 NOW, T + MS);
 
-        Refusal refusal = account.refusalAfterWait(300, NOW, T + 2 * MS);
+        Refusal refusal = account.refusalAfterWait(300, NOW, T + 2 * MS, T);
 
         assertThat(refusal.kind()).isEqualTo(Refusal.Kind.HELD);
         assertThat(refusal.heldMicros()).isEqualTo(9_900);
@@ -183,7 +183,7 @@ class BudgetAccountTest {
     @Test
     void refusesAtOnceAsOwnerUnreachableOnceAnAskWentUnansweredForTheWaitAndProbesOncePerWait() {
         account.reserve(300, NOW, T);
-        assertThat(account.refusalAfterWait(300, NOW, T + 1_000 * MS).kind())
+        assertThat(account.refusalAfterWait(300, NOW, T + 1_000 * MS, T).kind())
                 .isEqualTo(Refusal.Kind.OWNER_UNREACHABLE);
 
         List<BudgetAccount.Step> steps = new ArrayList<>();
@@ -194,6 +194,18 @@ class BudgetAccountTest {
         assertThat(steps).allSatisfy(s -> assertThat(((BudgetAccount.Step.Refused) s).refusal().kind())
                 .isEqualTo(Refusal.Kind.OWNER_UNREACHABLE));
         assertThat(owner.asks()).as("the first ask and one probe").hasSize(2);
+    }
+
+    @Test
+    void aRequestThatWaitedWhileOthersTookWhatTheOwnerGrantedIsRefusedAsHeldNotAsOwnerUnreachable() {
+        account.reserve(300, NOW, T);
+        account.answer(LeaseChannelStub.grant(owner.lastAsk(), BUDGET, 300, 10_000, NOW), NOW, T + 100 * MS);
+        assertThat(account.reserve(300, NOW, T + 101 * MS)).isInstanceOf(BudgetAccount.Step.Reserved.class);
+
+        Refusal refusal = account.refusalAfterWait(300, NOW, T + 1_000 * MS, T);
+
+        assertThat(refusal.kind()).isEqualTo(Refusal.Kind.HELD);
+        assertThat(refusal.untilPeriodEnd()).isFalse();
     }
 
     @Test

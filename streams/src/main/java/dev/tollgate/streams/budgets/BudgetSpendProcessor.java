@@ -136,7 +136,7 @@ public class BudgetSpendProcessor implements Processor<String, BudgetInput, Stri
         if (record.value() instanceof BudgetInput.Usage usage) {
             process(record, usage.event());
         } else if (record.value() instanceof BudgetInput.LeaseRequest lease) {
-            process(record, lease.request());
+            process(lease.request());
         }
     }
 
@@ -197,7 +197,7 @@ public class BudgetSpendProcessor implements Processor<String, BudgetInput, Stri
     }
 
     /** Answers a lease request (at most once) after applying the leases it returns. */
-    private void process(Record<String, BudgetInput> record, BudgetLeaseRequest request) {
+    private void process(BudgetLeaseRequest request) {
         long now = context.currentSystemTimeMs();
         boolean asks = request.getRequestedMicros() > 0 || request.getMinMicros() > 0;
         boolean fresh = now - request.getSentAt().toEpochMilli() <= terms.ttl().toMillis();
@@ -225,7 +225,7 @@ public class BudgetSpendProcessor implements Processor<String, BudgetInput, Stri
                     request.getReplicaId(), now - request.getSentAt().toEpochMilli());
         }
         if (!next.equals(current)) {
-            changed(rule.budgetId(), new Changed(rule, next, record.timestamp(), false));
+            changed(rule.budgetId(), new Changed(rule, next, now, false));
         }
     }
 

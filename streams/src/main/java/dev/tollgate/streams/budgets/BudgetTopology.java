@@ -119,7 +119,8 @@ public final class BudgetTopology {
                 () -> new BudgetDefinitionLoader(serdes.definitions().get(), changes));
 
         KStream<String, BudgetInput> leaseRequests = builder.stream(Topics.BUDGET_LEASE_REQUESTS,
-                        Consumed.with(Serdes.String(), Serdes.ByteArray()).withName(LEASE_REQUESTS_SOURCE))
+                        Consumed.with(Serdes.String(), Serdes.ByteArray()).withName(LEASE_REQUESTS_SOURCE)
+                                .withTimestampExtractor(new LeaseRequestsFirst()))
                 .process(() -> new LeaseRequestDecoder(serdes.leaseRequests().get()), Named.as(LEASE_REQUESTS_DECODE));
         KStream<String, BudgetInput> input = usage
                 .<BudgetInput>mapValues(BudgetInput.Usage::new, Named.as(USAGE_IN))
