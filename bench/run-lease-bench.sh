@@ -108,10 +108,19 @@ await_applied bench-org
 echo "== JIT warm-up ($JIT_WARMUP each, open loop at $RATE req/s, not measured)" >&2
 load "$GATEWAY" --mode open --rate "$RATE" --connections "$CONNECTIONS" --duration "$JIT_WARMUP" --warmup 1s > /dev/null
 load "$BASELINE" --mode open --rate "$RATE" --connections "$CONNECTIONS" --duration "$JIT_WARMUP" --warmup 1s > /dev/null
-waits_before=$(curl -s "http://127.0.0.1:$((PORT_BASE + 3))/q/metrics" | awk '/^tollgate_budget_lease_wait_seconds_count/ {s += $NF} END {print s + 0}')
-pair leases "$GATEWAY" today "$BASELINE"
+lease_metrics() { # label: replica 1's lease figures so far (answers to its asks, requests that waited)
+  curl -s "http://127.0.0.1:$((PORT_BASE + 3))/q/metrics" | awk -v label="$1" '
+    /^tollgate_budget_lease_answer_seconds\{quantile="0.5"/ {p50 = $NF * 1000}
+    /^tollgate_budget_lease_answer_seconds\{quantile="0.99"/ {p99 = $NF * 1000}
+    /^tollgate_budget_lease_answer_seconds_count/ {n = $NF}
+    /^tollgate_budget_lease_wait_seconds_count/ {w += $NF}
+    END {printf "%s: lease answers=%d p50=%.0f ms p99=%.0f ms (last ~2 min); requests that waited so far=%d\n", label, n, p50, p99, w}'
+}
+lease_metrics "after the JIT warm-up" | tee "$OUT/lease-metrics.txt" >&2
+pair today "$BASELINE" leases "$GATEWAY"
+lease_metrics "after leases vs today" | tee -a "$OUT/lease-metrics.txt" >&2
 pair direct "$DIRECT" leases-vs-direct "$GATEWAY"
-waits_after=$(curl -s "http://127.0.0.1:$((PORT_BASE + 3))/q/metrics" | awk '/^tollgate_budget_lease_wait_seconds_count/ {s += $NF} END {print s + 0}')
+lease_metrics "after direct vs leases" | tee -a "$OUT/lease-metrics.txt" >&2
 
 echo "== 2. waiting for a lease: the first request on $WAITS fresh key budgets, then a second one" >&2
 admin POST /admin/v1/orgs '{"id":"bench-wait","name":"Wait"}' >/dev/null
@@ -162,9 +171,9 @@ for line in sys.stdin:
     r = json.loads(line); l = r["latencyMs"]
     print("%-18s ok=%s failed=%s p50=%.3f ms p99=%.3f ms errors=%s" % (r["label"], r["ok"], r["failed"], l["p50"], l["p99"], r["errors"]))'
 }
-summary < "$OUT/leases+today.json"
+summary < "$OUT/today+leases.json"
 summary < "$OUT/direct+leases-vs-direct.json"
-echo "requests that waited for a lease during the admission runs (replica 1): $(( ${waits_after%.*} - ${waits_before%.*} ))"
+cat "$OUT/lease-metrics.txt"
 awk '{ if ($1 == 200) f[++n] = $2 * 1000; if ($3 == 200) s[++m] = $4 * 1000 }
   function med(a, k,   i, j, t) { for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
     return k % 2 ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2 }

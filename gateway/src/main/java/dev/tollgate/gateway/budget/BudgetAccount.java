@@ -181,6 +181,12 @@ final class BudgetAccount {
             }
             return refused(Refusal.Kind.OWNER_UNREACHABLE, publishedSpent(), 0, amountMicros);
         }
+        // Demand that waits counts towards the rate as much as demand admitted: otherwise a replica that starts (or
+        // comes back from idle) under load sizes each ask by the trickle the last small lease let through, and grows
+        // its leases over a chain of round trips while requests wait. A request that waits and is then admitted
+        // counts twice (and once more per answer it waits through): the rate overstates a ramp for about a second,
+        // which the owner's share bounds near a budget's end.
+        rate.add(amountMicros, nowNanos);
         if (pending == null || pending.minMicros < amountMicros) {
             ask(amountMicros, nowMs, nowNanos);
         }

@@ -72,6 +72,22 @@ class BudgetAccountTest {
     }
 
     @Test
+    void aReplicaStartingUnderLoadAsksForWhatIsWaitingNotOnlyForWhatTheLastSmallLeaseLetThrough() {
+        for (int i = 0; i < 50; i++) {
+            assertThat(account.reserve(300, NOW, T + i * MS)).isInstanceOf(BudgetAccount.Step.Wait.class);
+        }
+        account.answer(LeaseChannelStub.grant(owner.lastAsk(), BUDGET, 600, 10_000, NOW), NOW, T + 100 * MS);
+        account.reserve(300, NOW, T + 101 * MS);
+        account.reserve(300, NOW, T + 101 * MS);
+
+        assertThat(account.reserve(300, NOW, T + 102 * MS)).isInstanceOf(BudgetAccount.Step.Wait.class);
+
+        // 50 requests of 300 waited within 50 ms: about 15,000 a second of demand, 2 s of it is about 30,000
+        assertThat(owner.lastAsk().getRequestedMicros()).as("the next ask covers the waiting demand")
+                .isGreaterThan(20 * 300);
+    }
+
+    @Test
     void fetchesTheNextLeaseAheadOfNeedSoASteadyRateNeverWaits() {
         grant(3_000);
         int asksBefore = owner.asks().size();
@@ -99,7 +115,7 @@ class BudgetAccountTest {
 
     @Test
     void closesAnExpiredLeaseReturningTheWorstCaseOfRequestsInFlightThenWhatTheyReallyCost() {
-        grant(1_000);
+        grant(1_100); // enough left after both requests that no ask goes ahead of need (it would go unanswered)
         BudgetAccount.Step.Reserved inFlight = (BudgetAccount.Step.Reserved) account.reserve(300, NOW, T);
         BudgetAccount.Step.Reserved done = (BudgetAccount.Step.Reserved) account.reserve(200, NOW, T);
         account.settle(done.lease(), 200, 150, T);
