@@ -1,6 +1,6 @@
 #!/bin/sh
 # Creates the topics of the event contract (schemas/.../Topics.java) on the compose broker. Idempotent
-# (--if-not-exists). DeployFilesTest checks this list against Topics.all().
+# (--if-not-exists). TopicsTest (deploy module) checks this list against Topics.all().
 set -eu
 topics=/opt/kafka/bin/kafka-topics.sh
 create() {
@@ -16,6 +16,7 @@ create --topic tollgate.budget-events.v1 --partitions 6 --config cleanup.policy=
 create --topic tollgate.budget-lease-requests.v1 --partitions 6 --config cleanup.policy=delete --config retention.ms=86400000
 create --topic tollgate.budget-lease-grants.v1 --partitions 6 --config cleanup.policy=delete --config retention.ms=86400000
 create --topic tollgate.rollups.v1 --partitions 6 --config cleanup.policy=delete --config retention.ms=2592000000
+create --topic tollgate.warehouse-dlq.v1 --partitions 6 --config cleanup.policy=delete --config retention.ms=2592000000
 create --topic tollgate.keys.v1 --partitions 1 --config cleanup.policy=compact
 create --topic tollgate.endpoints.v1 --partitions 1 --config cleanup.policy=compact
 echo "event=topics_ready"

@@ -57,6 +57,12 @@ public final class Topics {
      * republished, so a consumer upserts by key.
      */
     public static final String ROLLUPS = "tollgate.rollups.v1";
+    /**
+     * Records the warehouse sinks (Kafka Connect, {@code connectors/warehouse}) could not convert or write: the
+     * original key, value and headers, plus Connect's {@code __connect.errors.*} headers that name the source
+     * topic, partition and offset, the connector, the stage and the exception. One topic for every sink connector.
+     */
+    public static final String WAREHOUSE_DLQ = "tollgate.warehouse-dlq.v1";
 
     private static final int PARTITIONS = 6;
 
@@ -82,6 +88,8 @@ public final class Topics {
                     "BudgetLeaseGrant (the budget owner's answer to a lease request), keyed by org id"),
             new TopicSpec(ROLLUPS, PARTITIONS, false, Duration.ofDays(30),
                     "Usage rollups (JSON) per window and rollup key; upsert by key"),
+            new TopicSpec(WAREHOUSE_DLQ, PARTITIONS, false, Duration.ofDays(30),
+                    "Records the warehouse sinks could not write: original record, reason in __connect.errors.* headers"),
             // Admin state is tiny and changes rarely: one partition keeps every change in one total order.
             new TopicSpec(KEYS, 1, true, Duration.ZERO,
                     "ApiKeyState per key id, compacted; digests only, never a plain key"),

@@ -42,6 +42,12 @@ class TopicsTest {
     }
 
     @Test
+    void keepsWarehouseDeadLettersAsLongAsTheEventsTheyCameFrom() {
+        assertThat(spec(Topics.WAREHOUSE_DLQ).retention()).isEqualTo(spec(Topics.USAGE).retention());
+        assertThat(spec(Topics.WAREHOUSE_DLQ).compacted()).isFalse();
+    }
+
+    @Test
     void adminStateTopicsAreCompactedChangelogs() {
         assertThat(spec(Topics.KEYS).configs()).containsEntry("cleanup.policy", "compact");
         assertThat(spec(Topics.ENDPOINTS).configs()).containsEntry("cleanup.policy", "compact");

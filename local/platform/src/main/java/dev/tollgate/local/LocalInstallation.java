@@ -9,7 +9,8 @@ import java.util.Properties;
 
 /**
  * Where this checkout keeps what the local platform runs: the broker's classpath, the unpacked Apicurio
- * server, and the built gateway and streams apps. The build writes these paths (resource filtering), so the
+ * server, the built gateway and streams apps, and the Kafka Connect worker with its plugins and the warehouse
+ * connector configurations ({@code connectors/warehouse}). The build writes these paths (resource filtering), so the
  * local platform runs from Maven artifacts alone, with no download at run time.
  *
  * @param runtimeClasspath the classpath (the module's dependencies) that child JVMs such as the broker run from
@@ -48,6 +49,33 @@ public record LocalInstallation(Path runtimeClasspath, Path moduleClasses, Path 
     /** The Apicurio Registry runner jar. */
     public Path apicurioRunner() {
         return requireFile(apicurioHome.resolve("apicurio-registry-app-3.0.9-runner.jar"));
+    }
+
+    /**
+     * The Kafka Connect worker's class path: Connect and the rollup transform ({@code connectors/warehouse}), plus
+     * this module's classes for {@code WatchedMain}.
+     */
+    public String connectClasspath() {
+        Path warehouse = projectRoot.resolve("connectors/warehouse/target");
+        Path classpath = requireFile(warehouse.resolve("connect/worker.classpath"));
+        try {
+            return moduleClasses + java.io.File.pathSeparator + warehouse.resolve("classes")
+                    + java.io.File.pathSeparator + Files.readString(classpath).trim();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The Connect worker's plugin path: Debezium's JDBC sink and Apicurio's Avro converter. */
+    public Path connectPlugins() {
+        Path plugins = projectRoot.resolve("connectors/warehouse/target/connect/plugins");
+        requireFile(plugins.resolve("apicurio-converter/apicurio-registry-utils-converter-3.0.9.jar"));
+        return plugins;
+    }
+
+    /** The warehouse sink configurations for PostgreSQL, one JSON file per connector. */
+    public Path warehouseConnectors() {
+        return projectRoot.resolve("connectors/warehouse/config/postgres");
     }
 
     /** A built Quarkus application's runner, e.g. {@code gateway}. */

@@ -16,6 +16,20 @@ final class Banner {
         return lines.toString();
     }
 
+    /** Where the warehouse is and how to query it, with {@code --warehouse}; else nothing. */
+    private static String warehouse(LaunchOptions o, LocalPlatform platform) {
+        if (!o.warehouse()) {
+            return "";
+        }
+        return String.format("""
+                  Kafka Connect          http://127.0.0.1:%d/connectors  (sinks: usage, rollups, budget events)
+                  Warehouse (SQL)        %s  (user postgres, password postgres)
+                                         tables usage_events, usage_rollups, budget_threshold_events
+                                         psql -h 127.0.0.1 -p %d -U postgres %s   (spend queries: README.md)
+                """, o.ports().connect(), platform.warehouseJdbcUrl(), o.ports().postgres(),
+                LaunchOptions.WAREHOUSE_DATABASE);
+    }
+
     static String text(LaunchOptions o, LocalPlatform platform, Secrets secrets, double seconds) {
         String apiKey = secrets.apiKey();
         PlatformPorts p = o.ports();
@@ -31,7 +45,7 @@ final class Banner {
                   Kafka                  %s
                   Apicurio Registry      %s
                   PostgreSQL             127.0.0.1:%d  (user postgres, password postgres)
-                  Logs                   %s
+                %s  Logs                   %s
 
                 API key (org "%s"):
                   %s
@@ -49,7 +63,7 @@ final class Banner {
                 """, seconds, gateway, p.gatewayManagement(), replicas(p),
                 o.streams() ? "http://127.0.0.1:" + p.streams() + "/v1/usage/orgs/" + LaunchOptions.ORG + "/totals"
                         : "not started (--no-streams)", p.simulator(), o.model(),
-                platform.kafka().bootstrapServers(), platform.registry().url(), p.postgres(),
+                platform.kafka().bootstrapServers(), platform.registry().url(), p.postgres(), warehouse(o, platform),
                 o.dataDir().resolve("logs"), LaunchOptions.ORG, apiKey, gateway, apiKey, o.model(), gateway,
                 secrets.adminToken());
     }

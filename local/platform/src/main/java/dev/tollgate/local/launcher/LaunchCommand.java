@@ -54,6 +54,12 @@ public final class LaunchCommand implements Callable<Integer> {
     boolean noWatch;
     @Option(names = "--no-streams", description = "Do not start the streams app (for benchmarks of the gateway alone).")
     boolean noStreams;
+    @Option(names = "--warehouse", description = "Also run a Kafka Connect worker that sinks usage, rollups and budget "
+            + "events into the 'warehouse' database (docs/warehouse.md).")
+    boolean warehouse;
+    @Option(names = "--connect-port", defaultValue = "8083", description = "Kafka Connect REST port, with --warehouse "
+            + "(default: ${DEFAULT-VALUE}).")
+    int connectPort;
 
     /**
      * The console. Not {@code System.out}: the log manager closes that during JVM shutdown, while the shutdown
@@ -77,8 +83,9 @@ public final class LaunchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         long begin = System.nanoTime();
         LaunchOptions options = new LaunchOptions(new PlatformPorts(gatewayPort, gatewayManagementPort, streamsPort,
-                simulatorPort, kafkaPort, kafkaPort + 1, registryPort, postgresPort, gatewayReplicas), dataDir.toAbsolutePath(),
-                keepData, model, ttftMs, itlMs, outputTokens, !noStreams);
+                simulatorPort, kafkaPort, kafkaPort + 1, registryPort, postgresPort, gatewayReplicas,
+                warehouse ? connectPort : PlatformPorts.NONE), dataDir.toAbsolutePath(),
+                keepData, model, ttftMs, itlMs, outputTokens, !noStreams, warehouse);
         LocalPlatform platform = new LocalPlatform(options, out);
         int reaped = platform.reapStaleProcesses();
         if (reaped > 0) {

@@ -13,12 +13,16 @@ import java.nio.file.Path;
  * @param simulatorItlMs        the simulator's time between tokens
  * @param simulatorOutputTokens tokens the simulator generates when the request sets no limit
  * @param streams               whether to start the streams app (benchmarks of the gateway alone leave it out)
+ * @param warehouse             whether to start a Kafka Connect worker with the warehouse sinks, into the
+ *                              {@value #WAREHOUSE_DATABASE} database
  */
 record LaunchOptions(PlatformPorts ports, Path dataDir, boolean keepData, String model, int simulatorTtftMs,
-                     int simulatorItlMs, int simulatorOutputTokens, boolean streams) {
+                     int simulatorItlMs, int simulatorOutputTokens, boolean streams, boolean warehouse) {
 
     /** The org of the API key the launcher prints. */
     static final String ORG = "local";
+    /** The PostgreSQL database the warehouse sinks write to. */
+    static final String WAREHOUSE_DATABASE = "warehouse";
 
     LaunchOptions {
         if (model == null || !model.matches("[A-Za-z0-9._:/-]{1,128}")) {
@@ -26,6 +30,9 @@ record LaunchOptions(PlatformPorts ports, Path dataDir, boolean keepData, String
         }
         if (simulatorTtftMs < 0 || simulatorItlMs < 0 || simulatorOutputTokens < 1) {
             throw new IllegalArgumentException("simulator latencies must be >= 0 and output tokens >= 1");
+        }
+        if (warehouse != (ports.connect() != PlatformPorts.NONE)) {
+            throw new IllegalArgumentException("a Connect port is needed exactly when the warehouse runs");
         }
     }
 }

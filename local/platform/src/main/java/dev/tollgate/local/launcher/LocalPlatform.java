@@ -1,6 +1,8 @@
 package dev.tollgate.local.launcher;
 
 import dev.tollgate.local.LocalInstallation;
+import dev.tollgate.local.connect.ConnectWorker;
+import dev.tollgate.local.connect.ConnectorConfigs;
 import dev.tollgate.local.kafka.KafkaBroker;
 import dev.tollgate.local.postgres.LocalPostgres;
 import dev.tollgate.local.process.ChildJvm;
@@ -38,6 +40,7 @@ final class LocalPlatform implements AutoCloseable {
     private final StaleProcesses processes;
     private KafkaBroker kafka;
     private ApicurioRegistry registry;
+    private LocalPostgres postgres;
 
     LocalPlatform(LaunchOptions options, PrintStream out) {
         this.options = options;
@@ -53,9 +56,12 @@ final class LocalPlatform implements AutoCloseable {
             if (options.streams()) {
                 installation.quarkusApp("streams");
             }
-            LocalPostgres postgres = step("PostgreSQL", () -> LocalPostgres.start(options.ports().postgres(),
+            postgres = step("PostgreSQL", () -> LocalPostgres.start(options.ports().postgres(),
                     options.dataDir().resolve("postgres"), options.keepData()));
             postgres.createDatabase("tollgate").createDatabase("registry");
+            if (options.warehouse()) {
+                postgres.createDatabase(LaunchOptions.WAREHOUSE_DATABASE);
+            }
             CompletableFuture<KafkaBroker> broker = async("Kafka", this::startKafka);
             CompletableFuture<ApicurioRegistry> schemas = async("Apicurio Registry", () -> startRegistry(postgres));
             settle(broker, schemas);
@@ -73,8 +79,14 @@ final class LocalPlatform implements AutoCloseable {
             if (options.streams()) {
                 parts.add(async("streams", () -> startStreams(installation)));
             }
-            settle(parts.toArray(CompletableFuture[]::new));
-            parts.forEach(LocalPlatform::join);
+            CompletableFuture<ConnectWorker> connect = options.warehouse()
+                    ? async("Kafka Connect", () -> startConnect(installation)) : null;
+            List<CompletableFuture<?>> all = new ArrayList<>(parts);
+            if (connect != null) {
+                all.add(connect);
+            }
+            settle(all.toArray(CompletableFuture[]::new));
+            all.forEach(LocalPlatform::join);
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -83,6 +95,11 @@ final class LocalPlatform implements AutoCloseable {
 
     KafkaBroker kafka() {
         return kafka;
+    }
+
+    /** The JDBC URL of the warehouse database the sinks write to. */
+    String warehouseJdbcUrl() {
+        return postgres.jdbcUrl(LaunchOptions.WAREHOUSE_DATABASE);
     }
 
     ApicurioRegistry registry() {
@@ -141,6 +158,29 @@ final class LocalPlatform implements AutoCloseable {
                 logs().resolve("streams.log"), "http://127.0.0.1:" + options.ports().streams() + "/q/health/ready"));
     }
 
+    /**
+     * The Connect worker, then every warehouse sink of {@code connectors/warehouse/config/postgres}, each waited for
+     * until its task runs. The sinks read the registry and the database from the worker's environment.
+     */
+    private ConnectWorker startConnect(LocalInstallation installation) {
+        ConnectWorker worker = recorded(new ConnectWorker(new ConnectWorker.Config(options.ports().connect(),
+                kafka.bootstrapServers(), options.dataDir().resolve("connect"), Map.of(
+                        "TOLLGATE_REGISTRY_URL", registry.url(),
+                        "TOLLGATE_WAREHOUSE_JDBC_URL", warehouseJdbcUrl(),
+                        "TOLLGATE_WAREHOUSE_USER", LocalPostgres.USER,
+                        "TOLLGATE_WAREHOUSE_PASSWORD", LocalPostgres.PASSWORD))).start());
+        try {
+            var client = worker.client();
+            Map<String, Map<String, String>> connectors = ConnectorConfigs.load(installation.warehouseConnectors());
+            connectors.forEach(client::put);
+            connectors.keySet().forEach(name -> client.awaitRunning(name, Duration.ofSeconds(90)));
+            return worker;
+        } catch (RuntimeException e) {
+            worker.close();
+            throw e;
+        }
+    }
+
     /** Settings both apps share; the data-dir marker lets a later run recognise the process as its own. */
     private Map<String, String> common() {
         return Map.of("kafka.bootstrap.servers", kafka.bootstrapServers(),
@@ -151,6 +191,11 @@ final class LocalPlatform implements AutoCloseable {
     private ChildJvm recorded(ChildJvm process) {
         processes.record(process.pid());
         return process;
+    }
+
+    private ConnectWorker recorded(ConnectWorker worker) {
+        processes.record(worker.pid());
+        return worker;
     }
 
     private Path logs() {
