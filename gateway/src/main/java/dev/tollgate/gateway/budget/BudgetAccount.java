@@ -159,6 +159,14 @@ final class BudgetAccount {
      * it, or asks the owner and says to wait.
      */
     synchronized Step reserve(long amountMicros, long nowMs, long nowNanos) {
+        return reserve(amountMicros, nowMs, nowNanos, true);
+    }
+
+    /**
+     * As {@link #reserve(long, long, long)}; {@code firstAttempt} is false for a request trying again after it
+     * waited, whose demand was counted towards the spend rate when it first waited.
+     */
+    synchronized Step reserve(long amountMicros, long nowMs, long nowNanos, boolean firstAttempt) {
         roll(nowMs, nowNanos);
         remember(amountMicros, nowNanos);
         if (publishedSpent() >= budget.limitMicros()) {
@@ -167,7 +175,9 @@ final class BudgetAccount {
         HeldLease lease = fitting(amountMicros, nowNanos);
         if (lease != null) {
             lease.reserve(amountMicros, nowNanos);
-            rate.add(amountMicros, nowNanos);
+            if (firstAttempt) {
+                rate.add(amountMicros, nowNanos);
+            }
             prefetch(nowMs, nowNanos);
             return new Step.Reserved(lease);
         }
@@ -181,12 +191,12 @@ final class BudgetAccount {
             }
             return refused(Refusal.Kind.OWNER_UNREACHABLE, publishedSpent(), 0, amountMicros);
         }
-        // Demand that waits counts towards the rate as much as demand admitted: otherwise a replica that starts (or
-        // comes back from idle) under load sizes each ask by the trickle the last small lease let through, and grows
-        // its leases over a chain of round trips while requests wait. A request that waits and is then admitted
-        // counts twice (and once more per answer it waits through): the rate overstates a ramp for about a second,
-        // which the owner's share bounds near a budget's end.
-        rate.add(amountMicros, nowNanos);
+        // Demand that waits counts towards the rate as much as demand admitted, once per request (when it first
+        // waits): otherwise a replica that starts (or comes back from idle) under load sizes each ask by the trickle
+        // the last small lease let through, and grows its leases over a chain of round trips while requests wait.
+        if (firstAttempt) {
+            rate.add(amountMicros, nowNanos);
+        }
         if (pending == null || pending.minMicros < amountMicros) {
             ask(amountMicros, nowMs, nowNanos);
         }

@@ -123,6 +123,16 @@ public class BudgetBook {
      * @return {@link Outcome.Admitted#NONE} when no hard budget applies
      */
     public Outcome admit(Principal principal, LongSupplier worstCaseMicros, long nowMs, long nowNanos) {
+        return admit(principal, worstCaseMicros, nowMs, nowNanos, true);
+    }
+
+    /**
+     * As {@link #admit(Principal, LongSupplier, long, long)}, for a request that tries for the first time, or again
+     * after waiting ({@code firstAttempt} false): its demand was counted towards the replica's spend rate when it
+     * first had to wait, and is not counted again.
+     */
+    public Outcome admit(Principal principal, LongSupplier worstCaseMicros, long nowMs, long nowNanos,
+                         boolean firstAttempt) {
         List<BudgetAccount> candidates = byOrg.get(principal.orgId());
         if (candidates == null) {
             return Outcome.Admitted.NONE;
@@ -137,7 +147,7 @@ public class BudgetBook {
             if (amount < 0) {
                 amount = worstCaseMicros.getAsLong();
             }
-            BudgetAccount.Step step = account.reserve(amount, nowMs, nowNanos);
+            BudgetAccount.Step step = account.reserve(amount, nowMs, nowNanos, firstAttempt);
             if (step instanceof BudgetAccount.Step.Reserved reserved) {
                 holds.add(new Hold(account, reserved.lease(), amount));
                 continue;

@@ -108,7 +108,7 @@ public class BudgetGate {
         void attempt() {
             long nowNanos = System.nanoTime();
             BudgetBook.Outcome outcome = book.admit(exchange.principal(), this::worstCase, System.currentTimeMillis(),
-                    nowNanos);
+                    nowNanos, !waited);
             if (outcome instanceof BudgetBook.Outcome.Admitted admitted) {
                 admit(admitted, nowNanos);
             } else if (outcome instanceof BudgetBook.Outcome.Refused refused) {

@@ -88,6 +88,16 @@ class BudgetAccountTest {
     }
 
     @Test
+    void aRequestThatWaitedIsCountedOnceSoASingleRequestOnAColdBudgetFetchesNoSecondLease() {
+        assertThat(account.reserve(300, NOW, T, true)).isInstanceOf(BudgetAccount.Step.Wait.class);
+        account.answer(LeaseChannelStub.grant(owner.lastAsk(), BUDGET, 600, 10_000, NOW), NOW, T + 100 * MS);
+
+        assertThat(account.reserve(300, NOW, T + 101 * MS, false)).isInstanceOf(BudgetAccount.Step.Reserved.class);
+
+        assertThat(owner.asks()).as("no ask ahead of need: what is left covers twice the rate it saw").hasSize(1);
+    }
+
+    @Test
     void fetchesTheNextLeaseAheadOfNeedSoASteadyRateNeverWaits() {
         grant(3_000);
         int asksBefore = owner.asks().size();
