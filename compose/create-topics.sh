@@ -17,6 +17,15 @@ create --topic tollgate.budget-lease-requests.v1 --partitions 6 --config cleanup
 create --topic tollgate.budget-lease-grants.v1 --partitions 6 --config cleanup.policy=delete --config retention.ms=86400000
 create --topic tollgate.rollups.v1 --partitions 6 --config cleanup.policy=delete --config retention.ms=2592000000
 create --topic tollgate.warehouse-dlq.v1 --partitions 6 --config cleanup.policy=delete --config retention.ms=2592000000
+create --topic tollgate.requests-dlq.v1 --partitions 6 --config cleanup.policy=delete --config retention.ms=2592000000
+create --topic tollgate.evaluators.v1 --partitions 1 --config cleanup.policy=compact
+create --topic tollgate.dataset-examples.v1 --partitions 1 --config cleanup.policy=compact
+create --topic tollgate.eval-runs.v1 --partitions 6 --config cleanup.policy=compact
+create --topic tollgate.eval-backfills.v1 --partitions 6 --config cleanup.policy=compact
+create --topic tollgate.eval-progress.v1 --partitions 1 --config cleanup.policy=compact
+create --topic tollgate.eval-jobs.v1 --partitions 6 --config cleanup.policy=delete --config retention.ms=604800000
+create --topic tollgate.evals-dlq.v1 --partitions 6 --config cleanup.policy=delete --config retention.ms=2592000000
+create --topic tollgate.eval-scores.v1 --partitions 6 --config cleanup.policy=delete --config retention.ms=2592000000
 create --topic tollgate.keys.v1 --partitions 1 --config cleanup.policy=compact
 create --topic tollgate.endpoints.v1 --partitions 1 --config cleanup.policy=compact
 echo "event=topics_ready"

@@ -34,6 +34,11 @@ public class BudgetsCapability implements StreamsCapability {
     }
 
     @Override
+    public int order() {
+        return 10;
+    }
+
+    @Override
     public void contribute(StreamsBuilder builder, Intake intake) {
         LOG.infof("event=capability_added capability=%s internal_topics=%s lease_ttl=%s lease_settle_grace=%s",
                 name(), BudgetTopology.INTERNAL_TOPICS, terms.ttl(), terms.settleGrace());
