@@ -13,6 +13,8 @@ create --topic tollgate.traces.v1 --partitions 6 --config cleanup.policy=delete 
 create --topic tollgate.budget-state.v1 --partitions 6 --config cleanup.policy=compact
 create --topic tollgate.budgets.v1 --partitions 6 --config cleanup.policy=compact
 create --topic tollgate.budget-events.v1 --partitions 6 --config cleanup.policy=delete --config retention.ms=2592000000
+create --topic tollgate.budget-lease-requests.v1 --partitions 6 --config cleanup.policy=delete --config retention.ms=86400000
+create --topic tollgate.budget-lease-grants.v1 --partitions 6 --config cleanup.policy=delete --config retention.ms=86400000
 create --topic tollgate.rollups.v1 --partitions 6 --config cleanup.policy=delete --config retention.ms=2592000000
 create --topic tollgate.warehouse-dlq.v1 --partitions 6 --config cleanup.policy=delete --config retention.ms=2592000000
 create --topic tollgate.requests-dlq.v1 --partitions 6 --config cleanup.policy=delete --config retention.ms=2592000000

@@ -32,7 +32,8 @@ CREATE TABLE IF NOT EXISTS tollgate.usage_events (
     latency_ms        Int64,
     ttft_ms           Nullable(Int64),
     started_at        DateTime64(3, 'UTC'),
-    completed_at      DateTime64(3, 'UTC')
+    completed_at      DateTime64(3, 'UTC'),
+    budget_leases     Map(String, String)
 ) ENGINE = ReplacingMergeTree
 PARTITION BY toYYYYMM(completed_at)
 ORDER BY (org_id, event_id);

@@ -7,20 +7,14 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Concurrent clients that spend a budget: each sends chat completions until the gateway refuses it with nothing
- * left in flight, and the answers are tallied per gateway replica. Shared by the budget end-to-end tests.
+ * What the budget end-to-end tests share: the README's request, budgets and keys made through the admin API, and
+ * the streams app's view of a budget. The clients themselves are {@link LeaseLoad}.
  */
 final class BudgetClients {
 
@@ -31,66 +25,6 @@ final class BudgetClients {
     private static final Pattern SPENT = Pattern.compile("\"spent_micros\"\\s*:\\s*(\\d+)");
 
     private BudgetClients() {
-    }
-
-    /**
-     * What the clients of one replica saw.
-     *
-     * @param admitted  requests answered 200
-     * @param refusals  the bodies of the 429 answers
-     * @param seconds   how long the clients ran
-     */
-    record Tally(int admitted, List<String> refusals, double seconds) {
-    }
-
-    /** Runs {@code clientsPerGateway} clients against each gateway base URL until the budget refuses them all. */
-    static List<Tally> spend(List<String> gateways, String key, int clientsPerGateway, Duration timeout)
-            throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(clientsPerGateway * gateways.size());
-        long start = System.nanoTime();
-        long deadline = start + timeout.toNanos();
-        List<AtomicInteger> admitted = new ArrayList<>();
-        List<List<String>> refusals = new ArrayList<>();
-        List<Future<?>> running = new ArrayList<>();
-        for (String gateway : gateways) {
-            AtomicInteger ok = new AtomicInteger();
-            List<String> refused = Collections.synchronizedList(new ArrayList<>());
-            admitted.add(ok);
-            refusals.add(refused);
-            for (int i = 0; i < clientsPerGateway; i++) {
-                running.add(pool.submit(() -> client(gateway, key, deadline, ok, refused)));
-            }
-        }
-        for (Future<?> client : running) {
-            client.get(timeout.toSeconds() + 10, TimeUnit.SECONDS);
-        }
-        pool.shutdown();
-        double seconds = (System.nanoTime() - start) / 1e9;
-        List<Tally> tallies = new ArrayList<>();
-        for (int i = 0; i < gateways.size(); i++) {
-            tallies.add(new Tally(admitted.get(i).get(), List.copyOf(refusals.get(i)), seconds));
-        }
-        return tallies;
-    }
-
-    private static Void client(String gateway, String key, long deadline, AtomicInteger ok, List<String> refused)
-            throws Exception {
-        while (System.nanoTime() < deadline) {
-            HttpResponse<String> answer = send(HttpRequest.newBuilder(URI.create(gateway + "/v1/chat/completions"))
-                    .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(CHAT)).build());
-            if (answer.statusCode() == 200) {
-                ok.incrementAndGet();
-                continue;
-            }
-            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(429);
-            refused.add(answer.body());
-            if (answer.body().contains("is spent") || answer.body().contains("less than this request may cost")) {
-                return null;
-            }
-            Thread.sleep(10);
-        }
-        return null;
     }
 
     /** Creates a budget through a replica's admin API and waits until every replica given enforces it. */
@@ -140,6 +74,89 @@ final class BudgetClients {
             Thread.sleep(200);
         }
         throw new AssertionError("the streams app did not publish a stable spend; last=" + last);
+    }
+
+    /**
+     * The streams app's view of a budget ({@code GET /v1/budgets/{id}}): spend counted, what leases hold, how many
+     * leases, spend that named no lease held, and the status; null fields before the budget is known there.
+     *
+     * @param spent    {@code spent_micros}
+     * @param leased   {@code leased_micros}
+     * @param leases   {@code leases}
+     * @param unleased {@code unleased_micros}
+     * @param status   {@code status}
+     */
+    record StreamsView(long spent, long leased, long leases, long unleased, String status) {
+    }
+
+    /** The streams app's view of {@code budgetId} now, or null when it does not answer 200. */
+    static StreamsView streamsView(int streamsPort, String budgetId) throws Exception {
+        HttpResponse<String> answer = send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + streamsPort
+                + "/v1/budgets/" + budgetId)).timeout(Duration.ofSeconds(5)).build());
+        if (answer.statusCode() != 200) {
+            return null;
+        }
+        String body = answer.body();
+        return new StreamsView(number(body, "spent_micros"), number(body, "leased_micros"), number(body, "leases"),
+                number(body, "unleased_micros"), text(body, "status"));
+    }
+
+    /** Creates org {@code org} and a key of it through {@code gateway}'s admin API; returns the key. */
+    static String createOrgAndKey(String gateway, String adminToken, String org) throws Exception {
+        HttpResponse<String> created = send(HttpRequest.newBuilder(URI.create(gateway + "/admin/v1/orgs"))
+                .header("Authorization", "Bearer " + adminToken).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"" + org + "\",\"name\":\"" + org + "\"}")).build());
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        HttpResponse<String> key = send(HttpRequest.newBuilder(URI.create(gateway + "/admin/v1/keys"))
+                .header("Authorization", "Bearer " + adminToken).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"org_id\":\"" + org + "\",\"name\":\"load\"}")).build());
+        assertThat(key.statusCode()).as(key.body()).isEqualTo(201);
+        return text(key.body(), "key");
+    }
+
+    /** Waits until {@code key} is accepted by every replica (it answers something other than 401). */
+    static void awaitKey(List<String> gateways, String key) throws Exception {
+        for (String gateway : gateways) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (send(HttpRequest.newBuilder(URI.create(gateway + "/v1/models"))
+                    .header("Authorization", "Bearer " + key).build()).statusCode() == 401) {
+                assertThat(System.nanoTime()).as("key accepted by %s", gateway).isLessThan(deadline);
+                Thread.sleep(50);
+            }
+        }
+    }
+
+    private static long number(String json, String field) {
+        Matcher m = Pattern.compile("\"" + field + "\"\\s*:\\s*(-?\\d+)").matcher(json);
+        return m.find() ? Long.parseLong(m.group(1)) : -1;
+    }
+
+    private static String text(String json, String field) {
+        Matcher m = Pattern.compile("\"" + field + "\"\\s*:\\s*\"([^\"]*)\"").matcher(json);
+        return m.find() ? m.group(1) : null;
+    }
+
+    /**
+     * The lease timings of the gateway replicas whose management ports are given: for each, the owner's answer to an
+     * ask (p50/p99/max) and the wait of requests that waited for a lease and were admitted (p99), in ms.
+     */
+    static String leaseTimings(List<Integer> managementPorts) throws Exception {
+        StringBuilder out = new StringBuilder();
+        for (int port : managementPorts) {
+            String metrics = send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/metrics")).build())
+                    .body();
+            out.append(String.format("[answer p50=%s p99=%s max=%s, admitted-after-wait p99=%s, waits=%s]",
+                    ms(metric(metrics, "tollgate_budget_lease_answer_seconds{quantile=\"0.5\"}")),
+                    ms(metric(metrics, "tollgate_budget_lease_answer_seconds{quantile=\"0.99\"}")),
+                    ms(metric(metrics, "tollgate_budget_lease_answer_seconds_max")),
+                    ms(metric(metrics, "tollgate_budget_lease_wait_seconds{outcome=\"admitted\",quantile=\"0.99\"}")),
+                    metric(metrics, "tollgate_budget_lease_wait_seconds_count{outcome=\"admitted\"}")));
+        }
+        return out.toString();
+    }
+
+    private static String ms(Double seconds) {
+        return seconds == null ? "-" : String.format("%.0fms", seconds * 1000);
     }
 
     /** A value of the gateway's Prometheus text, e.g. the freshness timer's p99; null when absent. */

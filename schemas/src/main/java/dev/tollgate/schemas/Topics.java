@@ -44,6 +44,14 @@ public final class Topics {
     /** {@code BudgetThresholdCrossed} events keyed by budget id: once per threshold per budget period. */
     public static final String BUDGET_EVENTS = "tollgate.budget-events.v1";
     /**
+     * {@code BudgetLeaseRequest}s from gateway replicas to the owner of a hard budget, keyed by org id. It must have
+     * as many partitions as {@link #USAGE}: the owner is the streams task of the org's usage partition, and a lease
+     * request reaches that task only on the same partition number.
+     */
+    public static final String BUDGET_LEASE_REQUESTS = "tollgate.budget-lease-requests.v1";
+    /** {@code BudgetLeaseGrant}s, the owner's answers to lease requests, keyed by org id; every replica follows it. */
+    public static final String BUDGET_LEASE_GRANTS = "tollgate.budget-lease-grants.v1";
+    /**
      * Usage rollups per 1-minute, 1-hour and 1-day window and per org, org and model, org and key, and endpoint
      * (JSON, see docs/streams.md), keyed by granularity, rollup key and window start. Each update of a window is
      * republished, so a consumer upserts by key.
@@ -126,6 +134,11 @@ public final class Topics {
                     "BudgetDefinition per budget, compacted, keyed by budget id; a tombstone deletes"),
             new TopicSpec(BUDGET_EVENTS, PARTITIONS, false, Duration.ofDays(30),
                     "BudgetThresholdCrossed per threshold per budget period, keyed by budget id"),
+            // Lease traffic is only of use for seconds; a day keeps it for inspection after an incident.
+            new TopicSpec(BUDGET_LEASE_REQUESTS, PARTITIONS, false, Duration.ofDays(1),
+                    "BudgetLeaseRequest (ask for and return spend leases), keyed by org id like the usage it settles"),
+            new TopicSpec(BUDGET_LEASE_GRANTS, PARTITIONS, false, Duration.ofDays(1),
+                    "BudgetLeaseGrant (the budget owner's answer to a lease request), keyed by org id"),
             new TopicSpec(ROLLUPS, PARTITIONS, false, Duration.ofDays(30),
                     "Usage rollups (JSON) per window and rollup key; upsert by key"),
             new TopicSpec(WAREHOUSE_DLQ, PARTITIONS, false, Duration.ofDays(30),

@@ -35,6 +35,13 @@ class TopicsTest {
     }
 
     @Test
+    void leaseRequestsArePartitionedLikeUsageSoTheyReachTheTaskThatCountsTheOrgsSpend() {
+        assertThat(spec(Topics.BUDGET_LEASE_REQUESTS).partitions()).isEqualTo(spec(Topics.USAGE).partitions());
+        assertThat(spec(Topics.BUDGET_LEASE_REQUESTS).compacted()).isFalse();
+        assertThat(spec(Topics.BUDGET_LEASE_GRANTS).compacted()).isFalse();
+    }
+
+    @Test
     void keepsWarehouseDeadLettersAsLongAsTheEventsTheyCameFrom() {
         assertThat(spec(Topics.WAREHOUSE_DLQ).retention()).isEqualTo(spec(Topics.USAGE).retention());
         assertThat(spec(Topics.WAREHOUSE_DLQ).compacted()).isFalse();

@@ -14,30 +14,39 @@ final class BudgetMessages {
      * monthly budget of $10.000000 for the period 2026-11-01T00:00:00Z to 2026-12-01T00:00:00Z (UTC) is spent
      * ($10.000120 used). It resets at 2026-12-01T00:00:00Z."
      */
-    static String refused(BudgetLedger.Refusal r) {
+    static String refused(Refusal r) {
         Budget b = r.budget();
-        String head = "Budget exceeded for " + b.describeScope() + ": the " + b.period().name().toLowerCase(Locale.ROOT)
-                + " budget of " + dollars(b.limitMicros()) + " for the period " + Instant.ofEpochMilli(r.window().startMs())
-                + " to " + Instant.ofEpochMilli(r.window().endMs()) + " (" + b.zone() + ")";
-        if (r.spent()) {
-            return head + " is spent (" + dollars(r.committedMicros()) + " used). It resets at "
-                    + Instant.ofEpochMilli(r.window().endMs()) + ".";
+        String period = "the " + b.period().name().toLowerCase(Locale.ROOT) + " budget of " + dollars(b.limitMicros())
+                + " for the period " + Instant.ofEpochMilli(r.window().startMs()) + " to "
+                + Instant.ofEpochMilli(r.window().endMs()) + " (" + b.zone() + ")";
+        String resets = Instant.ofEpochMilli(r.window().endMs()).toString();
+        long left = Math.max(0, b.limitMicros() - r.spentMicros());
+        switch (r.kind()) {
+            case SPENT:
+                return "Budget exceeded for " + b.describeScope() + ": " + period + " is spent ("
+                        + dollars(r.spentMicros()) + " used). It resets at " + resets + ".";
+            case TOO_LARGE:
+                return "Budget exceeded for " + b.describeScope() + ": " + period + " has " + dollars(left)
+                        + " left, less than this request may cost (up to " + dollars(r.requestedMicros())
+                        + "). Lower max_tokens; the budget resets at " + resets + ".";
+            case HELD:
+                return "Budget exceeded for " + b.describeScope() + ": " + period + " has " + dollars(left)
+                        + " left, of which requests in flight and spend leases of gateway replicas hold "
+                        + dollars(r.heldMicros()) + ", and this request may cost up to "
+                        + dollars(r.requestedMicros()) + ". Lower max_tokens, or retry in a moment: what they do not "
+                        + "spend comes back.";
+            default:
+                return "The budget of " + b.describeScope() + " cannot be checked right now: this gateway holds no "
+                        + "spend lease that covers this request (up to " + dollars(r.requestedMicros())
+                        + "), and the budget's owner did not answer in time. Hard budgets fail closed; retry shortly.";
         }
-        long left = Math.max(0, b.limitMicros() - r.committedMicros());
-        if (r.reservedMicros() == 0) {
-            return head + " has " + dollars(left) + " left, less than this request may cost (up to "
-                    + dollars(r.requestedMicros()) + "). Lower max_tokens; the budget resets at "
-                    + Instant.ofEpochMilli(r.window().endMs()) + ".";
-        }
-        return head + " has " + dollars(left) + " left, of which requests in flight hold " + dollars(r.reservedMicros())
-                + ", and this request may cost up to " + dollars(r.requestedMicros())
-                + ". Lower max_tokens, or retry when requests in flight have finished.";
     }
 
     /**
-     * Seconds until the period ends when waiting for requests in flight cannot help; 1 when they hold what is left.
+     * Seconds until the period ends when waiting cannot help; 1 when what is left is held by leases, or the owner
+     * did not answer.
      */
-    static long retryAfterSeconds(BudgetLedger.Refusal r, long nowMs) {
+    static long retryAfterSeconds(Refusal r, long nowMs) {
         if (!r.untilPeriodEnd()) {
             return 1;
         }

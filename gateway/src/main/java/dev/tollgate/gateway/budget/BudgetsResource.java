@@ -36,7 +36,7 @@ import org.jboss.resteasy.reactive.RestResponse;
 /**
  * Budgets: {@code /admin/v1/budgets}. A change is committed to PostgreSQL, published to {@code tollgate.budgets.v1}
  * (where the streams app counts spend against it and every replica enforces it), and only then answered. Every
- * answer carries this replica's live view of the budget: spend counted, held by requests in flight, remaining.
+ * answer carries this replica's live view of the budget: spend counted, held by requests in flight, its leases.
  */
 @Path("/admin/v1/budgets")
 @Produces(MediaType.APPLICATION_JSON)
@@ -84,23 +84,26 @@ public class BudgetsResource {
     }
 
     /**
-     * What the answering replica holds for a budget: the published spend of the current period plus its own
-     * spend not yet published, and what its requests in flight have reserved.
+     * What the answering replica holds for a budget: the spend the streams app published for the current period,
+     * what its requests in flight have reserved, and, for a hard budget, what its spend leases have left.
      *
      * @param periodStart     start of the current period
      * @param periodEnd       end of the current period
-     * @param spentMicros     spend counted in the period
+     * @param spentMicros     spend counted in the period, as last published by the streams app
      * @param reservedMicros  held by this replica's requests in flight
-     * @param remainingMicros what is left to admit on this replica
+     * @param leasedMicros    what this replica's open spend leases have left to admit (hard budgets)
+     * @param leases          this replica's open spend leases
+     * @param remainingMicros the limit less the published spend and this replica's reservations
      * @param stateAsOf       the as-of of the last state published by the streams app, or null before one
+     * @param replicaId       the answering replica, as lease grants name it
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record Live(Instant periodStart, Instant periodEnd, long spentMicros, long reservedMicros,
-                       long remainingMicros, Instant stateAsOf) {
-        static Live of(BudgetLedger.View v) {
+                       long leasedMicros, int leases, long remainingMicros, Instant stateAsOf, String replicaId) {
+        static Live of(BudgetAccount.View v, String replicaId) {
             return new Live(Instant.ofEpochMilli(v.window().startMs()), Instant.ofEpochMilli(v.window().endMs()),
-                    v.committedMicros(), v.reservedMicros(), v.remainingMicros(),
-                    v.asOfMs() == Long.MIN_VALUE ? null : Instant.ofEpochMilli(v.asOfMs()));
+                    v.spentMicros(), v.reservedMicros(), v.leasedMicros(), v.leases(), v.remainingMicros(),
+                    v.asOfMs() == Long.MIN_VALUE ? null : Instant.ofEpochMilli(v.asOfMs()), replicaId);
         }
     }
 
@@ -197,7 +200,8 @@ public class BudgetsResource {
     }
 
     private BudgetView view(BudgetEntity b) {
-        return view(b, book.view(b.id, System.currentTimeMillis()).map(Live::of).orElse(null));
+        return view(b, book.view(b.id, System.currentTimeMillis()).map(v -> Live.of(v, book.replicaId()))
+                .orElse(null));
     }
 
     private static BudgetView view(BudgetEntity b, Live live) {

@@ -14,6 +14,7 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.jboss.logging.Logger;
 
 /**
@@ -93,11 +94,23 @@ public class UsageRecorder {
      * @param httpStatus  what the client received
      * @param errorCode   the stable error code, or null
      * @param attempt     attempts made on endpoints, retries included (1 when none was retried or reached)
+     * @param budgetLeases the spend lease of each hard budget the request was admitted under (budget id to lease
+     *                     id), or null when none
      */
     public record Outcome(String requestId, Principal principal, String model, Endpoint endpoint,
                           Environment environment, String user,
                           boolean streaming, Instant startedAt, long latencyMs, Long ttftMs, TokenUsage usage,
-                          RequestStatus status, int httpStatus, String errorCode, int attempt) {
+                          RequestStatus status, int httpStatus, String errorCode, int attempt,
+                          Map<String, String> budgetLeases) {
+
+        /** An outcome admitted under no budget lease. */
+        public Outcome(String requestId, Principal principal, String model, Endpoint endpoint,
+                       Environment environment, String user, boolean streaming, Instant startedAt, long latencyMs,
+                       Long ttftMs, TokenUsage usage, RequestStatus status, int httpStatus, String errorCode,
+                       int attempt) {
+            this(requestId, principal, model, endpoint, environment, user, streaming, startedAt, latencyMs, ttftMs,
+                    usage, status, httpStatus, errorCode, attempt, null);
+        }
 
         /** What the request cost at its endpoint's price, in micro-dollars; 0 when no endpoint was reached. */
         public long costMicros() {
@@ -163,6 +176,7 @@ public class UsageRecorder {
         event.setTtftMs(o.ttftMs());
         event.setStartedAt(o.startedAt());
         event.setCompletedAt(o.completedAt());
+        event.setBudgetLeases(o.budgetLeases());
         return event;
     }
 }

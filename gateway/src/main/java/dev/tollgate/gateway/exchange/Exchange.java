@@ -15,6 +15,7 @@ import dev.tollgate.gateway.routing.Endpoint;
 import dev.tollgate.gateway.routing.Environment;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -53,6 +54,7 @@ public final class Exchange {
     private volatile String finishReason;
     private volatile Supplier<AnswerContent> output = ExchangeFinished.NO_OUTPUT;
     private volatile int attempt = 1;
+    private volatile Map<String, String> budgetLeases;
     private volatile EvalMarking eval;
 
     public Exchange(UsageRecorder recorder, OpenAiApi api, String requestId, Principal principal) {
@@ -128,6 +130,14 @@ public final class Exchange {
         this.endpoint = endpoint;
     }
 
+    /**
+     * The spend lease of each hard budget the request was admitted under (budget id to lease id), set by the budget
+     * gate; its usage event names them, so that each budget's owner settles the lease against the real cost.
+     */
+    public void budgetLeases(Map<String, String> leases) {
+        this.budgetLeases = leases;
+    }
+
     /** The number of the attempt now serving the request: 1 for the first endpoint tried, 2 for the first retry. */
     public void attempt(int number) {
         this.attempt = number;
@@ -181,7 +191,8 @@ public final class Exchange {
         }
         UsageRecorder.Outcome outcome = new UsageRecorder.Outcome(requestId, principal, r == null ? null : r.model(),
                 endpoint, environment, r == null ? null : r.user(), r != null && r.stream(), startedAt,
-                TimeUnit.NANOSECONDS.toMillis(now - startNanos), ttft, usage, status, httpStatus, errorCode, attempt);
+                TimeUnit.NANOSECONDS.toMillis(now - startNanos), ttft, usage, status, httpStatus, errorCode, attempt,
+                budgetLeases);
         ExchangeFinished done = new ExchangeFinished(outcome, api, r, trace, finishReason, output, upstreamNanos,
                 eval);
         recorder.record(done, answer);

@@ -22,7 +22,8 @@ import jakarta.inject.Singleton;
  * {@code /v1/embeddings}): validate the body by the API's rules, check the key's model permission, the
  * environment, the model, the rate limits and the budgets, then hand the request to {@link UpstreamCall}, which routes it,
  * calls the endpoint (retrying on another before the first byte), relays the answer and records usage.
- * Everything here runs on the event loop and waits on nothing but the upstream.
+ * Everything here runs on the event loop and waits on nothing but the upstream, and, when no spend lease of a hard
+ * budget covers a request, on the budget's owner for at most {@code tollgate.budgets.lease-wait} (docs/budgets.md).
  */
 @Singleton
 public class ApiHandler {
@@ -75,10 +76,11 @@ public class ApiHandler {
                     + "' does not exist or is not served by this gateway.", "model"), RequestStatus.CLIENT_ERROR);
             return;
         }
-        if (!rateLimits.admit(ctx, exchange, request) || !budgets.admit(ctx, exchange, request)) {
+        if (!rateLimits.admit(ctx, exchange, request)) {
             return;
         }
-        upstream.start(ctx, exchange, request, environment);
+        // Admitted at once from a lease held in memory, or after a bounded wait for one (never blocking the loop).
+        budgets.admit(ctx, exchange, request, () -> upstream.start(ctx, exchange, request, environment));
     }
 
     private static void reject(RoutingContext ctx, Exchange exchange, OpenAiError error, RequestStatus status) {

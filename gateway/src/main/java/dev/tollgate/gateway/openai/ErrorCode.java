@@ -25,6 +25,11 @@ public enum ErrorCode {
     RATE_LIMIT_TOKENS(429, "tokens", "rate_limit_exceeded"),
     /** A hard budget of the key's org, team or key is spent for the period; see docs/budgets.md. */
     BUDGET_EXCEEDED(429, "insufficient_quota", "budget_exceeded"),
+    /**
+     * A hard budget's owner (the streams app) could not be reached for a spend lease within the wait, and this
+     * replica holds none that covers the request: hard budgets fail closed; see docs/budgets.md.
+     */
+    BUDGET_OWNER_UNAVAILABLE(503, "server_error", "budget_owner_unavailable"),
     UPSTREAM_UNAVAILABLE(502, "upstream_error", "upstream_unavailable"),
     UPSTREAM_PROTOCOL_ERROR(502, "upstream_error", "upstream_protocol_error"),
     NO_HEALTHY_ENDPOINT(503, "upstream_error", "no_healthy_endpoint"),

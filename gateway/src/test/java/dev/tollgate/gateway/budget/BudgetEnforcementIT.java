@@ -36,6 +36,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -53,14 +54,14 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * Budget enforcement by one gateway replica against real PostgreSQL, a real broker and the real registry. The
- * streams app is not running here: the first test shows that one replica alone never admits past a hard limit
- * (its reservations and local ledger do that, with no published state at all); the others play the streams
- * app's part by publishing {@code BudgetState} records to the real topic, as it does. The whole loop with the
- * real streams app is {@code e2e/BudgetEnforcementIT}.
+ * streams app is not running here: {@link LeaseOwnerStandIn} plays the budget owner's part over the real lease
+ * topics, and the tests that need a published state publish {@code BudgetState} records to the real topic, as the
+ * streams app does. The whole loop with the real owner is {@code e2e/BudgetLeasesIT}.
  */
 @QuarkusTest
 @QuarkusTestResource(value = TollgateInfraResource.class, restrictToAnnotatedClass = false)
@@ -72,27 +73,50 @@ public class BudgetEnforcementIT {
     private static final String ADMIN_TOKEN = "it-admin-token-0123456789";
     private static final String MODEL = VllmSimulatorResource.MODEL;
     private static final int CLIENTS = 64;
+    private static LeaseOwnerStandIn owner;
+
+    private static synchronized LeaseOwnerStandIn owner() {
+        if (owner == null) {
+            owner = new LeaseOwnerStandIn(ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class),
+                    ConfigProvider.getConfig().getValue("tollgate.registry.url", String.class));
+        }
+        return owner;
+    }
+
+    @AfterAll
+    static void stopOwner() throws InterruptedException {
+        if (owner != null) {
+            owner.close();
+        }
+    }
 
     @Test
-    void sixtyFourConcurrentClientsNeverSpendPastAHardOrgBudgetOnOneReplica() throws Exception {
+    void sixtyFourConcurrentClientsNeverSpendPastWhatTheOwnerLeasedOut() throws Exception {
         String org = createOrg();
         String key = createKey(org);
         long limit = 3_000;
-        awaitBudgetApplied(createBudget("{\"scope_type\":\"org\",\"scope_id\":\"" + org + "\",\"amount_micros\":"
-                + limit + ",\"period\":\"daily\"}"));
+        String budgetId = createBudget("{\"scope_type\":\"org\",\"scope_id\":\"" + org + "\",\"amount_micros\":"
+                + limit + ",\"period\":\"daily\"}");
+        owner().budget(budgetId, limit);
+        awaitBudgetApplied(budgetId);
+        Instant applied = Instant.now();
 
         List<String> refusals = hammer(key, Duration.ofSeconds(60));
 
         long spent;
+        List<UsageEvent> events;
         try (UsageTopic usage = usageTopic()) {
-            List<UsageEvent> events = usage.await(e -> e.getOrgId().equals(org) && e.getStatus() == RequestStatus.OK,
+            events = usage.await(e -> e.getOrgId().equals(org) && e.getStatus() == RequestStatus.OK,
                     Integer.MAX_VALUE, Duration.ofSeconds(8));
             spent = events.stream().mapToLong(UsageEvent::getCostMicros).sum();
-            LOG.infof("budget overspend measured clients=%d limit_micros=%d spent_micros=%d requests_ok=%d",
-                    CLIENTS, limit, spent, events.size());
+            LOG.infof("budget leases measured clients=%d limit_micros=%d spent_micros=%d requests_ok=%d "
+                    + "lease_requests=%d", CLIENTS, limit, spent, events.size(), owner().read.size());
         }
         assertThat(spent).as("spend of the org").isLessThanOrEqualTo(limit);
         assertThat(spent).as("the budget was actually used up, not refused early").isGreaterThan(limit / 2);
+        assertThat(events).filteredOn(e -> e.getStartedAt().isAfter(applied)).isNotEmpty()
+                .allSatisfy(e -> assertThat(e.getBudgetLeases()).as("the lease it was paid from")
+                        .containsOnlyKeys(budgetId));
         assertThat(refusals).isNotEmpty().allSatisfy(message -> assertThat(message)
                 .startsWith("Budget exceeded for org '" + org + "'").contains("daily budget of $0.003000"));
     }
@@ -103,6 +127,7 @@ public class BudgetEnforcementIT {
         String key = createKey(org);
         String budgetId = createBudget("{\"scope_type\":\"org\",\"scope_id\":\"" + org
                 + "\",\"amount_micros\":1000000,\"period\":\"monthly\",\"time_zone\":\"Europe/Berlin\"}");
+        owner().budget(budgetId, 1_000_000, BudgetPeriod.MONTHLY, ZoneId.of("Europe/Berlin"));
         awaitBudgetApplied(budgetId);
         chat(key).then().statusCode(200);
 
@@ -120,13 +145,14 @@ public class BudgetEnforcementIT {
         LOG.infof("budget state enforced after=%dms", toEnforce.toMillis());
         assertThat(toEnforce).isLessThan(Duration.ofSeconds(1));
 
+        owner().budget(budgetId, 2_000_000, BudgetPeriod.MONTHLY, ZoneId.of("Europe/Berlin"));
         admin().body("{\"amount_micros\":2000000}").patch("/admin/v1/budgets/" + budgetId).then().statusCode(200)
                 .body("amount_micros", equalTo(2000000));
         until(() -> chat(key).statusCode() == 200, Duration.ofSeconds(5));
     }
 
     @Test
-    void aTeamBudgetRefusesTheTeamsKeysOnlyAndASoftBudgetRefusesNobody() {
+    void aTeamBudgetRefusesTheTeamsKeysOnlyAndASoftBudgetRefusesNobodyNorAsksForLeases() {
         String org = createOrg();
         admin().body("{\"id\":\"" + org + "-t\",\"name\":\"T\"}").post("/admin/v1/orgs/" + org + "/teams")
                 .then().statusCode(201);
@@ -134,31 +160,68 @@ public class BudgetEnforcementIT {
         String otherKey = createKey(org);
         String team = createBudget("{\"scope_type\":\"team\",\"scope_id\":\"" + org + "-t\",\"amount_micros\":0,"
                 + "\"period\":\"weekly\"}");
-        createBudget("{\"scope_type\":\"org\",\"scope_id\":\"" + org + "\",\"amount_micros\":0,\"period\":\"daily\","
-                + "\"enforcement\":\"soft\"}");
+        owner().budget(team, 0, BudgetPeriod.WEEKLY, ZoneOffset.UTC);
+        String soft = createBudget("{\"scope_type\":\"org\",\"scope_id\":\"" + org + "\",\"amount_micros\":0,"
+                + "\"period\":\"daily\",\"enforcement\":\"soft\"}");
 
         until(() -> chat(teamKey).statusCode() == 429, Duration.ofSeconds(5));
-        chat(teamKey).then().body("error.message", containsString("team '" + org + "-t' (budget " + team + ")"))
+        chat(teamKey).then().body("error.code", equalTo("budget_exceeded"))
+                .body("error.message", containsString("team '" + org + "-t' (budget " + team + ")"))
                 .body("error.message", containsString("weekly"));
         chat(otherKey).then().statusCode(200);
+        assertThat(owner().read).noneMatch(r -> r.getBudgetId().equals(soft));
 
         admin().delete("/admin/v1/budgets/" + team).then().statusCode(200);
         until(() -> chat(teamKey).statusCode() == 200, Duration.ofSeconds(5));
     }
 
     @Test
-    void listsBudgetsWithThisReplicasLiveSpendAndRejectsInvalidOnesNamingTheField() {
+    void refusesWith503WhenTheOwnerDoesNotAnswerThenAtOnceUntilItAnswersAgain() throws Exception {
+        String org = createOrg();
+        String key = createKey(org);
+        String budgetId = createBudget("{\"scope_type\":\"org\",\"scope_id\":\"" + org
+                + "\",\"amount_micros\":1000000,\"period\":\"daily\"}");
+        awaitBudgetApplied(budgetId);
+
+        long start = System.nanoTime();
+        Response first = chat(key);
+        Duration waited = Duration.ofNanos(System.nanoTime() - start);
+        start = System.nanoTime();
+        Response second = chat(key);
+        Duration atOnce = Duration.ofNanos(System.nanoTime() - start);
+
+        first.then().statusCode(503).header("retry-after", equalTo("1"))
+                .body("error.code", equalTo("budget_owner_unavailable")).body("error.type", equalTo("server_error"))
+                .body("error.message", containsString("Hard budgets fail closed"));
+        second.then().statusCode(503).body("error.code", equalTo("budget_owner_unavailable"));
+        LOG.infof("budget owner unreachable first_refusal_after=%dms next_refusal_after=%dms", waited.toMillis(),
+                atOnce.toMillis());
+        assertThat(waited).as("the bounded wait for a lease").isBetween(Duration.ofMillis(900), Duration.ofSeconds(3));
+        assertThat(atOnce).as("refused at once while the owner is known to be away").isLessThan(Duration.ofMillis(500));
+        try (UsageTopic usage = usageTopic()) {
+            assertThat(usage.exactlyOne(first.header("x-request-id")).getErrorCode())
+                    .isEqualTo("budget_owner_unavailable");
+        }
+
+        owner().budget(budgetId, 1_000_000);
+        until(() -> chat(key).statusCode() == 200, Duration.ofSeconds(5));
+    }
+
+    @Test
+    void listsBudgetsWithThisReplicasLeasesAndRejectsInvalidOnesNamingTheField() {
         String org = createOrg();
         String key = createKey(org);
         String id = createBudget("{\"scope_type\":\"key\",\"scope_id\":\"" + keyId(org) + "\",\"amount_micros\":"
                 + "5000000,\"period\":\"daily\",\"thresholds\":[80,50]}");
+        owner().budget(id, 5_000_000);
         awaitBudgetApplied(id);
         chat(key).then().statusCode(200);
 
         admin().get("/admin/v1/budgets/" + id).then().statusCode(200).body("scope_type", equalTo("key"))
                 .body("org_id", equalTo(org)).body("thresholds", equalTo(List.of(50, 80)))
                 .body("enforcement", equalTo("hard")).body("live.reserved_micros", equalTo(0))
-                .body("live.spent_micros", greaterThan(0));
+                .body("live.leases", equalTo(1)).body("live.leased_micros", greaterThan(0))
+                .body("live.replica_id", notNullValue());
         admin().queryParam("org_id", org).get("/admin/v1/budgets").then().statusCode(200)
                 .body("data.id", equalTo(List.of(id)));
 

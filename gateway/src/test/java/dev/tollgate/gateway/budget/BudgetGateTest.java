@@ -64,8 +64,8 @@ class BudgetGateTest {
                 ZoneOffset.UTC, BudgetEnforcement.HARD, 1);
         long start = Instant.parse("2026-11-01T00:00:00Z").toEpochMilli();
         long end = Instant.parse("2026-12-01T00:00:00Z").toEpochMilli();
-        var refusal = new BudgetLedger.Refusal(budget, new dev.tollgate.schemas.CalendarPeriods.Window(start, end),
-                10_000_120, 0, 50);
+        var refusal = new Refusal(budget, new dev.tollgate.schemas.CalendarPeriods.Window(start, end),
+                Refusal.Kind.SPENT, 10_000_120, 0, 50);
 
         assertThat(BudgetMessages.refused(refusal))
                 .isEqualTo("Budget exceeded for team 'research' (budget b_1): the monthly budget of $10.000000 for "
@@ -78,11 +78,12 @@ class BudgetGateTest {
     void aRefusalByRequestsInFlightSaysHowMuchTheyHold() {
         Budget budget = new Budget("b_1", BudgetScopeType.KEY, "key_1", "acme", 1_000, BudgetPeriod.DAILY,
                 ZoneOffset.UTC, BudgetEnforcement.HARD, 1);
-        var refusal = new BudgetLedger.Refusal(budget, new dev.tollgate.schemas.CalendarPeriods.Window(0, 86_400_000),
-                400, 500, 200);
+        var refusal = new Refusal(budget, new dev.tollgate.schemas.CalendarPeriods.Window(0, 86_400_000),
+                Refusal.Kind.HELD, 400, 500, 200);
 
         assertThat(BudgetMessages.refused(refusal)).contains("key 'key_1'").contains("daily")
-                .contains("has $0.000600 left, of which requests in flight hold $0.000500")
+                .contains("has $0.000600 left, of which requests in flight and spend leases of gateway replicas hold "
+                        + "$0.000500")
                 .contains("may cost up to $0.000200");
         assertThat(BudgetMessages.retryAfterSeconds(refusal, 0)).isEqualTo(1);
     }
@@ -91,12 +92,28 @@ class BudgetGateTest {
     void aRefusalWithNothingInFlightPointsToTheEndOfThePeriod() {
         Budget budget = new Budget("b_1", BudgetScopeType.ORG, "acme", "acme", 1_000, BudgetPeriod.DAILY,
                 ZoneOffset.UTC, BudgetEnforcement.HARD, 1);
-        var refusal = new BudgetLedger.Refusal(budget, new dev.tollgate.schemas.CalendarPeriods.Window(0, 86_400_000),
-                990, 0, 69);
+        var refusal = new Refusal(budget, new dev.tollgate.schemas.CalendarPeriods.Window(0, 86_400_000),
+                Refusal.Kind.TOO_LARGE, 990, 0, 69);
 
         assertThat(BudgetMessages.refused(refusal)).contains("has $0.000010 left, less than this request may cost "
                 + "(up to $0.000069). Lower max_tokens; the budget resets at 1970-01-02T00:00:00Z.");
         assertThat(BudgetMessages.retryAfterSeconds(refusal, 86_400_000 - 10_000)).isEqualTo(10);
+    }
+
+    @Test
+    void aRefusalForAnUnreachableOwnerSaysHardBudgetsFailClosedAndToRetrySoon() {
+        Budget budget = new Budget("b_1", BudgetScopeType.ORG, "acme", "acme", 1_000, BudgetPeriod.DAILY,
+                ZoneOffset.UTC, BudgetEnforcement.HARD, 1);
+        var refusal = new Refusal(budget, new dev.tollgate.schemas.CalendarPeriods.Window(0, 86_400_000),
+                Refusal.Kind.OWNER_UNREACHABLE, 0, 0, 69);
+
+        assertThat(BudgetMessages.refused(refusal)).contains("org 'acme' (budget b_1)")
+                .contains("holds no spend lease that covers this request (up to $0.000069)")
+                .contains("Hard budgets fail closed");
+        assertThat(BudgetMessages.retryAfterSeconds(refusal, 0)).isEqualTo(1);
+        assertThat(dev.tollgate.gateway.openai.ErrorCode.BUDGET_OWNER_UNAVAILABLE.status()).isEqualTo(503);
+        assertThat(dev.tollgate.gateway.openai.ErrorCode.BUDGET_OWNER_UNAVAILABLE.code())
+                .isEqualTo("budget_owner_unavailable");
     }
 
     private static ApiRequest chat(Long maxTokens, int n) {

@@ -105,6 +105,18 @@ class UsageRecorderTest {
         assertThat(UsageRecorder.toEvent(outcome).getAttempt()).isEqualTo(2);
     }
 
+    @Test
+    void namesTheSpendLeaseOfEachHardBudgetTheRequestWasAdmittedUnder() {
+        var outcome = new UsageRecorder.Outcome("req-3", ACME, "llama", ENDPOINT, null, null, false,
+                Instant.parse("2026-11-22T10:00:00Z"), 42, null, TokenUsage.NONE, RequestStatus.OK, 200, null, 1,
+                java.util.Map.of("b-org", "1763769600000-ask-1", "b-key", "1763769600000-ask-2"));
+
+        assertThat(UsageRecorder.toEvent(outcome).getBudgetLeases())
+                .containsEntry("b-org", "1763769600000-ask-1").containsEntry("b-key", "1763769600000-ask-2");
+        assertThat(UsageRecorder.toEvent(outcome(ENDPOINT, TokenUsage.NONE, RequestStatus.OK, 200)).getBudgetLeases())
+                .isNull();
+    }
+
     private static UsageRecorder.Outcome outcome(Endpoint endpoint, TokenUsage usage, RequestStatus status, int http) {
         Instant start = Instant.parse("2026-11-22T10:00:00Z");
         return new UsageRecorder.Outcome("req-1", ACME, "llama", endpoint, Environment.STAGING, "u", false, start, 42, null, usage, status,

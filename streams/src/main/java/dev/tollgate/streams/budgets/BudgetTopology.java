@@ -23,16 +23,23 @@ import dev.tollgate.streams.topology.StreamsApplication;
 import dev.tollgate.streams.serde.JsonStoreSerde;
 
 /**
- * The budgets sub-topology: spend per budget and calendar period from the deduplicated usage stream.
+ * The budgets sub-topology: spend per budget and calendar period from the deduplicated usage stream, and the spend
+ * leases of hard budgets, granted to gateway replicas by the task that counts the budget's spend.
  *
  * <pre>
  * tollgate.budgets.v1 (budget id, raw bytes)
  *   budgets-definitions-source -> budgets-definitions-load   [global store budgets-definitions: org id + budget id -> BudgetRule]
  *
  * deduplicated usage (org id, UsageEvent)   shared with usage totals and rollups
- *   budgets-spend           [store budgets-spend: budget id -> BudgetSpend; reads budgets-definitions]
+ *   budgets-usage-in                                         UsageEvent -> BudgetInput.Usage
+ * tollgate.budget-lease-requests.v1 (org id, raw bytes)
+ *   budgets-lease-requests-source
+ *   budgets-lease-requests-decode                            -> BudgetInput.LeaseRequest
+ *   budgets-in              merges both, keyed by org id
+ *   budgets-spend           [store budgets-spend: budget id -> BudgetSpend with its leases; reads budgets-definitions]
  *   budgets-out-
  *     budgets-out-state      budgets-state-unwrap  -> budgets-state-sink  -> tollgate.budget-state.v1
+ *     budgets-out-grant      budgets-grants-unwrap -> budgets-grants-sink -> tollgate.budget-lease-grants.v1
  *     budgets-out-crossed    budgets-events-unwrap -> budgets-events-sink -> tollgate.budget-events.v1
  * </pre>
  *
@@ -41,6 +48,11 @@ import dev.tollgate.streams.serde.JsonStoreSerde;
  * repartition topic. Definitions are few and every instance needs them all (as does the gateway), so a global store,
  * indexed by org for a prefix scan, lets the spend be counted in the org's own task with no repartition. A global
  * store is restored from its source topic, so it adds no changelog; {@link #INTERNAL_TOPICS} lists what this adds.
+ *
+ * <p>Why lease requests are keyed by org id, not budget id: the spend of a budget is counted in the task of its
+ * org's usage partition, and the owner of a budget's leases must be that same task, so that grants, returns and the
+ * usage that settles them change one record in one transaction. A lease request topic with as many partitions as the
+ * usage topic, keyed the same way, reaches that task with no repartition ({@code Topics.BUDGET_LEASE_REQUESTS}).
  */
 public final class BudgetTopology {
 
@@ -54,6 +66,13 @@ public final class BudgetTopology {
     public static final String STATE_SINK = "budgets-state-sink";
     public static final String EVENTS_UNWRAP = "budgets-events-unwrap";
     public static final String EVENTS_SINK = "budgets-events-sink";
+    public static final String USAGE_IN = "budgets-usage-in";
+    public static final String LEASE_REQUESTS_SOURCE = "budgets-lease-requests-source";
+    public static final String LEASE_REQUESTS_DECODE = "budgets-lease-requests-decode";
+    public static final String IN = "budgets-in";
+    public static final String GRANT = "grant";
+    public static final String GRANTS_UNWRAP = "budgets-grants-unwrap";
+    public static final String GRANTS_SINK = "budgets-grants-sink";
 
     /** Budget definitions by org id then budget id (a global store, not logged: the source topic is compacted). */
     public static final String DEFINITIONS_STORE = "budgets-definitions";
@@ -87,8 +106,10 @@ public final class BudgetTopology {
      * @param builder the application's builder
      * @param usage   the deduplicated usage stream, keyed by org id
      * @param serdes  the Avro serdes, one set per task
+     * @param terms   how hard budgets are leased out
      */
-    public static void contribute(StreamsBuilder builder, KStream<String, UsageEvent> usage, BudgetSerdes serdes) {
+    public static void contribute(StreamsBuilder builder, KStream<String, UsageEvent> usage, BudgetSerdes serdes,
+            LeaseTerms terms) {
         StoreBuilder<KeyValueStore<String, BudgetRule>> definitions = Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(DEFINITIONS_STORE), Serdes.String(),
                 JsonStoreSerde.create(BudgetRule.class)).withLoggingDisabled();
@@ -97,21 +118,34 @@ public final class BudgetTopology {
                 Consumed.with(Serdes.String(), Serdes.ByteArray()).withName(DEFINITIONS_SOURCE),
                 () -> new BudgetDefinitionLoader(serdes.definitions().get(), changes));
 
+        KStream<String, BudgetInput> leaseRequests = builder.stream(Topics.BUDGET_LEASE_REQUESTS,
+                        Consumed.with(Serdes.String(), Serdes.ByteArray()).withName(LEASE_REQUESTS_SOURCE)
+                                .withTimestampExtractor(new LeaseRequestsFirst()))
+                .process(() -> new LeaseRequestDecoder(serdes.leaseRequests().get()), Named.as(LEASE_REQUESTS_DECODE));
+        KStream<String, BudgetInput> input = usage
+                .<BudgetInput>mapValues(BudgetInput.Usage::new, Named.as(USAGE_IN))
+                .merge(leaseRequests, Named.as(IN));
+
         StoreBuilder<KeyValueStore<String, BudgetSpend>> spend = Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(SPEND_STORE), Serdes.String(), JsonStoreSerde.create(BudgetSpend.class));
         // No record cache on the spend store: the processor writes it from its commit hook, and a cache whose own
         // flush had already run in that commit would hold those writes until the next one, after the input
         // offsets they belong to were committed.
         StoreBuilder<CommitFlush.HookStore> commitHook = CommitFlush.store(COMMIT_HOOK);
-        ProcessorSupplier<String, UsageEvent, String, BudgetOutput> processor = ProcessorWithStores.of(
-                () -> new BudgetSpendProcessor(serdes.states().get(), serdes.events().get(), changes),
+        ProcessorSupplier<String, BudgetInput, String, BudgetOutput> processor = ProcessorWithStores.of(
+                () -> new BudgetSpendProcessor(serdes.states().get(), serdes.events().get(), serdes.grants().get(),
+                        changes, terms),
                 Set.of(spend, commitHook));
-        usage.process(processor, Named.as(SPEND))
+        input.process(processor, Named.as(SPEND))
                 .split(Named.as(OUT))
-                .branch((budget, out) -> out instanceof BudgetOutput.State,
+                .branch((key, out) -> out instanceof BudgetOutput.State,
                         Branched.withConsumer(states -> states.mapValues(BudgetOutput::value, Named.as(STATE_UNWRAP))
                                 .to(Topics.BUDGET_STATE, Produced.with(Serdes.String(), Serdes.ByteArray())
                                         .withName(STATE_SINK)), STATE))
+                .branch((key, out) -> out instanceof BudgetOutput.Grant,
+                        Branched.withConsumer(grants -> grants.mapValues(BudgetOutput::value, Named.as(GRANTS_UNWRAP))
+                                .to(Topics.BUDGET_LEASE_GRANTS, Produced.with(Serdes.String(), Serdes.ByteArray())
+                                        .withName(GRANTS_SINK)), GRANT))
                 .defaultBranch(Branched.withConsumer(events -> events.mapValues(BudgetOutput::value,
                                 Named.as(EVENTS_UNWRAP))
                         .to(Topics.BUDGET_EVENTS, Produced.with(Serdes.String(), Serdes.ByteArray())

@@ -26,6 +26,11 @@ import dev.tollgate.events.v1.BudgetState;
  * @param status          {@code OK}, {@code WARNING} or {@code EXHAUSTED}
  * @param asOf            the latest usage time counted
  * @param enforcement     {@code HARD} or {@code SOFT}
+ * @param leasedMicros    what spend leases granted to gateway replicas hold in the period: granted or reported, and
+ *                        not yet counted from usage (hard budgets; docs/budgets.md#leases)
+ * @param leases          how many leases of the period the owner holds
+ * @param unleasedMicros  spend counted in the period that named no lease held (hard budgets); the only spend the
+ *                        lease guarantee does not cover
  */
 public record BudgetView(
         @JsonProperty("object") String object,
@@ -42,7 +47,10 @@ public record BudgetView(
         @JsonProperty("remaining_micros") long remainingMicros,
         @JsonProperty("status") String status,
         @JsonProperty("as_of") String asOf,
-        @JsonProperty("enforcement") String enforcement) {
+        @JsonProperty("enforcement") String enforcement,
+        @JsonProperty("leased_micros") long leasedMicros,
+        @JsonProperty("leases") int leases,
+        @JsonProperty("unleased_micros") long unleasedMicros) {
 
     /**
      * The status of {@code rule} at {@code now}: its stored spend while that is for the current period; otherwise
@@ -58,6 +66,7 @@ public record BudgetView(
                 rule.scopeId(), rule.period().name(), rule.timeZone(), state.getPeriodStart().toString(),
                 state.getPeriodEnd().toString(), state.getLimitMicros(), state.getSpentMicros(),
                 state.getRemainingMicros(), state.getStatus().name(), state.getAsOf().toString(),
-                state.getEnforcement().name());
+                state.getEnforcement().name(), spend.outstandingMicros(), spend.leases().size(),
+                spend.unleasedMicros());
     }
 }

@@ -22,7 +22,9 @@ import org.junit.jupiter.api.Test;
 import dev.tollgate.streams.alerts.AlertTopology;
 import dev.tollgate.streams.alerts.AlertsCapability;
 import dev.tollgate.streams.alerts.AlertsConfig;
+import dev.tollgate.streams.budgets.BudgetLeaseConfig;
 import dev.tollgate.streams.budgets.BudgetTopology;
+import dev.tollgate.streams.budgets.LeaseTerms;
 import dev.tollgate.streams.budgets.BudgetsCapability;
 import dev.tollgate.streams.evals.EvalsCapability;
 import dev.tollgate.streams.evals.EvalsTopology;
@@ -56,6 +58,28 @@ class ComposedTopologyTest {
             AlertTopology.RULES_STORE);
 
     private final InMemoryRegistry registry = new InMemoryRegistry();
+
+    private static final BudgetLeaseConfig LEASES = new BudgetLeaseConfig() {
+        @Override
+        public Duration leaseTtl() {
+            return LeaseTerms.DEFAULTS.ttl();
+        }
+
+        @Override
+        public Duration leaseSettleGrace() {
+            return LeaseTerms.DEFAULTS.settleGrace();
+        }
+
+        @Override
+        public Duration returnedLeaseHorizon() {
+            return LeaseTerms.DEFAULTS.returnedHorizon();
+        }
+
+        @Override
+        public Duration leaseSweepInterval() {
+            return LeaseTerms.DEFAULTS.sweepEvery();
+        }
+    };
 
     private Topology composed() {
         RegistryConfig unused = new RegistryConfig() {
@@ -96,7 +120,7 @@ class ComposedTopologyTest {
                         return Duration.ofHours(3);
                     }
                 }),
-                new BudgetsCapability(serdes),
+                new BudgetsCapability(serdes, LEASES),
                 new EvalsCapability(serdes, new SimpleMeterRegistry()),
                 new RollupsCapability(RollupTopologyTestConfig.DEFAULTS),
                 new UsageTotalsCapability()));
@@ -141,6 +165,25 @@ class ComposedTopologyTest {
                 .isEqualTo(1);
         assertThat(Pattern.compile("topics: \\[tollgate\\.requests\\.v1\\]").matcher(description).results().count())
                 .isEqualTo(1);
+    }
+
+    @Test
+    void readsLeaseRequestsInTheSameTasksAsUsageSoTheOwnerOfABudgetsSpendGrantsItsLeases() {
+        String description = composed().describe().toString();
+        Matcher subTopology = Pattern.compile("Sub-topology: (\\d+)\\n((?:(?!Sub-topology:).)*)", Pattern.DOTALL)
+                .matcher(description);
+        List<String> withUsage = new ArrayList<>();
+        List<String> withLeases = new ArrayList<>();
+        while (subTopology.find()) {
+            if (subTopology.group(2).contains("topics: [tollgate.usage.v1]")) {
+                withUsage.add(subTopology.group(1));
+            }
+            if (subTopology.group(2).contains("topics: [tollgate.budget-lease-requests.v1]")) {
+                withLeases.add(subTopology.group(1));
+            }
+        }
+
+        assertThat(withLeases).hasSize(1).isEqualTo(withUsage);
     }
 
     @Test

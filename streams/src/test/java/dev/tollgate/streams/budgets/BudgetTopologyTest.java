@@ -55,7 +55,8 @@ class BudgetTopologyTest {
                 UsageIntake.build(builder, java.time.Duration.ofHours(1),
                         () -> TestSerdes.deserializer(registry)),
                 new BudgetSerdes(() -> TestSerdes.anyDeserializer(registry), () -> TestSerdes.anySerializer(registry),
-                        () -> TestSerdes.anySerializer(registry)));
+                        () -> TestSerdes.anySerializer(registry), () -> TestSerdes.anyDeserializer(registry),
+                        () -> TestSerdes.anySerializer(registry)), LeaseTerms.DEFAULTS);
         return builder.build();
     }
 
