@@ -148,9 +148,10 @@ public class HealthChecker {
                 state.scrapeDone();
                 if (result.succeeded() && result.result().status() == 200) {
                     VllmLoad sample = VllmLoad.parse(result.result().body().toString());
-                    state.loadPenalty(sample.penalty(load.waitingWeight(), load.kvCacheWeight()));
+                    state.loaded(sample, sample.penalty(load.waitingWeight(), load.kvCacheWeight()),
+                            System.currentTimeMillis());
                 } else {
-                    state.loadPenalty(0);
+                    state.loadUnknown();
                 }
             });
         }
