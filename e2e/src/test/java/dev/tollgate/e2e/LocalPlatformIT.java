@@ -119,15 +119,15 @@ class LocalPlatformIT {
         return matcher.group(1);
     }
 
-    /** Seven different free ports, with the broker's controller port (the broker's + 1) free and not among them. */
+    /** Eight different free ports, with the broker's controller port (the broker's + 1) free and not among them. */
     static Map<String, Integer> freePorts() {
         while (true) {
-            int[] p = Ports.freePorts(7);
+            int[] p = Ports.freePorts(8);
             int kafka = p[4];
             boolean controllerClear = java.util.Arrays.stream(p).noneMatch(port -> port == kafka + 1);
             if (controllerClear && Ports.isFree(kafka + 1)) {
                 return Map.of("gateway", p[0], "management", p[1], "streams", p[2], "simulator", p[3],
-                        "kafka", kafka, "registry", p[5], "postgres", p[6]);
+                        "kafka", kafka, "registry", p[5], "postgres", p[6], "evals", p[7]);
             }
         }
     }
@@ -137,6 +137,7 @@ class LocalPlatformIT {
                 "--gateway-port", ports.get("gateway").toString(),
                 "--gateway-management-port", ports.get("management").toString(),
                 "--streams-port", ports.get("streams").toString(),
+                "--evals-port", ports.get("evals").toString(),
                 "--simulator-port", ports.get("simulator").toString(),
                 "--kafka-port", ports.get("kafka").toString(),
                 "--registry-port", ports.get("registry").toString(),

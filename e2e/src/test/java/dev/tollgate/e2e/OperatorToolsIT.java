@@ -94,28 +94,28 @@ class OperatorToolsIT {
         }
 
         // the registry: register a second endpoint of the model, watch its live health, then cycle its status
-        Cli register = cli("registry", "register", "--model", MODEL, "--id", "sim-2", "--url",
+        Cli register = cli("registry", "register", "--model", MODEL, "--id", "sim-extra", "--url",
                 "http://127.0.0.1:" + ports.get("simulator"), "--weight", "2");
         assertThat(register.exitCode()).as(register.toString()).isZero();
-        assertThat(register.out()).contains("Registered endpoint sim-2");
+        assertThat(register.out()).contains("Registered endpoint sim-extra");
         JsonNode listed = awaitJson(n -> n.findValues("routable").stream().anyMatch(JsonNode::asBoolean),
                 "registry", "list", "--model", MODEL, "-o", "json");
-        assertThat(listed.get(0).path("id").asText()).isEqualTo("sim-2");
+        assertThat(listed.get(0).path("id").asText()).isEqualTo("sim-extra");
         assertThat(cli("registry", "list", "--environment", "staging").out()).contains("No endpoints registered");
 
         JsonNode deployments = awaitJson(n -> n.findValues("vllm").stream().anyMatch(JsonNode::isObject),
                 "deployment", "status", "--model", MODEL, "-o", "json");
         assertThat(deployments.get(0).path("environment").asText()).isEqualTo("production");
-        assertThat(deployments.get(0).path("endpoints").findValuesAsText("id")).contains("sim-1", "sim-2");
+        assertThat(deployments.get(0).path("endpoints").findValuesAsText("id")).contains("sim-1", "sim-extra");
         Cli status = cli("deployment", "status");
         assertThat(status.out()).contains("VLLM WAITING").contains("KV CACHE").contains("sim-1").contains("config")
                 .contains(MODEL + " in production: ");
 
-        assertThat(cli("registry", "drain", "sim-2").out()).contains("Draining endpoint sim-2");
-        assertThat(cli("registry", "disable", "sim-2").out()).contains("Disabled endpoint sim-2");
-        assertThat(cli("registry", "enable", "sim-2").out()).contains("Enabled endpoint sim-2");
-        assertThat(cli("registry", "deregister", "sim-2").exitCode()).isZero();
-        Cli gone = cli("registry", "enable", "sim-2");
+        assertThat(cli("registry", "drain", "sim-extra").out()).contains("Draining endpoint sim-extra");
+        assertThat(cli("registry", "disable", "sim-extra").out()).contains("Disabled endpoint sim-extra");
+        assertThat(cli("registry", "enable", "sim-extra").out()).contains("Enabled endpoint sim-extra");
+        assertThat(cli("registry", "deregister", "sim-extra").exitCode()).isZero();
+        Cli gone = cli("registry", "enable", "sim-extra");
         assertThat(gone.exitCode()).as(gone.toString()).isEqualTo(3);
 
         // budgets: set one, see it listed with live spend, and shown with the streams app's view

@@ -56,6 +56,35 @@ public final class Topics {
      */
     public static final String WAREHOUSE_DLQ = "tollgate.warehouse-dlq.v1";
 
+    /**
+     * Request records the streams app could not decode, with the original key, value and headers and the reason in
+     * {@code tollgate.dlq.*} headers, like {@link #USAGE_DLQ}.
+     */
+    public static final String REQUESTS_DLQ = "tollgate.requests-dlq.v1";
+    /** The current {@code EvaluatorState} per evaluator id, compacted; a tombstone deletes an evaluator. */
+    public static final String EVALUATORS = "tollgate.evaluators.v1";
+    /** {@code DatasetExample} per dataset id and example id ({@code dataset/example}), compacted. */
+    public static final String DATASET_EXAMPLES = "tollgate.dataset-examples.v1";
+    /** {@code EvalRunSpec} per run id, compacted: what a run sends, to which models, scored by which evaluators. */
+    public static final String EVAL_RUNS = "tollgate.eval-runs.v1";
+    /** {@code EvalBackfillSpec} per backfill id, compacted: one evaluator version over a past range of requests. */
+    public static final String EVAL_BACKFILLS = "tollgate.eval-backfills.v1";
+    /** {@code EvalProgress} per run or backfill id, compacted, from the evals worker. */
+    public static final String EVAL_PROGRESS = "tollgate.eval-progress.v1";
+    /** {@code EvalJob} per score id: scores that need a model (judge, embedding), for the evals worker. */
+    public static final String EVAL_JOBS = "tollgate.eval-jobs.v1";
+    /**
+     * Evals records that could not be decoded (jobs in the evals worker, scores in the streams app), with the
+     * original key, value and headers and the reason in {@code tollgate.dlq.*} headers.
+     */
+    public static final String EVALS_DLQ = "tollgate.evals-dlq.v1";
+    /**
+     * {@code EvalScore} per score id ({@code evaluator:version:request event}), from the streams app, the evals
+     * worker and backfills. Keyed by score id rather than by org: scoring a request again gives the same key, on the
+     * same partition, and consumers dedupe on it.
+     */
+    public static final String EVAL_SCORES = "tollgate.eval-scores.v1";
+
     private static final int PARTITIONS = 6;
 
     private static final List<TopicSpec> ALL = List.of(
@@ -81,7 +110,26 @@ public final class Topics {
             new TopicSpec(KEYS, 1, true, Duration.ZERO,
                     "ApiKeyState per key id, compacted; digests only, never a plain key"),
             new TopicSpec(ENDPOINTS, 1, true, Duration.ZERO,
-                    "EndpointState per endpoint id, compacted; tombstone on deregister; holds upstream secrets"));
+                    "EndpointState per endpoint id, compacted; tombstone on deregister; holds upstream secrets"),
+            new TopicSpec(EVALUATORS, 1, true, Duration.ZERO,
+                    "EvaluatorState per evaluator id, compacted; tombstone on delete"),
+            new TopicSpec(DATASET_EXAMPLES, 1, true, Duration.ZERO,
+                    "DatasetExample per dataset/example id, compacted; tombstone on delete"),
+            // Runs and backfills: several partitions, so that several workers share them.
+            new TopicSpec(EVAL_RUNS, PARTITIONS, true, Duration.ZERO,
+                    "EvalRunSpec per run id, compacted; the evaluator versions it scores with"),
+            new TopicSpec(EVAL_BACKFILLS, PARTITIONS, true, Duration.ZERO,
+                    "EvalBackfillSpec per backfill id, compacted"),
+            new TopicSpec(EVAL_PROGRESS, 1, true, Duration.ZERO,
+                    "EvalProgress per run or backfill id, compacted, from the evals worker"),
+            new TopicSpec(EVAL_JOBS, PARTITIONS, false, Duration.ofDays(7),
+                    "EvalJob per score id: judge and embedding scores for the evals worker"),
+            new TopicSpec(EVALS_DLQ, PARTITIONS, false, Duration.ofDays(30),
+                    "Eval jobs and scores that could not be decoded, reason in tollgate.dlq.* headers"),
+            new TopicSpec(EVAL_SCORES, PARTITIONS, false, Duration.ofDays(30),
+                    "EvalScore per score id (evaluator:version:request event); consumers dedupe on it"),
+            new TopicSpec(REQUESTS_DLQ, PARTITIONS, false, Duration.ofDays(30),
+                    "Request records streams could not decode: original key, value and headers, reason in headers"));
 
     private Topics() {
     }

@@ -21,7 +21,8 @@ class SchemaCompatibilityTest {
                 .containsKeys("dev.tollgate.events.v1.UsageEvent", "dev.tollgate.events.v1.RequestEvent",
                         "dev.tollgate.events.v1.TraceEvent", "dev.tollgate.control.v1.ApiKeyState",
                         "dev.tollgate.control.v1.EndpointState", "dev.tollgate.events.v1.BudgetDefinition",
-                        "dev.tollgate.events.v1.BudgetState", "dev.tollgate.events.v1.BudgetThresholdCrossed");
+                        "dev.tollgate.events.v1.BudgetState", "dev.tollgate.events.v1.BudgetThresholdCrossed",
+                        "dev.tollgate.events.v1.EvalScore", "dev.tollgate.control.v1.EvaluatorState");
         assertThat(SchemaCompatibility.checkBackward(released, current)).isEmpty();
     }
 

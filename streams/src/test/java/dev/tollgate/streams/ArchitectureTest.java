@@ -27,7 +27,8 @@ class ArchitectureTest {
 
     @Test
     void capabilitiesDoNotDependOnEachOther() {
-        String[] capabilities = {"..streams.usage..", "..streams.budgets..", "..streams.rollups.."};
+        String[] capabilities = {"..streams.usage..", "..streams.budgets..", "..streams.rollups..",
+            "..streams.evals.."};
         for (String capability : capabilities) {
             noClasses().that().resideInAPackage(capability)
                     .should().dependOnClassesThat().resideInAnyPackage(others(capabilities, capability))
@@ -41,7 +42,7 @@ class ArchitectureTest {
         noClasses().that().resideInAnyPackage("..streams.topology..", "..streams.intake..", "..streams.query..",
                         "..streams.serde..", "..streams.deadletter..")
                 .should().dependOnClassesThat().resideInAnyPackage("..streams.usage..", "..streams.budgets..",
-                        "..streams.rollups..", "..streams.app..")
+                        "..streams.rollups..", "..streams.evals..", "..streams.app..")
                 .check(STREAMS);
     }
 

@@ -161,4 +161,34 @@ public final class JsonBody {
         }
         return Optional.of(choice);
     }
+
+    /** The field as sent, for nested objects a feature validates itself; null when absent or null. */
+    public JsonNode raw(String field) {
+        JsonNode value = node.get(field);
+        return value == null || value.isNull() ? null : value;
+    }
+
+    /** An optional number from {@code min} to {@code max}. */
+    public Optional<Double> optionalDouble(String field, double min, double max) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return Optional.empty();
+        }
+        if (!value.isNumber() || value.asDouble() < min || value.asDouble() > max) {
+            throw AdminException.invalid(field, "'" + field + "' must be a number from " + min + " to " + max + ".");
+        }
+        return Optional.of(value.asDouble());
+    }
+
+    /** An optional {@code true} or {@code false}. */
+    public Optional<Boolean> optionalBoolean(String field) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return Optional.empty();
+        }
+        if (!value.isBoolean()) {
+            throw AdminException.invalid(field, "'" + field + "' must be true or false.");
+        }
+        return Optional.of(value.asBoolean());
+    }
 }

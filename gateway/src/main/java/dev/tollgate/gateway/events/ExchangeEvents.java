@@ -3,10 +3,12 @@ package dev.tollgate.gateway.events;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tollgate.events.v1.CapturedContent;
 import dev.tollgate.events.v1.CapturedMessage;
+import dev.tollgate.events.v1.CapturedToolCall;
 import dev.tollgate.events.v1.RequestEvent;
 import dev.tollgate.events.v1.Span;
 import dev.tollgate.events.v1.SpanStatus;
 import dev.tollgate.events.v1.TraceEvent;
+import dev.tollgate.gateway.openai.AnswerContent;
 import dev.tollgate.gateway.openai.ApiRequest;
 import dev.tollgate.gateway.openai.OpenAiApi;
 import dev.tollgate.schemas.EventKeys;
@@ -23,9 +25,10 @@ import org.jboss.logging.Logger;
 
 /**
  * Publishes the {@link RequestEvent} and the {@link TraceEvent} of every finished request, next to its usage
- * event and through the same bounded queue, keyed by org. Prompt and completion text go into the request event
- * only for the orgs listed in {@code tollgate.events.capture-content-orgs}; otherwise the event carries a
- * summary of the parameters and never any content.
+ * event and through the same bounded queue, keyed by org. Prompt and completion text (and the tools the answer
+ * called) go into the request event only for the orgs listed in {@code tollgate.events.capture-content-orgs}, and
+ * for the requests of an eval run (whose answers exist to be scored); otherwise the event carries a summary of the
+ * parameters and never any content. The request's {@code metadata} tags and its eval marking are always recorded.
  */
 @Singleton
 public class ExchangeEvents implements ExchangeListener {
@@ -53,7 +56,7 @@ public class ExchangeEvents implements ExchangeListener {
     public void onFinished(ExchangeFinished finished) {
         String org = finished.outcome().principal().orgId();
         String key = EventKeys.orgKey(org);
-        boolean capture = captureOrgs.contains(org);
+        boolean capture = captureOrgs.contains(org) || (finished.eval() != null && finished.eval().capturesContent());
         ParamsSummary params = ParamsSummary.of(finished.request());
         ExchangeFinished kept = capture ? finished : finished.withoutContent();
         boolean queued = publisher.publishLater(Topics.REQUESTS, key, () -> requestEvent(kept, params, capture));
@@ -91,6 +94,8 @@ public class ExchangeEvents implements ExchangeListener {
         event.setReceivedAt(o.startedAt());
         event.setCompletedAt(o.completedAt());
         event.setContent(capture && body != null ? content(request, finished.output().get()) : null);
+        event.setTags(params.tags());
+        event.setEval(eval(finished.eval()));
         return event;
     }
 
@@ -139,7 +144,7 @@ public class ExchangeEvents implements ExchangeListener {
      * or input as one message whose role is the field's name ({@code prompt}, {@code input}). Token-id prompts
      * carry no text and are left out.
      */
-    private static CapturedContent content(ApiRequest request, String output) {
+    private static CapturedContent content(ApiRequest request, AnswerContent output) {
         List<CapturedMessage> messages = new ArrayList<>();
         JsonNode body = request.body();
         if (request.api() == OpenAiApi.CHAT_COMPLETIONS) {
@@ -154,7 +159,16 @@ public class ExchangeEvents implements ExchangeListener {
                 }
             }
         }
-        return new CapturedContent(messages, output);
+        List<CapturedToolCall> calls = new ArrayList<>(output.toolCalls().size());
+        for (AnswerContent.ToolCall call : output.toolCalls()) {
+            calls.add(new CapturedToolCall(call.name(), call.arguments()));
+        }
+        return new CapturedContent(messages, output.text(), calls);
+    }
+
+    private static dev.tollgate.events.v1.EvalMarking eval(EvalMarking marking) {
+        return marking == null ? null : new dev.tollgate.events.v1.EvalMarking(marking.runId(), marking.datasetId(),
+                marking.exampleId(), marking.judge());
     }
 
     /** A message's text: a string as is, the text parts of a multi-part message joined; null otherwise. */

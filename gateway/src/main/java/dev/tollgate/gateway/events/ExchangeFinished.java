@@ -1,5 +1,6 @@
 package dev.tollgate.gateway.events;
 
+import dev.tollgate.gateway.openai.AnswerContent;
 import dev.tollgate.gateway.openai.ApiRequest;
 import dev.tollgate.gateway.openai.OpenAiApi;
 import java.util.function.Supplier;
@@ -15,14 +16,21 @@ import java.util.function.Supplier;
  * @param request       the validated request, or null when it never got that far (unreadable body)
  * @param trace         the request's spans
  * @param finishReason  the upstream's finish reason of the first choice, or null
- * @param output        the generated text, computed only when asked for (content capture)
+ * @param output        the generated text and tool calls, computed only when asked for (content capture)
  * @param upstreamNanos time spent on the upstream call, from opening it to the end; 0 when none was made
+ * @param eval          how the request was marked for evaluation, or null for live traffic
  */
 public record ExchangeFinished(UsageRecorder.Outcome outcome, OpenAiApi api, ApiRequest request, Trace trace, String finishReason,
-                               Supplier<String> output, long upstreamNanos) {
+                               Supplier<AnswerContent> output, long upstreamNanos, EvalMarking eval) {
 
-    /** No generated text. */
-    public static final Supplier<String> NO_OUTPUT = () -> null;
+    /** A finished exchange of live traffic (no eval marking). */
+    public ExchangeFinished(UsageRecorder.Outcome outcome, OpenAiApi api, ApiRequest request, Trace trace,
+                            String finishReason, Supplier<AnswerContent> output, long upstreamNanos) {
+        this(outcome, api, request, trace, finishReason, output, upstreamNanos, null);
+    }
+
+    /** Nothing generated. */
+    public static final Supplier<AnswerContent> NO_OUTPUT = () -> AnswerContent.NONE;
 
     /**
      * The same exchange without the request's body and the generated text, for whatever keeps it after the
@@ -30,6 +38,6 @@ public record ExchangeFinished(UsageRecorder.Outcome outcome, OpenAiApi api, Api
      * may be megabytes; kept whole, a stalled queue would hold its count times the largest bodies.
      */
     public ExchangeFinished withoutContent() {
-        return new ExchangeFinished(outcome, api, null, trace, finishReason, NO_OUTPUT, upstreamNanos);
+        return new ExchangeFinished(outcome, api, null, trace, finishReason, NO_OUTPUT, upstreamNanos, eval);
     }
 }

@@ -2,9 +2,11 @@ package dev.tollgate.gateway.exchange;
 
 import dev.tollgate.events.v1.RequestStatus;
 import dev.tollgate.gateway.auth.Principal;
+import dev.tollgate.gateway.events.EvalMarking;
 import dev.tollgate.gateway.events.ExchangeFinished;
 import dev.tollgate.gateway.events.Trace;
 import dev.tollgate.gateway.events.UsageRecorder;
+import dev.tollgate.gateway.openai.AnswerContent;
 import dev.tollgate.gateway.openai.ApiRequest;
 import dev.tollgate.gateway.openai.OpenAiApi;
 import dev.tollgate.gateway.openai.OpenAiError;
@@ -49,8 +51,9 @@ public final class Exchange {
     private final List<Consumer<ExchangeFinished>> whenFinished = new CopyOnWriteArrayList<>();
     private volatile long upstreamStartNanos;
     private volatile String finishReason;
-    private volatile Supplier<String> output = ExchangeFinished.NO_OUTPUT;
+    private volatile Supplier<AnswerContent> output = ExchangeFinished.NO_OUTPUT;
     private volatile int attempt = 1;
+    private volatile EvalMarking eval;
 
     public Exchange(UsageRecorder recorder, OpenAiApi api, String requestId, Principal principal) {
         this(recorder, api, requestId, principal, Trace.start(null, System.nanoTime()));
@@ -88,8 +91,8 @@ public final class Exchange {
         trace.span("upstream_connect", upstreamStartNanos, System.nanoTime(), ok);
     }
 
-    /** What the upstream answered: its finish reason and, for content capture only, its text. */
-    public void answered(String finishReason, Supplier<String> output) {
+    /** What the upstream answered: its finish reason and, for content capture only, its text and tool calls. */
+    public void answered(String finishReason, Supplier<AnswerContent> output) {
         this.finishReason = finishReason;
         this.output = output;
     }
@@ -109,6 +112,11 @@ public final class Exchange {
 
     public void request(ApiRequest request) {
         this.request = request;
+    }
+
+    /** How the request's headers marked it for evaluation (inbound side); recorded on its request event. */
+    public void eval(EvalMarking marking) {
+        this.eval = marking;
     }
 
     /** The environment the request asked for (its header, else its key's); recorded on its events. */
@@ -159,7 +167,8 @@ public final class Exchange {
         UsageRecorder.Outcome outcome = new UsageRecorder.Outcome(requestId, principal, r == null ? null : r.model(),
                 endpoint, environment, r == null ? null : r.user(), r != null && r.stream(), startedAt,
                 TimeUnit.NANOSECONDS.toMillis(now - startNanos), ttft, usage, status, httpStatus, errorCode, attempt);
-        ExchangeFinished done = new ExchangeFinished(outcome, api, r, trace, finishReason, output, upstreamNanos);
+        ExchangeFinished done = new ExchangeFinished(outcome, api, r, trace, finishReason, output, upstreamNanos,
+                eval);
         recorder.record(done);
         for (Consumer<ExchangeFinished> hook : whenFinished) {
             try {

@@ -64,6 +64,12 @@ public class ApiHandler {
             return;
         }
         exchange.environment(environment);
+        EvalHeaders.Parsed eval = EvalHeaders.parse(ctx.request());
+        if (eval instanceof EvalHeaders.Invalid invalid) {
+            reject(ctx, exchange, invalid.error(), RequestStatus.CLIENT_ERROR);
+            return;
+        }
+        exchange.eval(((EvalHeaders.Valid) eval).marking());
         if (!endpoints.knows(request.model())) {
             reject(ctx, exchange, new OpenAiError(ErrorCode.MODEL_NOT_FOUND, "The model '" + request.model()
                     + "' does not exist or is not served by this gateway.", "model"), RequestStatus.CLIENT_ERROR);

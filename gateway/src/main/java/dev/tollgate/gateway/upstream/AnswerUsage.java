@@ -3,13 +3,15 @@ package dev.tollgate.gateway.upstream;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.gateway.exchange.Exchange;
+import dev.tollgate.gateway.openai.AnswerContent;
 import dev.tollgate.gateway.openai.ApiRequest;
 import dev.tollgate.gateway.openai.RequestParser;
 import dev.tollgate.gateway.openai.TokenEstimator;
 import dev.tollgate.gateway.openai.TokenUsage;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
-import java.util.function.Supplier;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Counts the tokens of a request from what its endpoint answered: the usage the endpoint reported when there is
@@ -32,9 +34,8 @@ final class AnswerUsage {
         if (scan == null) {
             return TokenEstimator.estimate(request, "");
         }
-        Supplier<String> text = () -> generatedText(bytes);
-        exchange.answered(scan.finishReason(), text);
-        return scan.usage() != null ? scan.usage() : TokenEstimator.estimate(request, text.get());
+        exchange.answered(scan.finishReason(), () -> generatedContent(bytes));
+        return scan.usage() != null ? scan.usage() : TokenEstimator.estimate(request, generatedText(bytes));
     }
 
     /** The usage of a relayed stream: the endpoint's final usage chunk, else an estimate of the text relayed. */
@@ -61,17 +62,30 @@ final class AnswerUsage {
      * {@code text}; empty when the body is not JSON.
      */
     static String generatedText(byte[] body) {
+        return generatedContent(body).text();
+    }
+
+    /** The text of every choice, as {@link #generatedText}, and every chat choice's {@code message.tool_calls}. */
+    static AnswerContent generatedContent(byte[] body) {
         JsonNode answer;
         try {
             answer = RequestParser.MAPPER.readTree(body);
         } catch (IOException notJson) {
-            return "";
+            return AnswerContent.text("");
         }
         StringBuilder output = new StringBuilder();
+        List<AnswerContent.ToolCall> calls = new ArrayList<>();
         for (JsonNode choice : answer.path("choices")) {
             JsonNode content = choice.path("message").path("content");
             output.append((content.isTextual() ? content : choice.path("text")).asText(""));
+            for (JsonNode call : choice.path("message").path("tool_calls")) {
+                JsonNode function = call.path("function");
+                if (function.path("name").isTextual()) {
+                    calls.add(new AnswerContent.ToolCall(function.path("name").asText(),
+                            function.path("arguments").isTextual() ? function.path("arguments").asText() : null));
+                }
+            }
         }
-        return output.toString();
+        return new AnswerContent(output.toString(), calls);
     }
 }

@@ -164,7 +164,7 @@ final class Attempt {
             response.end(relay.remainder());
         }
         SseRelay done = relay;
-        call.exchange.answered(done.finishReason(), () -> done.completion().toString());
+        call.exchange.answered(done.finishReason(), done::content);
         call.exchange.finish(complete ? RequestStatus.OK : RequestStatus.UPSTREAM_ERROR, 200,
                 complete ? null : ErrorCode.UPSTREAM_PROTOCOL_ERROR.code(), AnswerUsage.ofStream(done, call.request));
     }
@@ -219,7 +219,7 @@ final class Attempt {
         TokenUsage used = TokenUsage.NONE;
         if (relay != null) {
             SseRelay partial = relay;
-            call.exchange.answered(partial.finishReason(), () -> partial.completion().toString());
+            call.exchange.answered(partial.finishReason(), partial::content);
             used = AnswerUsage.ofStream(partial, call.request);
         } else if (upstreamRequest != null) {
             used = TokenEstimator.estimate(call.request, "");
@@ -242,7 +242,7 @@ final class Attempt {
                     : ErrorCode.UPSTREAM_PROTOCOL_ERROR;
             SseRelay broken = relay;
             if (broken != null) {
-                call.exchange.answered(broken.finishReason(), () -> broken.completion().toString());
+                call.exchange.answered(broken.finishReason(), broken::content);
             }
             call.exchange.finish(RequestStatus.UPSTREAM_ERROR, 200, code.code(),
                     broken == null ? TokenUsage.NONE : AnswerUsage.ofStream(broken, call.request));

@@ -3,11 +3,16 @@ package dev.tollgate.gateway.upstream;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tollgate.gateway.openai.AnswerContent;
 import dev.tollgate.gateway.openai.RequestParser;
 import dev.tollgate.gateway.openai.TokenUsage;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Relays an upstream server-sent-event stream to the client event by event, with no buffering beyond the
@@ -18,7 +23,8 @@ import java.util.Arrays;
  * <p>Every event passes through here before the client sees it, so reading one is kept cheap: the
  * {@code data:} payload is found in the bytes as they came (no string copy of the event), and the chunk's JSON is
  * walked as a token stream that reads only {@code choices[].delta.content} (or {@code text}),
- * {@code finish_reason} and {@code usage}. What an event changes is applied only when its JSON is well-formed;
+ * {@code choices[].delta.tool_calls} (rare: only answers that call tools have them), {@code finish_reason} and
+ * {@code usage}. What an event changes is applied only when its JSON is well-formed;
  * an event that is not JSON is forwarded as it came and changes nothing.
  *
  * <p>Not thread-safe: one relay serves one stream on one event loop.
@@ -31,6 +37,8 @@ final class SseRelay {
     private final boolean forwardUsageChunk;
     private final Runnable onFirstToken;
     private final StringBuilder completion = new StringBuilder();
+    /** Tool calls by their index in the answer: a name, then the arguments in fragments. Empty without tools. */
+    private final Map<Integer, ToolCallParts> toolCalls = new TreeMap<>();
     private byte[] pending = NONE;
     private TokenUsage usage;
     private String finishReason;
@@ -74,6 +82,18 @@ final class SseRelay {
         return completion;
     }
 
+    /** The text and the tool calls generated so far, for content capture. */
+    AnswerContent content() {
+        List<AnswerContent.ToolCall> calls = new ArrayList<>(toolCalls.size());
+        for (ToolCallParts parts : toolCalls.values()) {
+            if (parts.name.length() > 0) {
+                calls.add(new AnswerContent.ToolCall(parts.name.toString(),
+                        parts.arguments.length() == 0 ? null : parts.arguments.toString()));
+            }
+        }
+        return new AnswerContent(completion.toString(), calls);
+    }
+
     String finishReason() {
         return finishReason;
     }
@@ -112,10 +132,37 @@ final class SseRelay {
         if (chunk.finishReason != null) {
             finishReason = chunk.finishReason;
         }
+        if (chunk.toolDeltas != null) {
+            applyToolDeltas(chunk.toolDeltas);
+        }
         boolean usageOnly = chunk.usage != null && chunk.emptyChoices;
         if (!usageOnly || forwardUsageChunk) {
             out.appendBytes(bytes, from, to - from);
         }
+    }
+
+    /**
+     * A {@code delta.tool_calls} array: each element names its {@code index}, and carries the function's name
+     * (in the first fragment) and a fragment of its arguments.
+     */
+    private void applyToolDeltas(JsonNode deltas) {
+        for (JsonNode delta : deltas) {
+            int index = delta.path("index").asInt(0);
+            ToolCallParts parts = toolCalls.computeIfAbsent(index, i -> new ToolCallParts());
+            JsonNode function = delta.path("function");
+            if (function.path("name").isTextual()) {
+                parts.name.append(function.path("name").asText());
+            }
+            if (function.path("arguments").isTextual()) {
+                parts.arguments.append(function.path("arguments").asText());
+            }
+        }
+    }
+
+    /** One tool call being streamed. */
+    private static final class ToolCallParts {
+        private final StringBuilder name = new StringBuilder();
+        private final StringBuilder arguments = new StringBuilder();
     }
 
     /**
@@ -126,6 +173,8 @@ final class SseRelay {
         private final StringBuilder text = new StringBuilder();
         private String finishReason;
         private TokenUsage usage;
+        /** The {@code delta.tool_calls} array of the chunk's last choice that had one, or null. */
+        private JsonNode toolDeltas;
         /** {@code choices} is an empty array: the final usage-only chunk. */
         private boolean emptyChoices;
 
@@ -205,11 +254,13 @@ final class SseRelay {
                     contentGiven = false;
                     if (value == JsonToken.START_OBJECT) {
                         while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                            boolean isContent = "content".equals(parser.currentName());
+                            String deltaField = parser.currentName();
                             JsonToken deltaValue = parser.nextToken();
-                            if (isContent) {
+                            if ("content".equals(deltaField)) {
                                 contentGiven = deltaValue != JsonToken.VALUE_NULL;
                                 content = deltaValue == JsonToken.VALUE_STRING ? parser.getText() : null;
+                            } else if ("tool_calls".equals(deltaField) && deltaValue == JsonToken.START_ARRAY) {
+                                toolDeltas = parser.readValueAs(JsonNode.class);
                             }
                             parser.skipChildren();
                         }

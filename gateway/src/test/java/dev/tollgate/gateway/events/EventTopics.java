@@ -13,7 +13,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /** Reads events of any of the contract topics back from the real broker, decoded through the real registry. */
-final class EventTopics implements AutoCloseable {
+public final class EventTopics implements AutoCloseable {
 
     /**
      * One record as it landed.
@@ -22,12 +22,12 @@ final class EventTopics implements AutoCloseable {
      * @param key   the partition key
      * @param value the decoded event
      */
-    record Received(String topic, String key, Object value) {
+    public record Received(String topic, String key, Object value) {
     }
 
     private final KafkaConsumer<String, Object> consumer;
 
-    EventTopics(String bootstrapServers, String registryUrl, List<String> topics) {
+    public EventTopics(String bootstrapServers, String registryUrl, List<String> topics) {
         AvroKafkaDeserializer<Object> values = new AvroKafkaDeserializer<>();
         values.configure(AvroSerdes.deserializerConfig(registryUrl), false);
         consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
@@ -38,7 +38,7 @@ final class EventTopics implements AutoCloseable {
     }
 
     /** Polls until {@code count} records match or {@code timeout} passes; returns the matches found. */
-    List<Received> await(Predicate<Received> match, int count, Duration timeout) {
+    public List<Received> await(Predicate<Received> match, int count, Duration timeout) {
         List<Received> found = new ArrayList<>();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (found.size() < count && System.nanoTime() < deadline) {

@@ -8,6 +8,7 @@ import dev.tollgate.events.v1.Span;
 import dev.tollgate.events.v1.SpanStatus;
 import dev.tollgate.events.v1.TraceEvent;
 import dev.tollgate.gateway.auth.Principal;
+import dev.tollgate.gateway.openai.AnswerContent;
 import dev.tollgate.gateway.openai.ApiRequest;
 import dev.tollgate.gateway.openai.OpenAiApi;
 import dev.tollgate.gateway.openai.RequestParser;
@@ -78,7 +79,7 @@ class ExchangeEventsTest {
         ExchangeFinished kept = finished.withoutContent();
 
         assertThat(kept.request()).isNull();
-        assertThat(kept.output().get()).isNull();
+        assertThat(kept.output().get()).isEqualTo(AnswerContent.NONE);
         assertThat(kept.outcome()).isSameAs(finished.outcome());
         assertThat(kept.trace()).isSameAs(finished.trace());
         RequestEvent fromStripped = ExchangeEvents.requestEvent(kept, ParamsSummary.of(finished.request()), false);
@@ -168,7 +169,7 @@ class ExchangeEventsTest {
                     false, Instant.parse("2026-11-22T10:00:00Z"), 42, null, new TokenUsage(10, 0, 0, false), RequestStatus.OK,
                     200, null, 1);
             return new ExchangeFinished(outcome, api, request, Trace.start(null, System.nanoTime()), "stop",
-                    () -> "", 1_000_000);
+                    () -> AnswerContent.text(""), 1_000_000);
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }
@@ -185,6 +186,7 @@ class ExchangeEventsTest {
         UsageRecorder.Outcome outcome = new UsageRecorder.Outcome("req-1", ACME, "llama", ENDPOINT,
                 Environment.STAGING, "u-1", false, Instant.parse("2026-11-22T10:00:00Z"), 42, null, new TokenUsage(10, 5, 0, false), RequestStatus.OK,
                 200, null, 1);
-        return new ExchangeFinished(outcome, OpenAiApi.CHAT_COMPLETIONS, request, trace, "stop", () -> "the answer", 1_000_000);
+        return new ExchangeFinished(outcome, OpenAiApi.CHAT_COMPLETIONS, request, trace, "stop",
+                () -> AnswerContent.text("the answer"), 1_000_000);
     }
 }

@@ -8,6 +8,7 @@ import dev.tollgate.gateway.auth.Principal;
 import dev.tollgate.gateway.events.ExchangeFinished;
 import dev.tollgate.gateway.events.Trace;
 import dev.tollgate.gateway.events.UsageRecorder;
+import dev.tollgate.gateway.openai.AnswerContent;
 import dev.tollgate.gateway.openai.ApiRequest;
 import dev.tollgate.gateway.openai.OpenAiApi;
 import dev.tollgate.gateway.openai.RequestParser;
@@ -28,7 +29,7 @@ class AccessLogTest {
                 RequestStatus.REJECTED, 429, "rate_limit_exceeded", 1);
 
         String line = AccessLog.line(new ExchangeFinished(outcome, OpenAiApi.CHAT_COMPLETIONS, request, Trace.start(null, System.nanoTime()),
-                "stop", () -> "the reply text", 0));
+                "stop", () -> AnswerContent.text("the reply text"), 0));
 
         assertThat(line).contains("request_id=req-9", "org=acme", "key_id=key-1", "model=llama", "status=429",
                 "outcome=REJECTED", "code=rate_limit_exceeded", "latency_ms=120", "ttft_ms=30", "tokens_in=12",

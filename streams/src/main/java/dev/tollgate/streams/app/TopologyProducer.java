@@ -10,19 +10,24 @@ import jakarta.inject.Singleton;
 
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.KStream;
 import org.jboss.logging.Logger;
 
+import dev.tollgate.events.v1.UsageEvent;
 import dev.tollgate.streams.intake.IntakeConfig;
+import dev.tollgate.streams.intake.RequestIntake;
 import dev.tollgate.streams.intake.UsageIntake;
+import dev.tollgate.streams.serde.RegistrySerdes;
 import dev.tollgate.streams.serde.UsageEventDeserializers;
 import dev.tollgate.streams.topology.Intake;
 import dev.tollgate.streams.topology.StreamsCapability;
 
 /**
- * Produces the one {@link Topology} the Quarkus Kafka Streams extension starts: first the shared intake
- * ({@link UsageIntake}), then every {@link StreamsCapability} bean in name order, each handed the intake. The
- * order is fixed so that the topology (and with it every generated name that was not set explicitly) is the same
- * on every instance and every restart.
+ * Produces the one {@link Topology} the Quarkus Kafka Streams extension starts: first the shared intakes
+ * ({@link UsageIntake}, and {@link RequestIntake} when a capability first reads requests), then every
+ * {@link StreamsCapability} bean in {@link StreamsCapability#order order}, each handed the intake. The order is fixed
+ * so that the topology, its sub-topology numbers and so its task ids are the same on every instance and every
+ * restart.
  */
 @ApplicationScoped
 public class TopologyProducer {
@@ -36,23 +41,35 @@ public class TopologyProducer {
     @Produces
     @Singleton
     Topology topology(Instance<StreamsCapability> capabilities, IntakeConfig intake,
-            UsageEventDeserializers deserializers) {
-        List<StreamsCapability> ordered = capabilities.stream()
-                .sorted(Comparator.comparing(StreamsCapability::name))
-                .toList();
+            UsageEventDeserializers deserializers, RegistrySerdes serdes) {
         StreamsBuilder builder = new StreamsBuilder();
         LOG.infof("event=intake_added dedupe_horizon=%s internal_topics=%s", intake.dedupeHorizon(),
                 UsageIntake.INTERNAL_TOPICS);
+        KStream<String, UsageEvent> usage = UsageIntake.build(builder, intake.dedupeHorizon(), deserializers);
+        List<StreamsCapability> all = capabilities.stream().toList();
         Topology topology = compose(builder,
-                new Intake(UsageIntake.build(builder, intake.dedupeHorizon(), deserializers)), ordered);
-        LOG.infof("event=topology_built capabilities=%s", ordered.stream().map(StreamsCapability::name).toList());
+                new Intake(usage, () -> RequestIntake.build(builder, serdes::deserializer)), all);
+        LOG.infof("event=topology_built capabilities=%s", ordered(all).stream().map(StreamsCapability::name).toList());
         LOG.debugf("event=topology_description description=%s", topology.describe());
         return topology;
     }
 
-    /** Adds every capability, in the given order, to {@code builder} on which {@code intake} was built. */
-    static Topology compose(StreamsBuilder builder, Intake intake, List<StreamsCapability> ordered) {
-        ordered.forEach(capability -> capability.contribute(builder, intake));
+    /** Adds every capability, in its {@link StreamsCapability#order order}, to the builder of {@code intake}. */
+    static Topology compose(StreamsBuilder builder, Intake intake, List<StreamsCapability> capabilities) {
+        ordered(capabilities).forEach(capability -> capability.contribute(builder, intake));
         return builder.build();
+    }
+
+    /** The capabilities by order; two with the same order would compose in an order that depends on discovery. */
+    static List<StreamsCapability> ordered(List<StreamsCapability> capabilities) {
+        List<StreamsCapability> ordered = capabilities.stream()
+                .sorted(Comparator.comparingInt(StreamsCapability::order)).toList();
+        for (int i = 1; i < ordered.size(); i++) {
+            if (ordered.get(i).order() == ordered.get(i - 1).order()) {
+                throw new IllegalStateException("the capabilities " + ordered.get(i - 1).name() + " and "
+                        + ordered.get(i).name() + " both have order " + ordered.get(i).order());
+            }
+        }
+        return ordered;
     }
 }

@@ -29,6 +29,11 @@ public class BudgetsCapability implements StreamsCapability {
     }
 
     @Override
+    public int order() {
+        return 10;
+    }
+
+    @Override
     public void contribute(StreamsBuilder builder, Intake intake) {
         LOG.infof("event=capability_added capability=%s internal_topics=%s", name(), BudgetTopology.INTERNAL_TOPICS);
         BudgetTopology.contribute(builder, intake.usage(),

@@ -2,6 +2,8 @@ package dev.tollgate.streams.deadletter;
 
 import java.util.Objects;
 
+import com.microsoft.kiota.ApiException;
+
 /**
  * A record that cannot be accounted for, on its way to a dead-letter topic: the original value bytes (so it can be
  * replayed unchanged once the cause is fixed) and why it was rejected.
@@ -21,5 +23,25 @@ public record DeadLetter(DeadLetterReason reason, String detail, String exceptio
     /** A record rejected by a validation rule. */
     public static DeadLetter rule(DeadLetterReason reason, String detail, byte[] value) {
         return new DeadLetter(reason, detail, null, value);
+    }
+
+    /**
+     * A failure to decode, as a dead letter's detail: each cause's class and message, outermost first, with the HTTP
+     * status when the registry refused a lookup; at most about 512 characters.
+     */
+    public static String describe(Throwable failure) {
+        StringBuilder detail = new StringBuilder();
+        for (Throwable t = failure; t != null && detail.length() < 512; t = t.getCause() == t ? null : t.getCause()) {
+            if (!detail.isEmpty()) {
+                detail.append(" <- ");
+            }
+            detail.append(t.getClass().getSimpleName());
+            if (t instanceof ApiException api) {
+                detail.append(" (registry answered HTTP ").append(api.getResponseStatusCode()).append(')');
+            } else {
+                detail.append(": ").append(t.getMessage());
+            }
+        }
+        return detail.toString();
     }
 }

@@ -1,7 +1,8 @@
 package dev.tollgate.streams.deadletter;
 
 /**
- * Why a record went to a dead-letter topic. The name is written to the {@link DeadLetterHeaders#REASON} header and
+ * Why a record went to a dead-letter topic. The name is written to the
+ * {@link dev.tollgate.schemas.DeadLetterHeaders#REASON} header and
  * is a contract: alerting and replay tooling match on it, so values are only ever added.
  */
 public enum DeadLetterReason {

@@ -10,6 +10,8 @@ import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.jboss.logging.Logger;
 
+import dev.tollgate.schemas.DeadLetterHeaders;
+
 /**
  * Turns a {@link DeadLetter} back into the original record (same key, value bytes, timestamp and headers) plus
  * the {@link DeadLetterHeaders}, for a sink to write to a dead-letter topic.

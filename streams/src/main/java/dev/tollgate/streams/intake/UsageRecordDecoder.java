@@ -7,8 +7,6 @@ import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 
-import com.microsoft.kiota.ApiException;
-
 import dev.tollgate.events.v1.UsageEvent;
 import dev.tollgate.schemas.Topics;
 import dev.tollgate.streams.deadletter.DeadLetter;
@@ -60,7 +58,8 @@ public class UsageRecordDecoder implements FixedKeyProcessor<String, byte[], Usa
             if (RegistryUnavailableException.isRegistryOutage(e)) {
                 throw new RegistryUnavailableException("schema registry unavailable while decoding a usage record", e);
             }
-            return rejected(new DeadLetter(DeadLetterReason.UNDECODABLE, describe(e), e.getClass().getName(), value));
+            return rejected(new DeadLetter(DeadLetterReason.UNDECODABLE, DeadLetter.describe(e),
+                    e.getClass().getName(), value));
         }
         if (event == null) {
             return rejected(DeadLetter.rule(DeadLetterReason.UNDECODABLE, "value decoded to nothing", value));
@@ -76,22 +75,6 @@ public class UsageRecordDecoder implements FixedKeyProcessor<String, byte[], Usa
 
     private static UsageDecoding rejected(DeadLetter letter) {
         return new UsageDecoding.Rejected(letter);
-    }
-
-    private static String describe(Throwable failure) {
-        StringBuilder detail = new StringBuilder();
-        for (Throwable t = failure; t != null && detail.length() < 512; t = t.getCause() == t ? null : t.getCause()) {
-            if (!detail.isEmpty()) {
-                detail.append(" <- ");
-            }
-            detail.append(t.getClass().getSimpleName());
-            if (t instanceof ApiException api) {
-                detail.append(" (registry answered HTTP ").append(api.getResponseStatusCode()).append(')');
-            } else {
-                detail.append(": ").append(t.getMessage());
-            }
-        }
-        return detail.toString();
     }
 
     @Override

@@ -78,6 +78,38 @@ public class OwnerRouting {
         }
     }
 
+    /**
+     * The owner's JSON answer to a query of {@code store} about {@code partitionKey}, for a resource that combines
+     * several owners' answers (a comparison of two runs): {@link QueryOutcome.Relayed} with the local answer, or
+     * with the owner's as it answered; {@link QueryOutcome.Unavailable} when nobody can answer.
+     *
+     * @param store        the store queried
+     * @param partitionKey the key the store is partitioned by
+     * @param pathAndQuery the path and query that answers it, to ask the owner
+     * @param local        the local answer's JSON; may throw {@link InvalidStateStoreException}
+     */
+    public QueryOutcome fetch(String store, String partitionKey, String pathAndQuery, Supplier<String> local) {
+        try {
+            KeyOwner owner = self.isEmpty()
+                    ? new KeyOwner.Local()
+                    : KeyOwner.locate(streams.queryMetadataForKey(store, partitionKey, KEYS), self);
+            if (owner instanceof KeyOwner.Local) {
+                return new QueryOutcome.Relayed(200, local.get());
+            }
+            if (owner instanceof KeyOwner.Remote remoteOwner) {
+                return remote.get(remoteOwner.host(), pathAndQuery, partitionKey);
+            }
+            return new QueryOutcome.Unavailable("no instance owns this key right now");
+        } catch (InvalidStateStoreException e) {
+            return new QueryOutcome.Unavailable("the store is not queryable (starting or rebalancing)");
+        }
+    }
+
+    /** A 503 with {@code Retry-After} and {@code error}. */
+    public Response unavailableResponse(ApiError error) {
+        return unavailable(error);
+    }
+
     private Response unavailable(ApiError error) {
         return withRetryAfter(Response.status(Response.Status.SERVICE_UNAVAILABLE)).entity(error).build();
     }

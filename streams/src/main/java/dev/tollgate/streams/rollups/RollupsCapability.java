@@ -28,6 +28,11 @@ public class RollupsCapability implements StreamsCapability {
     }
 
     @Override
+    public int order() {
+        return 20;
+    }
+
+    @Override
     public void contribute(StreamsBuilder builder, Intake intake) {
         LOG.infof("event=capability_added capability=%s grace=%s/%s/%s internal_topics=%s", name(),
                 config.minuteGrace(), config.hourGrace(), config.dayGrace(), RollupTopology.INTERNAL_TOPICS);

@@ -14,8 +14,16 @@ import org.apache.kafka.streams.StreamsBuilder;
  */
 public interface StreamsCapability {
 
-    /** A stable, unique name, used to order contributions deterministically and in logs. */
+    /** A stable, unique name, for logs. */
     String name();
+
+    /**
+     * Where the capability composes among the others, lowest first. Kafka Streams numbers sub-topologies in the
+     * order their sources are added, and task ids and state directories follow: a new capability takes a number
+     * above every existing one, and no number is ever changed, so an upgrade keeps every existing task's id and its
+     * local state.
+     */
+    int order();
 
     /**
      * Adds this capability's sources, processors, stores and sinks to {@code builder}, reading what it needs of

@@ -20,6 +20,11 @@ public class UsageTotalsCapability implements StreamsCapability {
     }
 
     @Override
+    public int order() {
+        return 30;
+    }
+
+    @Override
     public void contribute(StreamsBuilder builder, Intake intake) {
         LOG.infof("event=capability_added capability=%s internal_topics=%s", name(),
                 UsageTotalsTopology.INTERNAL_TOPICS);

@@ -4,12 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.Arrays;
 import java.util.Properties;
 
 import org.junit.jupiter.api.Test;
 
-import dev.tollgate.schemas.Topics;
 import dev.tollgate.streams.topology.StreamsApplication;
 
 /** The deployed configuration keeps the promises the code and docs make. */
@@ -33,15 +31,6 @@ class ApplicationConfigTest {
     void processesExactlyOnce() throws IOException {
         assertThat(applicationProperties().getProperty("kafka-streams.processing.guarantee"))
                 .isEqualTo("exactly_once_v2");
-    }
-
-    @Test
-    void waitsForEveryTopicTheTopologyReadsOrWritesBeforeStarting() throws IOException {
-        String topics = applicationProperties().getProperty("quarkus.kafka-streams.topics");
-
-        assertThat(Arrays.stream(topics.split(",")).map(String::trim))
-                .containsExactlyInAnyOrder(Topics.USAGE, Topics.USAGE_DLQ, Topics.BUDGETS, Topics.BUDGET_STATE,
-                        Topics.BUDGET_EVENTS, Topics.ROLLUPS);
     }
 
     @Test

@@ -2,18 +2,28 @@ package dev.tollgate.streams.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyDescription;
 import org.junit.jupiter.api.Test;
 
 import dev.tollgate.streams.budgets.BudgetTopology;
 import dev.tollgate.streams.budgets.BudgetsCapability;
+import dev.tollgate.streams.evals.EvalsCapability;
+import dev.tollgate.streams.evals.EvalsTopology;
+import dev.tollgate.streams.intake.RequestIntake;
 import dev.tollgate.streams.intake.UsageIntake;
 import dev.tollgate.streams.rollups.RollupTopology;
 import dev.tollgate.streams.rollups.RollupTopologyTestConfig;
@@ -28,14 +38,18 @@ import dev.tollgate.streams.topology.Intake;
 import dev.tollgate.streams.topology.StreamsApplication;
 import dev.tollgate.streams.usage.UsageTotalsCapability;
 import dev.tollgate.streams.usage.UsageTotalsTopology;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /**
- * The one topology the app runs, composed as {@link TopologyProducer} composes it (the intake, then every
- * capability in name order: budgets, rollups, usage totals): its names are all explicit, and its stores and
+ * The one topology the app runs, composed as {@link TopologyProducer} composes it (the intakes, then every
+ * capability in its order: budgets, rollups, usage totals, evals): its names are all explicit, and its stores and
  * repartition topics are exactly the internal topics the intake and the capabilities declare as their deployment
  * contract.
  */
 class ComposedTopologyTest {
+
+    private static final Set<String> GLOBAL_STORES = Set.of(BudgetTopology.DEFINITIONS_STORE,
+            EvalsTopology.EVALUATORS_STORE, EvalsTopology.RUNS_STORE, EvalsTopology.EXAMPLES_STORE);
 
     private final InMemoryRegistry registry = new InMemoryRegistry();
 
@@ -58,11 +72,38 @@ class ComposedTopologyTest {
         };
         StreamsBuilder builder = new StreamsBuilder();
         Intake intake = new Intake(UsageIntake.build(builder, Duration.ofHours(24),
-                () -> TestSerdes.deserializer(registry)));
+                () -> TestSerdes.deserializer(registry)),
+                () -> RequestIntake.build(builder, () -> TestSerdes.anyDeserializer(registry)));
+        RegistrySerdes serdes = new RegistrySerdes(new UsageEventDeserializers(unused), unused);
         return TopologyProducer.compose(builder, intake, List.of(
-                new BudgetsCapability(new RegistrySerdes(new UsageEventDeserializers(unused), unused)),
+                new BudgetsCapability(serdes),
+                new EvalsCapability(serdes, new SimpleMeterRegistry()),
                 new RollupsCapability(RollupTopologyTestConfig.DEFAULTS),
                 new UsageTotalsCapability()));
+    }
+
+    @Test
+    void startsOnlyOnceEveryTopicItReadsOrWritesExists() throws IOException {
+        Set<String> external = new TreeSet<>();
+        for (TopologyDescription.Subtopology sub : composed().describe().subtopologies()) {
+            for (TopologyDescription.Node node : sub.nodes()) {
+                if (node instanceof TopologyDescription.Source source) {
+                    external.addAll(source.topicSet());
+                } else if (node instanceof TopologyDescription.Sink sink) {
+                    external.add(sink.topic());
+                }
+            }
+        }
+        composed().describe().globalStores().forEach(store -> external.addAll(store.source().topicSet()));
+        external.removeIf(topic -> topic.endsWith("-repartition")); // internal: Kafka Streams creates them
+
+        Properties props = new Properties();
+        try (InputStream in = ComposedTopologyTest.class.getResourceAsStream("/application.properties")) {
+            props.load(in);
+        }
+        assertThat(Arrays.stream(props.getProperty("quarkus.kafka-streams.topics").split(",")).map(String::trim))
+                .as("quarkus.kafka-streams.topics: the app waits for these before it starts")
+                .containsExactlyInAnyOrderElementsOf(external);
     }
 
     @Test
@@ -73,10 +114,12 @@ class ComposedTopologyTest {
     }
 
     @Test
-    void readsTheUsageTopicOnceForEveryCapability() {
+    void readsTheUsageAndRequestTopicsOnceForEveryCapability() {
         String description = composed().describe().toString();
 
         assertThat(Pattern.compile("topics: \\[tollgate\\.usage\\.v1\\]").matcher(description).results().count())
+                .isEqualTo(1);
+        assertThat(Pattern.compile("topics: \\[tollgate\\.requests\\.v1\\]").matcher(description).results().count())
                 .isEqualTo(1);
     }
 
@@ -88,14 +131,14 @@ class ComposedTopologyTest {
         declared.addAll(UsageTotalsTopology.INTERNAL_TOPICS);
         declared.addAll(BudgetTopology.INTERNAL_TOPICS);
         declared.addAll(RollupTopology.INTERNAL_TOPICS);
+        declared.addAll(EvalsTopology.INTERNAL_TOPICS);
 
         List<String> found = new ArrayList<>();
         Matcher stores = Pattern.compile("stores: \\[([^\\]]*)\\]").matcher(description);
         while (stores.find()) {
             for (String store : stores.group(1).split(", ")) {
-                // The global definitions store is restored from its source topic; commit hooks hold no data.
-                if (!store.isBlank() && !store.equals(BudgetTopology.DEFINITIONS_STORE)
-                        && !store.endsWith(CommitFlush.HOOK_SUFFIX)) {
+                // Global stores are restored from their source topics; commit hooks hold no data.
+                if (!store.isBlank() && !GLOBAL_STORES.contains(store) && !store.endsWith(CommitFlush.HOOK_SUFFIX)) {
                     found.add(StreamsApplication.changelogTopic(store));
                 }
             }
@@ -106,5 +149,18 @@ class ComposedTopologyTest {
         }
 
         assertThat(found).containsExactlyInAnyOrderElementsOf(declared);
+    }
+
+    @Test
+    void keepsTheSubTopologyNumbersOfEveryCapabilityComposedBeforeANewOne() {
+        String description = composed().describe().toString();
+
+        // Task ids (and the state directories named after them) follow these numbers: a capability added later
+        // must not renumber what existed, so its sources come after every earlier capability's.
+        assertThat(description).containsPattern("Sub-topology: 0\\s+Source: usage-source");
+        assertThat(description).containsPattern("Sub-topology: 1 for global store[^\\n]*\\s+Source: "
+                + "budgets-definitions-source");
+        assertThat(description).containsPattern("Sub-topology: 2\\s+Source: "
+                + "rollups-endpoint-partials-repartition-source");
     }
 }

@@ -33,7 +33,7 @@ import dev.tollgate.events.v1.UsageEvent;
 import dev.tollgate.local.testing.TollgateInfraResource;
 import dev.tollgate.schemas.AvroSerdes;
 import dev.tollgate.schemas.Topics;
-import dev.tollgate.streams.deadletter.DeadLetterHeaders;
+import dev.tollgate.schemas.DeadLetterHeaders;
 import dev.tollgate.streams.deadletter.DeadLetterReason;
 import dev.tollgate.streams.usage.UsageEvents;
 import io.apicurio.registry.serde.avro.AvroKafkaSerializer;

@@ -40,7 +40,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import dev.tollgate.events.v1.UsageEvent;
 import dev.tollgate.schemas.Topics;
 import dev.tollgate.streams.topology.StreamsApplication;
-import dev.tollgate.streams.deadletter.DeadLetterHeaders;
+import dev.tollgate.schemas.DeadLetterHeaders;
 import dev.tollgate.streams.deadletter.DeadLetterReason;
 import dev.tollgate.streams.serde.InMemoryRegistry;
 import dev.tollgate.streams.serde.RegistryUnavailableException;

@@ -41,7 +41,8 @@ final class Banner {
                   Gateway, OpenAI API    %s/v1
                   Gateway metrics        http://127.0.0.1:%d/q/metrics   health: /q/health
                 %s  Streams query API      %s
-                  vLLM simulator         http://127.0.0.1:%d  (model %s)
+                  Evals worker           %s
+                  vLLM simulator         http://127.0.0.1:%d  (models %s and %s)
                   Kafka                  %s
                   Apicurio Registry      %s
                   PostgreSQL             127.0.0.1:%d  (user postgres, password postgres)
@@ -68,7 +69,10 @@ final class Banner {
 
                 """, seconds, gateway, p.gatewayManagement(), replicas(p),
                 o.streams() ? "http://127.0.0.1:" + p.streams() + "/v1/usage/orgs/" + LaunchOptions.ORG + "/totals"
-                        : "not started (--no-streams)", p.simulator(), o.model(),
+                        : "not started (--no-streams)",
+                o.streams() ? "http://127.0.0.1:" + p.evals() + "/q/health  (judges, dataset runs, backfills: "
+                        + "docs/evals.md)" : "not started (--no-streams)", p.simulator(), o.model(),
+                LaunchOptions.SECOND_MODEL,
                 platform.kafka().bootstrapServers(), platform.registry().url(), p.postgres(), warehouse(o, platform),
                 o.dataDir().resolve("logs"), LaunchOptions.ORG, apiKey, gateway, apiKey, o.model(), gateway,
                 secrets.adminToken(), gateway, gateway, p.streams(), secrets.adminToken());

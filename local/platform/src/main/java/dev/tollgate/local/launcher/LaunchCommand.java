@@ -60,6 +60,9 @@ public final class LaunchCommand implements Callable<Integer> {
     @Option(names = "--connect-port", defaultValue = "8083", description = "Kafka Connect REST port, with --warehouse "
             + "(default: ${DEFAULT-VALUE}).")
     int connectPort;
+    @Option(names = "--evals-port", defaultValue = "8084", description = "Evals worker health and metrics port "
+            + "(default: ${DEFAULT-VALUE}).")
+    int evalsPort;
 
     /**
      * The console. Not {@code System.out}: the log manager closes that during JVM shutdown, while the shutdown
@@ -84,7 +87,8 @@ public final class LaunchCommand implements Callable<Integer> {
         long begin = System.nanoTime();
         LaunchOptions options = new LaunchOptions(new PlatformPorts(gatewayPort, gatewayManagementPort, streamsPort,
                 simulatorPort, kafkaPort, kafkaPort + 1, registryPort, postgresPort, gatewayReplicas,
-                warehouse ? connectPort : PlatformPorts.NONE), dataDir.toAbsolutePath(),
+                warehouse ? connectPort : PlatformPorts.NONE, noStreams ? PlatformPorts.NONE : evalsPort),
+                dataDir.toAbsolutePath(),
                 keepData, model, ttftMs, itlMs, outputTokens, !noStreams, warehouse);
         LocalPlatform platform = new LocalPlatform(options, out);
         int reaped = platform.reapStaleProcesses();

@@ -55,6 +55,7 @@ final class LocalPlatform implements AutoCloseable {
             installation.quarkusApp("gateway");
             if (options.streams()) {
                 installation.quarkusApp("streams");
+                installation.quarkusApp("evals/worker");
             }
             postgres = step("PostgreSQL", () -> LocalPostgres.start(options.ports().postgres(),
                     options.dataDir().resolve("postgres"), options.keepData()));
@@ -78,6 +79,7 @@ final class LocalPlatform implements AutoCloseable {
             }
             if (options.streams()) {
                 parts.add(async("streams", () -> startStreams(installation)));
+                parts.add(async("evals worker", () -> startEvalsWorker(installation, secrets)));
             }
             CompletableFuture<ConnectWorker> connect = options.warehouse()
                     ? async("Kafka Connect", () -> startConnect(installation)) : null;
@@ -121,7 +123,8 @@ final class LocalPlatform implements AutoCloseable {
 
     private VllmSimulator startSimulator() {
         return VllmSimulator.start(SimulatorConfig.defaults().withHost("127.0.0.1")
-                .withPort(options.ports().simulator()).withServedModelNames(options.model())
+                .withPort(options.ports().simulator())
+                .withServedModelNames(options.model(), LaunchOptions.SECOND_MODEL)
                 .withTimeToFirstToken(Duration.ofMillis(options.simulatorTtftMs()))
                 .withInterTokenLatency(Duration.ofMillis(options.simulatorItlMs()))
                 .withOutputTokens(options.simulatorOutputTokens()));
@@ -143,6 +146,14 @@ final class LocalPlatform implements AutoCloseable {
         config.put("tollgate.bootstrap.endpoints[0].url", "http://127.0.0.1:" + options.ports().simulator());
         config.put("tollgate.bootstrap.endpoints[0].input-price-per-million-micros", Long.toString(INPUT_PRICE_MICROS));
         config.put("tollgate.bootstrap.endpoints[0].output-price-per-million-micros", Long.toString(OUTPUT_PRICE_MICROS));
+        config.put("tollgate.bootstrap.endpoints[1].id", "sim-2");
+        config.put("tollgate.bootstrap.endpoints[1].model", LaunchOptions.SECOND_MODEL);
+        config.put("tollgate.bootstrap.endpoints[1].url", "http://127.0.0.1:" + options.ports().simulator());
+        config.put("tollgate.bootstrap.endpoints[1].input-price-per-million-micros", Long.toString(INPUT_PRICE_MICROS));
+        config.put("tollgate.bootstrap.endpoints[1].output-price-per-million-micros", Long.toString(OUTPUT_PRICE_MICROS));
+        // The local org's prompts and answers are captured, so that evaluators can score its live traffic
+        // (docs/evals.md); a production deployment names the orgs that consent.
+        config.put("tollgate.events.capture-content-orgs", LaunchOptions.ORG);
         // What operators see: the console's charts ask the streams app through the gateway, and deployment status
         // shows the simulator's queue and KV cache as the router reads them (docs/console.md, docs/cli.md).
         if (options.streams()) {
@@ -162,6 +173,21 @@ final class LocalPlatform implements AutoCloseable {
         config.put("kafka-streams.num.standby.replicas", "0");
         return recorded(QuarkusApp.start("streams", installation.quarkusApp("streams"), "512m", config, Map.of(),
                 logs().resolve("streams.log"), "http://127.0.0.1:" + options.ports().streams() + "/q/health/ready"));
+    }
+
+    /**
+     * The evals worker: judge and embedding scores, dataset runs and backfills. It calls the first gateway replica
+     * with the bootstrap key (its runs and judge calls are metered like any client's) and asks the streams app
+     * whether a run is scored.
+     */
+    private ChildJvm startEvalsWorker(LocalInstallation installation, Secrets secrets) {
+        Map<String, String> config = new LinkedHashMap<>(common());
+        config.put("quarkus.http.port", Integer.toString(options.ports().evals()));
+        config.put("tollgate.evals.gateway.url", "http://127.0.0.1:" + options.ports().gateway());
+        config.put("tollgate.evals.streams.url", "http://127.0.0.1:" + options.ports().streams());
+        return recorded(QuarkusApp.start("evals worker", installation.quarkusApp("evals/worker"), "256m", config,
+                Map.of("TOLLGATE_EVALS_GATEWAY_API_KEY", secrets.apiKey()), logs().resolve("evals-worker.log"),
+                "http://127.0.0.1:" + options.ports().evals() + "/q/health/ready"));
     }
 
     /**

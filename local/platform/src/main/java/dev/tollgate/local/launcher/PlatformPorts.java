@@ -12,11 +12,12 @@ import java.util.Map;
  * {@code i} (from 0) listens on the gateway ports plus {@code i × }{@value #REPLICA_PORT_STEP}.
  */
 record PlatformPorts(int gateway, int gatewayManagement, int streams, int simulator, int kafka, int kafkaController,
-                     int registry, int postgres, int gatewayReplicas, int connect) {
+                     int registry, int postgres, int gatewayReplicas, int connect, int evals) {
 
     /** The distance between the ports of two gateway replicas: 8080, 8180, 8280. */
     static final int REPLICA_PORT_STEP = 100;
-    /** The port of a part that does not run (the Connect worker without {@code --warehouse}). */
+    /** The port of a part that does not run (the Connect worker without {@code --warehouse}, the evals worker
+     *  without the streams app). */
     static final int NONE = 0;
 
     PlatformPorts {
@@ -53,13 +54,16 @@ record PlatformPorts(int gateway, int gatewayManagement, int streams, int simula
         if (connect != NONE) {
             ports.put(connect, "Kafka Connect REST API (--connect-port)");
         }
+        if (evals != NONE) {
+            ports.put(evals, "evals worker health and metrics (--evals-port)");
+        }
         return ports;
     }
 
     /** @throws IllegalStateException naming every port that is taken or used twice */
     void requireAllFree() {
         Map<Integer, String> ports = byPort();
-        if (ports.size() != 6 + 2 * gatewayReplicas + (connect != NONE ? 1 : 0)) {
+        if (ports.size() != 6 + 2 * gatewayReplicas + (connect != NONE ? 1 : 0) + (evals != NONE ? 1 : 0)) {
             throw new IllegalStateException("two services were given the same port: " + this);
         }
         List<String> taken = new ArrayList<>();

@@ -34,7 +34,7 @@ final class CompletionJson {
 
     /** The whole non-streaming body; {@code tokens} is the output length of every choice. */
     static Buffer completion(Head head, int choices, int tokens, FinishReason finish, long textSeed,
-            int promptTokens) {
+            boolean jsonObject, int promptTokens) {
         Buffer out = Buffer.buffer(256 + choices * (tokens * 9 + 128));
         JsonGenerator g = Json.generator(out);
         try {
@@ -43,7 +43,7 @@ final class CompletionJson {
             for (int i = 0; i < choices; i++) {
                 g.writeStartObject();
                 g.writeNumberField("index", i);
-                String text = TextGenerator.text(textSeed, i, tokens);
+                String text = TextGenerator.text(textSeed, i, tokens, jsonObject);
                 if (head.chat()) {
                     g.writeObjectFieldStart("message");
                     g.writeStringField("role", "assistant");
@@ -74,7 +74,7 @@ final class CompletionJson {
      * by the role events, and the last one carries {@code finishReason}.
      */
     static void tokenEvents(Buffer out, Head head, int choices, int position, int tokens, FinishReason finish,
-            long textSeed) {
+            long textSeed, boolean jsonObject) {
         JsonGenerator g = Json.generator(out);
         g.setRootValueSeparator(null);
         try {
@@ -85,7 +85,7 @@ final class CompletionJson {
             }
             FinishReason reason = position == tokens - 1 ? finish : null;
             for (int i = 0; i < choices; i++) {
-                chunk(g, head, i, false, TextGenerator.token(textSeed, i, position), reason);
+                chunk(g, head, i, false, TextGenerator.token(textSeed, i, position, tokens, jsonObject), reason);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

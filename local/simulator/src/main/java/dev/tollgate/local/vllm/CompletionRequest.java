@@ -13,6 +13,9 @@ import java.util.List;
  * @param maxTokens the output cap ({@code max_completion_tokens}, else {@code max_tokens}), or null when not given
  * @param seed the sampling seed, or null when not given
  * @param promptTokens estimated tokens of each prompt: one for chat, one or more for a batched completion
+ * @param jsonObject {@code response_format.type} is {@code json_object} (chat only)
+ * @param promptHash a hash of the messages when {@code jsonObject}, so that a judge's score follows what it judges;
+ *                   0 otherwise
  */
 record CompletionRequest(
         boolean chat,
@@ -22,7 +25,9 @@ record CompletionRequest(
         int n,
         Integer maxTokens,
         Long seed,
-        List<Integer> promptTokens) {
+        List<Integer> promptTokens,
+        boolean jsonObject,
+        long promptHash) {
 
     /** Choices in the answer: {@code n} for each prompt. */
     int choices() {

@@ -11,7 +11,8 @@ import io.vertx.core.http.HttpServerRequest;
  *
  * <p>Output length: {@code x-sim-output-tokens} or the configured {@code outputTokens}, cut by {@code max_tokens}
  * and by the room left in the context ({@code maxModelLen} minus the longest prompt); a cut gives
- * {@code finish_reason: length}. The words come from the request's {@code seed}, else the configured seed.
+ * {@code finish_reason: length}. The words come from the request's {@code seed}, else the configured seed mixed with
+ * the model's name. A chat request for a JSON object answers with a judge's object ({@link TextGenerator#token}).
  */
 final class CompletionsHandler {
 
@@ -60,7 +61,13 @@ final class CompletionsHandler {
         FinishReason finish = natural > cap ? FinishReason.LENGTH : FinishReason.STOP;
         long ttft = overrides.ttftMs() != null ? overrides.ttftMs() : config.timeToFirstToken().toMillis();
         long itl = overrides.itlMs() != null ? overrides.itlMs() : config.interTokenLatency().toMillis();
-        long textSeed = completion.seed() != null ? completion.seed() : config.seed();
-        return new Generation.Plan(tokens, finish, ttft, itl, textSeed, -1);
+        long textSeed = completion.seed() != null ? completion.seed() : config.seed() ^ modelSeed(completion.model())
+                ^ (completion.jsonObject() ? FailureInjector.mix(completion.promptHash()) : 0);
+        return new Generation.Plan(tokens, finish, ttft, itl, textSeed, -1, completion.jsonObject());
+    }
+
+    /** Mixed into the default seed, so that two served models answer the same prompt differently, as two models do. */
+    static long modelSeed(String model) {
+        return FailureInjector.mix(model.hashCode());
     }
 }

@@ -40,12 +40,15 @@ final class Generation implements AdmissionQueue.Waiter {
      * @param itlMs inter-token latency
      * @param textSeed seed of the generated words
      * @param dropAfter for a stream, close the connection after this many token positions; -1 never
+     * @param jsonObject answer with a judge's JSON object ({@link TextGenerator#token}), as asked by
+     *                   {@code response_format: {"type": "json_object"}}
      */
-    record Plan(int tokens, FinishReason finish, long ttftMs, long itlMs, long textSeed, int dropAfter) {
+    record Plan(int tokens, FinishReason finish, long ttftMs, long itlMs, long textSeed, int dropAfter,
+                boolean jsonObject) {
 
         /** The same plan, closing the connection after about half of the token positions (at least one). */
         Plan droppingMidStream() {
-            return new Plan(tokens, finish, ttftMs, itlMs, textSeed, Math.max(1, tokens / 2));
+            return new Plan(tokens, finish, ttftMs, itlMs, textSeed, Math.max(1, tokens / 2), jsonObject);
         }
     }
 
@@ -106,7 +109,7 @@ final class Generation implements AdmissionQueue.Waiter {
 
     private void answer() {
         int choices = completion.choices();
-        Buffer body = CompletionJson.completion(head, choices, plan.tokens(), plan.finish(), plan.textSeed(),
+        Buffer body = CompletionJson.completion(head, choices, plan.tokens(), plan.finish(), plan.textSeed(), plan.jsonObject(),
                 completion.totalPromptTokens());
         runtime.metrics().generationTokens((long) choices * plan.tokens());
         complete();
@@ -121,7 +124,8 @@ final class Generation implements AdmissionQueue.Waiter {
         int choices = completion.choices();
         Buffer out = Buffer.buffer(512);
         do {
-            CompletionJson.tokenEvents(out, head, choices, position, plan.tokens(), plan.finish(), plan.textSeed());
+            CompletionJson.tokenEvents(out, head, choices, position, plan.tokens(), plan.finish(), plan.textSeed(),
+                    plan.jsonObject());
             position++;
             runtime.metrics().generationTokens(choices);
             if (position == plan.dropAfter()) {

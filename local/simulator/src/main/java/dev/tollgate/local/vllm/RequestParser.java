@@ -83,8 +83,11 @@ final class RequestParser {
         Long seed = optionalLong(body, "seed");
         String model = model(body, config);
         checkContextLength(config.maxModelLen(), promptTokens, maxTokens);
+        boolean jsonObject = chat && "json_object".equals(body.path("response_format").path("type").asText(null));
+        // A judge's verdict depends on what it judges; only then does the simulator look at the prompt's words.
+        long promptHash = jsonObject ? body.path("messages").toString().hashCode() : 0;
         return new CompletionRequest(chat, model, stream, includeUsage, n == null ? 1 : n, maxTokens, seed,
-                promptTokens);
+                promptTokens, jsonObject, promptHash);
     }
 
     private static void checkContextLength(int maxModelLen, List<Integer> promptTokens, Integer maxTokens) {

@@ -31,6 +31,29 @@ final class TextGenerator {
     private TextGenerator() {
     }
 
+    /**
+     * The text of token {@code position} (0-based) of choice {@code choice} of {@code tokens} for {@code textSeed}.
+     * With {@code jsonObject}, the tokens spell the object a judge answers with: the first token opens it with a
+     * score from 0 to 1 drawn from the seed, the words between are the reasoning, the last token closes it (a
+     * choice cut before its last token is an unfinished object, as a real model's is).
+     */
+    static String token(long textSeed, int choice, int position, int tokens, boolean jsonObject) {
+        if (jsonObject && position == 0) {
+            return "{\"score\": " + score(textSeed, choice) + ", \"reasoning\": \"";
+        }
+        if (jsonObject && position == tokens - 1) {
+            return "\"}";
+        }
+        return token(textSeed, choice, position);
+    }
+
+    /** The judge's score of a choice: hundredths from 0.00 to 1.00. */
+    static String score(long textSeed, int choice) {
+        long h = FailureInjector.mix(textSeed * 31 + choice + 0x5DEECE66DL);
+        long hundredths = (h >>> 1) % 101;
+        return hundredths == 100 ? "1.00" : String.format(java.util.Locale.ROOT, "0.%02d", hundredths);
+    }
+
     /** The text of token {@code position} (0-based) of choice {@code choice} for {@code textSeed}. */
     static String token(long textSeed, int choice, int position) {
         long h = FailureInjector.mix(textSeed * 0x9E3779B97F4A7C15L + choice * 0xC2B2AE3D27D4EB4FL + position);
@@ -40,9 +63,14 @@ final class TextGenerator {
 
     /** The whole text of a choice of {@code tokens} tokens. */
     static String text(long textSeed, int choice, int tokens) {
+        return text(textSeed, choice, tokens, false);
+    }
+
+    /** The whole text of a choice of {@code tokens} tokens, a judge's JSON object when {@code jsonObject}. */
+    static String text(long textSeed, int choice, int tokens, boolean jsonObject) {
         StringBuilder out = new StringBuilder(tokens * 8);
         for (int i = 0; i < tokens; i++) {
-            out.append(token(textSeed, choice, i));
+            out.append(token(textSeed, choice, i, tokens, jsonObject));
         }
         return out.toString();
     }

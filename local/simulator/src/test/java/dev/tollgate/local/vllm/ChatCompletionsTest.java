@@ -7,8 +7,11 @@ import static dev.tollgate.local.vllm.SimHttp.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.http.HttpResponse;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -214,5 +217,45 @@ class ChatCompletionsTest {
 
     private static String content(HttpResponse<String> response) {
         return json(response).path("choices").get(0).path("message").path("content").asText();
+    }
+
+    @Test
+    void answersARequestForAJsonObjectWithAJudgesObject() throws Exception {
+        HttpResponse<String> response = http.post(CHAT, "{\"model\":\"sim-model\",\"messages\":[{\"role\":\"user\","
+                + "\"content\":\"Rate this\"}],\"response_format\":{\"type\":\"json_object\"}}");
+
+        JsonNode content = judged(response);
+        assertThat(content.path("score").asDouble()).isBetween(0.0, 1.0);
+        assertThat(content.path("reasoning").asText().split(" ")).hasSize(4);
+    }
+
+    @Test
+    void aJudgesScoreFollowsWhatItJudges() throws Exception {
+        Set<Double> scores = new HashSet<>();
+        for (int i = 0; i < 8; i++) {
+            String body = "{\"model\":\"sim-model\",\"messages\":[{\"role\":\"user\",\"content\":\"Rate answer "
+                    + i + "\"}],\"response_format\":{\"type\":\"json_object\"}}";
+            double score = judged(http.post(CHAT, body)).path("score").asDouble();
+            assertThat(judged(http.post(CHAT, body)).path("score").asDouble()).as("the same prompt, the same score")
+                    .isEqualTo(score);
+            scores.add(score);
+        }
+        assertThat(scores).as("eight prompts judged").hasSizeGreaterThan(1);
+    }
+
+    private static JsonNode judged(HttpResponse<String> response) throws Exception {
+        return new ObjectMapper().readTree(content(response));
+    }
+
+    @Test
+    void twoServedModelsAnswerTheSamePromptDifferently() {
+        String first = json(http.post(CHAT, chatBody(""))).path("choices").get(0).path("message").path("content")
+                .asText();
+        String other = json(http.post(CHAT, "{\"model\":\"sim-alias\",\"messages\":[{\"role\":\"user\","
+                + "\"content\":\"Hello\"}]}")).path("choices").get(0).path("message").path("content").asText();
+
+        assertThat(other).isNotEqualTo(first);
+        assertThat(json(http.post(CHAT, chatBody(""))).path("choices").get(0).path("message").path("content")
+                .asText()).isEqualTo(first);
     }
 }

@@ -1,14 +1,15 @@
-package dev.tollgate.streams.deadletter;
+package dev.tollgate.schemas;
 
 import java.util.List;
 
 /**
- * The headers a dead-lettered record carries on top of its original headers. Names and meanings are a contract
- * (alerting and replay tooling read them); all values are UTF-8 strings.
+ * The headers a dead-lettered record carries on top of its original headers, on every dead-letter topic of the
+ * platform (the streams app's, the evals worker's). Names and meanings are a contract (alerting and replay tooling
+ * read them); all values are UTF-8 strings.
  */
 public final class DeadLetterHeaders {
 
-    /** The {@link DeadLetterReason} name. */
+    /** Why: a stable reason name, such as {@code UNDECODABLE}. */
     public static final String REASON = "tollgate.dlq.reason";
     /** A human-readable explanation of the reason. */
     public static final String DETAIL = "tollgate.dlq.detail";
@@ -20,7 +21,7 @@ public final class DeadLetterHeaders {
     public static final String SOURCE_PARTITION = "tollgate.dlq.source-partition";
     /** The offset the record was read from. */
     public static final String SOURCE_OFFSET = "tollgate.dlq.source-offset";
-    /** The Kafka Streams application id that rejected it. */
+    /** The application that rejected it: a Kafka Streams application id, or a consumer group. */
     public static final String APPLICATION_ID = "tollgate.dlq.application-id";
 
     /** Every header this class defines, e.g. to strip them before a replay. */
