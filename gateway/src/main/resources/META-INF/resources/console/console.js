@@ -163,18 +163,20 @@ async function spend(org) {
   summary.dataset.requests = totals.requests;
   summary.dataset.costMicros = totals.cost;
   summary.dataset.tokens = totals.tokens;
+  const shown = range();
   chart('spend-chart').setOption({
     animation: false,
     tooltip: {trigger: 'axis'},
     legend: {type: 'scroll', bottom: 0},
     grid: {left: 70, right: 70, top: 20, bottom: 50},
-    xAxis: {type: 'time'},
+    // The whole range, however few windows have usage: one window must not stretch across the chart.
+    xAxis: {type: 'time', min: Date.parse(shown.from), max: Date.parse(shown.to)},
     yAxis: [{type: 'value', name: 'USD', axisLabel: {formatter: (v) => '$' + v}},
       {type: 'value', name: 'tokens', splitLine: {show: false}}],
     series: series.flatMap((s) => [
-      {name: s.name + ' cost', type: 'bar', stack: 'cost', yAxisIndex: 0,
+      {name: s.name + ' cost', type: 'bar', stack: 'cost', yAxisIndex: 0, barMaxWidth: 18,
         data: s.data.map((w) => [w.window_start, w.cost_micros / 1e6])},
-      {name: s.name + ' tokens', type: 'line', yAxisIndex: 1, showSymbol: false,
+      {name: s.name + ' tokens', type: 'line', yAxisIndex: 1, showSymbol: s.data.length < 30,
         data: s.data.map((w) => [w.window_start, w.prompt_tokens + w.completion_tokens])},
     ]),
   }, {notMerge: true});
@@ -289,9 +291,9 @@ async function health() {
     tooltip: {trigger: 'axis'},
     legend: {type: 'scroll', bottom: 0},
     grid: {left: 60, right: 20, top: 30, bottom: 45},
-    xAxis: {type: 'time'},
+    xAxis: {type: 'time', min: Date.parse(range().from), max: Date.parse(range().to)},
     yAxis: {type: 'value'},
-    series: latency.map((s) => ({name: s.name, type: 'line', showSymbol: false, data: s.data})),
+    series: latency.map((s) => ({name: s.name, type: 'line', showSymbol: s.data.length < 30, data: s.data})),
   }, {notMerge: true});
 }
 
