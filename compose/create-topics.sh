@@ -26,4 +26,9 @@ create --topic tollgate.evals-dlq.v1 --partitions 6 --config cleanup.policy=dele
 create --topic tollgate.eval-scores.v1 --partitions 6 --config cleanup.policy=delete --config retention.ms=2592000000
 create --topic tollgate.keys.v1 --partitions 1 --config cleanup.policy=compact
 create --topic tollgate.endpoints.v1 --partitions 1 --config cleanup.policy=compact
+create --topic tollgate.alerts.v1 --partitions 6 --config cleanup.policy=delete --config retention.ms=2592000000
+create --topic tollgate.endpoint-health.v1 --partitions 6 --config cleanup.policy=delete --config retention.ms=86400000
+create --topic tollgate.endpoint-load.v1 --partitions 6 --config cleanup.policy=delete --config retention.ms=86400000
+create --topic tollgate.alert-rules.v1 --partitions 1 --config cleanup.policy=compact
+create --topic tollgate.alert-receivers.v1 --partitions 1 --config cleanup.policy=compact
 echo "event=topics_ready"

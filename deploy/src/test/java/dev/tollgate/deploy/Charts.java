@@ -28,7 +28,7 @@ import java.util.stream.Stream;
 final class Charts {
 
     static final List<String> ENVIRONMENTS = List.of("development", "staging", "production");
-    static final List<String> CHARTS = List.of("gateway", "streams", "connect", "vllm-model");
+    static final List<String> CHARTS = List.of("gateway", "streams", "notifier", "connect", "vllm-model");
     /** The model argocd/&lt;environment&gt;/models.yaml deploys. */
     static final String MODEL = "llama-3-8b";
 

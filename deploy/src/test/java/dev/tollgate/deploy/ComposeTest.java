@@ -41,7 +41,8 @@ class ComposeTest {
     void runsTheWholeStackWithOfficialImagesPinnedToAVersion() throws IOException {
         Map<String, Map<String, Object>> services = services();
 
-        assertThat(services).containsKeys("kafka", "apicurio-registry", "postgres", "gateway", "streams", "connect",
+        assertThat(services).containsKeys("kafka", "apicurio-registry", "postgres", "gateway", "streams", "notifier",
+                "connect",
                 "simulator", "vllm");
         assertThat(services.get("kafka").get("image")).isEqualTo("apache/kafka:4.1.1");
         assertThat(services.get("apicurio-registry").get("image")).isEqualTo("apicurio/apicurio-registry:3.0.9");
@@ -73,6 +74,8 @@ class ComposeTest {
         assertThat(Yaml.map(services.get("gateway"), "depends_on"))
                 .containsKeys("kafka-topics", "apicurio-registry", "postgres");
         assertThat(Yaml.map(services.get("register-simulator"), "depends_on")).containsKeys("gateway", "simulator");
+        assertThat(Yaml.map(services.get("notifier"), "depends_on"))
+                .containsKeys("kafka-topics", "apicurio-registry", "postgres");
     }
 
     @Test

@@ -54,6 +54,31 @@ class PlatformChartsTest {
     }
 
     @Test
+    void gatewayJournalsEventsOnAVolumeThatSurvivesAContainerRestartInEveryEnvironment() {
+        for (String environment : Charts.ENVIRONMENTS) {
+            Map<String, Object> deployment = Charts.one(Charts.render("gateway", environment), "Deployment").body();
+            Map<String, Object> gateway = VllmModelChartTest.container(
+                    Charts.one(Charts.render("gateway", environment), "Deployment"));
+            Map<String, Object> env = VllmModelChartTest.env(gateway);
+
+            assertThat(env).containsEntry("TOLLGATE_EVENTS_JOURNAL_ENABLED", "true")
+                    .containsEntry("TOLLGATE_EVENTS_JOURNAL_DIR", "/var/lib/tollgate/journal")
+                    .containsEntry("TOLLGATE_EVENTS_JOURNAL_MAX_SIZE", "256M");
+            assertThat(Yaml.list(gateway, "volumeMounts")).anySatisfy(m -> assertThat(m)
+                    .containsEntry("name", "event-journal").containsEntry("mountPath", "/var/lib/tollgate/journal"));
+            assertThat(Yaml.list(deployment, "spec.template.spec.volumes")).anySatisfy(v -> assertThat(v)
+                    .containsEntry("name", "event-journal")
+                    .containsEntry("emptyDir", Map.of("sizeLimit", "320Mi")));
+        }
+        Map<String, Object> off = VllmModelChartTest.container(Charts.one(Charts.render("gateway", "production",
+                Map.of("eventJournal.enabled", false)), "Deployment"));
+        assertThat(VllmModelChartTest.env(off)).containsEntry("TOLLGATE_EVENTS_JOURNAL_ENABLED", "false")
+                .doesNotContainKey("TOLLGATE_EVENTS_JOURNAL_DIR");
+        assertThat(Yaml.list(off, "volumeMounts")).noneSatisfy(m -> assertThat(m).containsEntry("name",
+                "event-journal"));
+    }
+
+    @Test
     void streamsKeepsStateOnPersistentVolumesAndStandbysInProduction() {
         Map<String, Object> statefulSet = Charts.one(Charts.render("streams", "production"), "StatefulSet").body();
         Map<String, Object> streams = Yaml.list(statefulSet, "spec.template.spec.containers").get(0);
@@ -90,6 +115,29 @@ class PlatformChartsTest {
     void streamsRefusesMoreStandbysThanOtherInstances() {
         assertThatThrownBy(() -> Charts.render("streams", "staging", Map.of("standbyReplicas", 1)))
                 .hasMessageContaining("standbyReplicas (1) must be less than replicas (1)");
+    }
+
+    @Test
+    void theNotifierRunsOneReplicaProbedOnItsPortWithItsOwnDatabaseByReference() {
+        for (String environment : Charts.ENVIRONMENTS) {
+            List<Manifest> manifests = Charts.render("notifier", environment);
+            Map<String, Object> deployment = Charts.one(manifests, "Deployment").body();
+            Map<String, Object> notifier = VllmModelChartTest.container(Charts.one(manifests, "Deployment"));
+            Map<String, Object> env = VllmModelChartTest.env(notifier);
+
+            assertThat(Yaml.<Integer>at(deployment, "spec.replicas")).isEqualTo(1);
+            assertThat(Yaml.<String>at(notifier, "startupProbe.httpGet.path")).isEqualTo("/q/health/started");
+            assertThat(Yaml.<String>at(notifier, "readinessProbe.httpGet.path")).isEqualTo("/q/health/ready");
+            assertThat(Yaml.<String>at(notifier, "livenessProbe.httpGet.port")).isEqualTo("http");
+            assertThat(env).containsEntry("QUARKUS_DATASOURCE_JDBC_URL",
+                    "jdbc:postgresql://postgresql.tollgate-" + environment + ".svc:5432/notifier")
+                    .containsEntry("TOLLGATE_NOTIFIER_GENERATOR_URL",
+                            "http://tollgate-streams.tollgate-" + environment + ".svc:8082");
+            assertThat(env.get("QUARKUS_DATASOURCE_PASSWORD")).isEqualTo(Map.of("secretKeyRef",
+                    Map.of("name", "tollgate-notifier-database", "key", "password")));
+            assertThat(Yaml.list(Charts.one(manifests, "ServiceMonitor").body(), "spec.endpoints")).singleElement()
+                    .satisfies(e -> assertThat(e).containsEntry("port", "http").containsEntry("path", "/q/metrics"));
+        }
     }
 
     @Test

@@ -78,7 +78,7 @@ class WorkloadPolicyTest {
     @Test
     void eachEnvironmentRunsItsReplicas() {
         Map<String, List<Integer>> expected = Map.of("gateway", List.of(1, 1, 3), "streams", List.of(1, 1, 3),
-                "connect", List.of(1, 1, 2), "vllm-model", List.of(1, 1, 2));
+                "notifier", List.of(1, 1, 1), "connect", List.of(1, 1, 2), "vllm-model", List.of(1, 1, 2));
         expected.forEach((chart, replicas) -> {
             for (int i = 0; i < Charts.ENVIRONMENTS.size(); i++) {
                 List<Manifest> manifests = Charts.render(chart, Charts.ENVIRONMENTS.get(i));

@@ -119,15 +119,15 @@ class LocalPlatformIT {
         return matcher.group(1);
     }
 
-    /** Eight different free ports, with the broker's controller port (the broker's + 1) free and not among them. */
+    /** Nine different free ports, with the broker's controller port (the broker's + 1) free and not among them. */
     static Map<String, Integer> freePorts() {
         while (true) {
-            int[] p = Ports.freePorts(8);
+            int[] p = Ports.freePorts(9);
             int kafka = p[4];
             boolean controllerClear = java.util.Arrays.stream(p).noneMatch(port -> port == kafka + 1);
             if (controllerClear && Ports.isFree(kafka + 1)) {
                 return Map.of("gateway", p[0], "management", p[1], "streams", p[2], "simulator", p[3],
-                        "kafka", kafka, "registry", p[5], "postgres", p[6], "evals", p[7]);
+                        "kafka", kafka, "registry", p[5], "postgres", p[6], "evals", p[7], "notifier", p[8]);
             }
         }
     }
@@ -142,6 +142,7 @@ class LocalPlatformIT {
                 "--kafka-port", ports.get("kafka").toString(),
                 "--registry-port", ports.get("registry").toString(),
                 "--postgres-port", ports.get("postgres").toString(),
+                "--notifier-port", ports.get("notifier").toString(),
                 "--simulator-ttft-ms", "5", "--simulator-itl-ms", "1"));
     }
 }

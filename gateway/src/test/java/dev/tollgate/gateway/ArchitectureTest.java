@@ -27,8 +27,17 @@ class ArchitectureTest {
     void adminStateSyncKnowsNoFeature() {
         noClasses().that().resideInAPackage("..gateway.sync..")
                 .should().dependOnClassesThat().resideInAnyPackage("..gateway.auth..", "..gateway.tenancy..",
-                        "..gateway.registry..", "..gateway.budget..", "..gateway.routing..")
+                        "..gateway.registry..", "..gateway.budget..", "..gateway.routing..",
+                        "..gateway.alerting..", "..gateway.signals..")
                 .because("each feature owns its admin state through AdminStateFeed; sync is the shared interface")
+                .check(GATEWAY);
+    }
+
+    @Test
+    void routingKnowsNothingOfWhoWatchesItsEndpoints() {
+        noClasses().that().resideInAPackage("..gateway.routing..")
+                .should().dependOnClassesThat().resideInAnyPackage("..gateway.signals..", "..gateway.alerting..")
+                .because("routing tells observers through EndpointObserver; the features that watch it depend on it")
                 .check(GATEWAY);
     }
 

@@ -85,6 +85,30 @@ public final class Topics {
      */
     public static final String EVAL_SCORES = "tollgate.eval-scores.v1";
 
+    /**
+     * Alert rules ({@code AlertRule}) keyed by rule id, as the admin API publishes them; compacted, a tombstone
+     * deletes a rule. Read by the streams app, which evaluates them.
+     */
+    public static final String ALERT_RULES = "tollgate.alert-rules.v1";
+    /**
+     * Alert receivers ({@code AlertReceiver}) keyed by receiver id; compacted, a tombstone deletes one. Carries the
+     * receivers' webhook URLs, which are secrets: only the notifier may read it.
+     */
+    public static final String ALERT_RECEIVERS = "tollgate.alert-receivers.v1";
+    /**
+     * {@code AlertTransition} events keyed by alert fingerprint: every move of an alert between inactive, pending,
+     * firing and resolved, once, from the streams app. The notifier delivers them.
+     */
+    public static final String ALERTS = "tollgate.alerts.v1";
+    /**
+     * {@code EndpointHealthReport} keyed by endpoint id: each gateway replica's view of an endpoint's health, at
+     * every transition and every report interval. Six partitions like the usage topic: the streams app reads it in
+     * the same tasks as the endpoint's usage.
+     */
+    public static final String ENDPOINT_HEALTH = "tollgate.endpoint-health.v1";
+    /** {@code EndpointLoadSample} keyed by endpoint id: vLLM's queue and KV-cache gauges as the gateway scrapes them. */
+    public static final String ENDPOINT_LOAD = "tollgate.endpoint-load.v1";
+
     private static final int PARTITIONS = 6;
 
     private static final List<TopicSpec> ALL = List.of(
@@ -106,7 +130,18 @@ public final class Topics {
                     "Usage rollups (JSON) per window and rollup key; upsert by key"),
             new TopicSpec(WAREHOUSE_DLQ, PARTITIONS, false, Duration.ofDays(30),
                     "Records the warehouse sinks could not write: original record, reason in __connect.errors.* headers"),
+            new TopicSpec(ALERTS, PARTITIONS, false, Duration.ofDays(30),
+                    "AlertTransition per alert state change, keyed by fingerprint"),
+            // Keyed by endpoint id and partitioned like the other inputs of the streams app's alert evaluation.
+            new TopicSpec(ENDPOINT_HEALTH, PARTITIONS, false, Duration.ofDays(1),
+                    "EndpointHealthReport per gateway replica, endpoint and transition or report interval"),
+            new TopicSpec(ENDPOINT_LOAD, PARTITIONS, false, Duration.ofDays(1),
+                    "EndpointLoadSample per gateway replica and endpoint when vLLM's gauges change"),
             // Admin state is tiny and changes rarely: one partition keeps every change in one total order.
+            new TopicSpec(ALERT_RULES, 1, true, Duration.ZERO,
+                    "AlertRule per rule id, compacted; tombstone on delete"),
+            new TopicSpec(ALERT_RECEIVERS, 1, true, Duration.ZERO,
+                    "AlertReceiver per receiver id, compacted; tombstone on delete; holds webhook URLs (secrets)"),
             new TopicSpec(KEYS, 1, true, Duration.ZERO,
                     "ApiKeyState per key id, compacted; digests only, never a plain key"),
             new TopicSpec(ENDPOINTS, 1, true, Duration.ZERO,
@@ -137,5 +172,15 @@ public final class Topics {
     /** All topics the platform needs, in a stable order. */
     public static List<TopicSpec> all() {
         return ALL;
+    }
+
+    /**
+     * The spec of one topic of the contract.
+     *
+     * @throws IllegalArgumentException when {@code name} is not a topic of the contract
+     */
+    public static TopicSpec spec(String name) {
+        return ALL.stream().filter(t -> t.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("not a topic of the contract: " + name));
     }
 }

@@ -22,7 +22,10 @@ class SchemaCompatibilityTest {
                         "dev.tollgate.events.v1.TraceEvent", "dev.tollgate.control.v1.ApiKeyState",
                         "dev.tollgate.control.v1.EndpointState", "dev.tollgate.events.v1.BudgetDefinition",
                         "dev.tollgate.events.v1.BudgetState", "dev.tollgate.events.v1.BudgetThresholdCrossed",
-                        "dev.tollgate.events.v1.EvalScore", "dev.tollgate.control.v1.EvaluatorState");
+                        "dev.tollgate.events.v1.EvalScore", "dev.tollgate.control.v1.EvaluatorState",
+                        "dev.tollgate.control.v1.AlertRule", "dev.tollgate.control.v1.AlertReceiver",
+                        "dev.tollgate.events.v1.AlertTransition", "dev.tollgate.events.v1.EndpointHealthReport",
+                        "dev.tollgate.events.v1.EndpointLoadSample");
         assertThat(SchemaCompatibility.checkBackward(released, current)).isEmpty();
     }
 

@@ -47,6 +47,24 @@ class TopicsTest {
     }
 
     @Test
+    void alertRulesAndReceiversAreCompactedAndTransitionsAreAnEventLog() {
+        assertThat(spec(Topics.ALERT_RULES).configs()).containsEntry("cleanup.policy", "compact");
+        assertThat(spec(Topics.ALERT_RECEIVERS).configs()).containsEntry("cleanup.policy", "compact");
+        assertThat(spec(Topics.ALERTS).compacted()).isFalse();
+    }
+
+    @Test
+    void alertInputsArePartitionedLikeUsageSoTheStreamsAppReadsThemInOneTask() {
+        assertThat(java.util.List.of(Topics.ENDPOINT_HEALTH, Topics.ENDPOINT_LOAD, Topics.BUDGET_EVENTS))
+                .allSatisfy(t -> assertThat(spec(t).partitions()).isEqualTo(spec(Topics.USAGE).partitions()));
+    }
+
+    @Test
+    void namesTheTopicItDoesNotKnow() {
+        assertThatThrownBy(() -> Topics.spec("tollgate.nope.v1")).hasMessageContaining("tollgate.nope.v1");
+    }
+
+    @Test
     void rejectsAnUnversionedTopicName() {
         assertThatThrownBy(() -> new TopicSpec("tollgate.usage", 1, false, Duration.ZERO, ""))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(".vN");
@@ -67,6 +85,6 @@ class TopicsTest {
     }
 
     private static TopicSpec spec(String name) {
-        return Topics.all().stream().filter(t -> t.name().equals(name)).findFirst().orElseThrow();
+        return Topics.spec(name);
     }
 }

@@ -11,8 +11,8 @@ import com.tngtech.archunit.core.importer.ImportOption;
 
 /**
  * The package structure docs/architecture.md describes, checked on the compiled classes: capabilities build on the
- * shared {@code topology}, {@code intake}, {@code query} and {@code serde} packages and never on each other, and no
- * two packages depend on each other in a loop.
+ * shared {@code topology}, {@code intake}, {@code query}, {@code serde} and {@code sketch} packages and never on each
+ * other, and no two packages depend on each other in a loop.
  */
 class ArchitectureTest {
 
@@ -28,7 +28,7 @@ class ArchitectureTest {
     @Test
     void capabilitiesDoNotDependOnEachOther() {
         String[] capabilities = {"..streams.usage..", "..streams.budgets..", "..streams.rollups..",
-            "..streams.evals.."};
+            "..streams.evals..", "..streams.alerts.."};
         for (String capability : capabilities) {
             noClasses().that().resideInAPackage(capability)
                     .should().dependOnClassesThat().resideInAnyPackage(others(capabilities, capability))
@@ -40,9 +40,9 @@ class ArchitectureTest {
     @Test
     void sharedPackagesKnowNoCapability() {
         noClasses().that().resideInAnyPackage("..streams.topology..", "..streams.intake..", "..streams.query..",
-                        "..streams.serde..", "..streams.deadletter..")
+                        "..streams.serde..", "..streams.deadletter..", "..streams.sketch..")
                 .should().dependOnClassesThat().resideInAnyPackage("..streams.usage..", "..streams.budgets..",
-                        "..streams.rollups..", "..streams.evals..", "..streams.app..")
+                        "..streams.rollups..", "..streams.evals..", "..streams.alerts..", "..streams.app..")
                 .check(STREAMS);
     }
 

@@ -26,9 +26,11 @@ import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 
+import dev.tollgate.events.v1.RequestEvent;
 import dev.tollgate.events.v1.UsageEvent;
 import dev.tollgate.schemas.AvroSerdes;
 import dev.tollgate.schemas.Topics;
+import dev.tollgate.streams.intake.RequestRecordDecoder;
 import dev.tollgate.streams.intake.UsageIntake;
 import dev.tollgate.streams.intake.UsageRecordDecoder;
 import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
@@ -37,14 +39,17 @@ import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
  * A floor for the streams benchmark: a Kafka Streams app with the streams app's processing settings
  * ({@code exactly_once_v2}, 100 ms commits, one stream thread) that does only part of its work per usage event, so
  * that the benchmark can tell how much of the distance to a plain consumer is Kafka Streams with exactly-once
- * itself and how much is Tollgate's capabilities. Runs until it is stopped. Two stages, each also with a
+ * itself and how much is Tollgate's capabilities. Runs until it is stopped. Three stages, each also with a
  * {@value #WARM} prefix that first warms the JVM on the whole backlog:
  * <ul>
  *   <li>{@value #DECODE}: reads {@code tollgate.usage.v1} and decodes each value with the app's own
  *       {@link UsageRecordDecoder}; nothing is stored or written but the offsets;</li>
  *   <li>{@value #INTAKE}: the app's own shared intake, {@link UsageIntake#build}: decode, the
  *       dead-letter split and the dedupe by event id (a RocksDB window store with its changelog), which every
- *       capability needs before it may count an event exactly once.</li>
+ *       capability needs before it may count an event exactly once;</li>
+ *   <li>{@value #REQUESTS}: reads {@code tollgate.requests.v1} and decodes each value with the app's own
+ *       {@link RequestRecordDecoder}, nothing more: the floor of the evals benchmark, whose scoring topology starts
+ *       from that decode.</li>
  * </ul>
  *
  * <p>{@link StreamsBench} starts it in a child JVM on the streams app's own jars
@@ -57,6 +62,8 @@ public final class StreamsFloor {
     public static final String DECODE = "decode";
     /** Source, decode, dead-letter split and dedupe: the app's shared intake. */
     public static final String INTAKE = "intake";
+    /** Source and decode of the requests topic only. */
+    public static final String REQUESTS = "requests";
 
     private StreamsFloor() {
     }
@@ -77,7 +84,7 @@ public final class StreamsFloor {
     public static void main(String[] args) throws Exception {
         if (args.length != 4) {
             throw new IllegalArgumentException(
-                    "usage: StreamsFloor [warm-]decode|[warm-]intake BOOTSTRAP REGISTRY_URL STATE_DIR");
+                    "usage: StreamsFloor [warm-]decode|[warm-]intake|[warm-]requests BOOTSTRAP REGISTRY_URL STATE_DIR");
         }
         String stage = args[0].toLowerCase(Locale.ROOT);
         String topologyStage = stage.startsWith(WARM) ? stage.substring(WARM.length()) : stage;
@@ -85,7 +92,7 @@ public final class StreamsFloor {
             try (KafkaStreams warmUp = new KafkaStreams(topology(topologyStage, args[2]),
                     config(APPLICATION_ID_PREFIX + stage + "-warmup", args[1], args[3]))) {
                 warmUp.start();
-                awaitBacklogDone(APPLICATION_ID_PREFIX + stage + "-warmup", args[1]);
+                awaitBacklogDone(APPLICATION_ID_PREFIX + stage + "-warmup", args[1], topic(topologyStage));
             }
         }
         KafkaStreams streams = new KafkaStreams(topology(topologyStage, args[2]),
@@ -107,12 +114,17 @@ public final class StreamsFloor {
         return config;
     }
 
-    /** Waits until {@code group} has committed the whole usage topic, as it stood when this was called. */
-    private static void awaitBacklogDone(String group, String bootstrap) throws Exception {
+    /** The topic a stage reads. */
+    static String topic(String stage) {
+        return REQUESTS.equals(stage) ? Topics.REQUESTS : Topics.USAGE;
+    }
+
+    /** Waits until {@code group} has committed the whole of {@code topic}, as it stood when this was called. */
+    private static void awaitBacklogDone(String group, String bootstrap, String topic) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            List<TopicPartition> partitions = admin.describeTopics(List.of(Topics.USAGE)).allTopicNames().get()
-                    .get(Topics.USAGE).partitions().stream()
-                    .map(p -> new TopicPartition(Topics.USAGE, p.partition())).toList();
+            List<TopicPartition> partitions = admin.describeTopics(List.of(topic)).allTopicNames().get()
+                    .get(topic).partitions().stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
             long end = admin.listOffsets(partitions.stream()
                     .collect(Collectors.toMap(p -> p, p -> OffsetSpec.latest()))).all().get().values().stream()
                     .mapToLong(ListOffsetsResult.ListOffsetsResultInfo::offset).sum();
@@ -137,9 +149,20 @@ public final class StreamsFloor {
                     .stream(Topics.USAGE, Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("floor-source"))
                     .processValues(() -> new UsageRecordDecoder(deserializers.get()), Named.as("floor-decode"));
             case INTAKE -> UsageIntake.build(builder, Duration.ofHours(24), deserializers);
-            default -> throw new IllegalArgumentException("unknown stage " + stage + ": decode or intake");
+            case REQUESTS -> builder
+                    .stream(Topics.REQUESTS, Consumed.with(Serdes.String(), Serdes.ByteArray())
+                            .withName("floor-requests-source"))
+                    .processValues(() -> new RequestRecordDecoder(requestDeserializer(registryUrl)),
+                            Named.as("floor-requests-decode"));
+            default -> throw new IllegalArgumentException("unknown stage " + stage + ": decode, intake or requests");
         };
         last.foreach((orgId, value) -> { }, Named.as("floor-end"));
         return builder.build();
+    }
+
+    private static Deserializer<RequestEvent> requestDeserializer(String registryUrl) {
+        AvroKafkaDeserializer<RequestEvent> deserializer = new AvroKafkaDeserializer<>();
+        deserializer.configure(AvroSerdes.deserializerConfig(registryUrl), false);
+        return deserializer;
     }
 }

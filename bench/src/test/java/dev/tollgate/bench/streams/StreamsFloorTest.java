@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 
+import dev.tollgate.schemas.Topics;
 import dev.tollgate.streams.intake.UsageIntake;
 
 /** The floors measure what they say: the app's own decode, and the app's own intake, and nothing more. */
@@ -36,6 +37,16 @@ class StreamsFloorTest {
     @Test
     void rejectsAnUnknownStage() {
         assertThatThrownBy(() -> StreamsFloor.topology("budgets", REGISTRY))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("decode or intake");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("decode, intake or requests");
+    }
+
+    @Test
+    void requestsStageReadsTheRequestsTopicAndOnlyDecodes() {
+        String description = StreamsFloor.topology(StreamsFloor.REQUESTS, REGISTRY).describe().toString();
+
+        assertThat(description).contains(Topics.REQUESTS, "floor-requests-decode", "floor-end")
+                .doesNotContain(Topics.USAGE);
+        assertThat(StreamsFloor.topic(StreamsFloor.REQUESTS)).isEqualTo(Topics.REQUESTS);
+        assertThat(StreamsFloor.topic(StreamsFloor.DECODE)).isEqualTo(Topics.USAGE);
     }
 }

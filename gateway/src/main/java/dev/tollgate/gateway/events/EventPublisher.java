@@ -4,8 +4,10 @@ import dev.tollgate.gateway.config.RegistryConfig;
 import dev.tollgate.schemas.AvroSerdes;
 import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.time.Duration;
@@ -47,6 +49,12 @@ import org.jboss.logging.Logger;
  *   <li>The producer batches: the three events of thousands of requests travel in a few compressed batches, so
  *       the broker's work per request stays small ({@link #createProducer}).</li>
  * </ul>
+ *
+ * <p>With the {@link EventJournal} on (the default), an event is also on disk from before it is queued until Kafka
+ * acknowledges it: the usage event is journaled by the caller ({@link #publishJournaled}, on the request's event loop,
+ * before the answer's last bytes), request and trace events by the publisher thread when it builds them. At start,
+ * before the gateway serves, every event an earlier process journaled and Kafka never acknowledged is queued again
+ * ({@link #replayJournal}); consumers dedupe on the event id, which the journal keeps.
  */
 @Singleton
 public class EventPublisher {
@@ -63,6 +71,9 @@ public class EventPublisher {
     private final AtomicLong pending = new AtomicLong();
     private final int capacity;
     private final AtomicLong rejected = new AtomicLong();
+    private final EventJournal journal;
+    /** Events replayed from the journal at start that Kafka has not acknowledged yet. */
+    private final AtomicLong replaying = new AtomicLong();
     private final Thread publisher;
     private volatile boolean running = true;
     /** The publisher thread sleeps until woken: whoever queues an event next must wake it. */
@@ -70,8 +81,9 @@ public class EventPublisher {
 
     @Inject
     EventPublisher(EventsConfig config, RegistryConfig registry, @Identifier("default-kafka-broker") Map<String, Object> kafka,
-                   MeterRegistry metrics) {
+                   MeterRegistry metrics, EventJournal journal) {
         this.capacity = config.bufferCapacity();
+        this.journal = journal;
         this.producer = createProducer(config, registry, kafka);
         this.publisher = new Thread(this::publishLoop, "tollgate-event-publisher");
         this.publisher.setDaemon(true);
@@ -81,7 +93,7 @@ public class EventPublisher {
     }
 
     /**
-     * Queues an event for Kafka. Never blocks.
+     * Queues an event for Kafka, without journaling it. Never blocks.
      *
      * @return false when the buffer is full; the caller decides what that means for its request
      */
@@ -92,12 +104,63 @@ public class EventPublisher {
     /**
      * Queues an event that the publisher thread builds with {@code event}, once, off the caller's thread: the
      * request path pays for a queue entry, not for building Avro records. {@code event} must not block, and what
-     * it reads must no longer change. Never blocks.
+     * it reads must no longer change. Never blocks. With the journal on, the publisher thread journals the event
+     * once built, before handing it to the producer: a crash loses it only while it waits in memory to be built.
      *
      * @return false when the buffer is full; the caller decides what that means for its request
      */
     public boolean publishLater(String topic, String key, Supplier<? extends SpecificRecord> event) {
-        return offer(new Queued(topic, key, event));
+        Queued queued = new Queued(topic, key, event);
+        queued.journalWhenBuilt = journal.enabled();
+        return offer(queued);
+    }
+
+    /**
+     * Journals {@code event} on the calling thread, then queues it; the journal record stays until Kafka acknowledged
+     * the event. Never blocks: the journal is a copy into mapped memory. The caller has built the event, so its
+     * event id is the one a replay after a crash delivers.
+     *
+     * <p>An event the journal cannot take (full, or larger than a segment) is still queued; an event the buffer cannot
+     * take stays in the journal and is delivered at the next start.
+     *
+     * @return false when the buffer is full; the caller decides what that means for its request
+     */
+    public boolean publishJournaled(String topic, String key, SpecificRecord event) {
+        long ticket = journal.append(topic, key, event);
+        Queued queued = new Queued(new ProducerRecord<>(topic, key, event));
+        queued.ticket = ticket;
+        return offer(queued);
+    }
+
+    /** Whether events are journaled ({@code tollgate.events.journal.enabled}). */
+    public boolean journaled() {
+        return journal.enabled();
+    }
+
+    /**
+     * Queues every event an earlier process journaled and Kafka never acknowledged, at start (the journal was
+     * recovered when it was opened, before this bean existed). They count in the backlog, even beyond the capacity:
+     * they are already owed. Readiness stays DOWN until Kafka has them all ({@link #replaying()}), so a load balancer
+     * sends no traffic to a replica that still owes usage the budgets do not count yet.
+     */
+    void replayJournal(@Observes StartupEvent ignored) {
+        long count = journal.replay((record, ticket) -> {
+            Queued queued = new Queued(record);
+            queued.ticket = ticket;
+            queued.replayed = true;
+            pending.incrementAndGet();
+            replaying.incrementAndGet();
+            queue.offer(queued);
+        });
+        if (count > 0) {
+            LockSupport.unpark(publisher);
+            LOG.infof("event=journal_replayed events=%d", count);
+        }
+    }
+
+    /** Events replayed from the journal at start that Kafka has not acknowledged yet. */
+    public long replaying() {
+        return replaying.get();
     }
 
     private boolean offer(Queued event) {
@@ -150,12 +213,17 @@ public class EventPublisher {
         return backlog() == 0;
     }
 
+    /**
+     * Waits up to 10 s for the backlog to drain, then closes the producer and the journal, in that order:
+     * acknowledgements arrive until the producer is closed. What did not drain stays in the journal for the next start.
+     */
     @PreDestroy
     void close() {
         boolean drained = awaitDrained(Duration.ofSeconds(10));
         running = false;
         publisher.interrupt();
         producer.close(Duration.ofSeconds(10));
+        journal.close();
         LOG.infof("event publisher closed drained=%s backlog=%d", drained, backlog());
     }
 
@@ -202,6 +270,10 @@ public class EventPublisher {
             LOG.errorf(e, "event lost topic=%s reason=could not be built", event.topic());
             return;
         }
+        if (event.journalWhenBuilt) {
+            event.journalWhenBuilt = false;
+            event.ticket = journal.append(record.topic(), record.key(), record.value());
+        }
         try {
             send(event, record);
         } catch (RuntimeException e) {
@@ -214,6 +286,7 @@ public class EventPublisher {
     private void send(Queued event, ProducerRecord<String, SpecificRecord> record) {
         producer.send(record, (metadata, error) -> {
             if (error == null) {
+                acknowledged(event);
                 pending.decrementAndGet();
                 return;
             }
@@ -221,12 +294,29 @@ public class EventPublisher {
                 queue.offer(event);
                 LockSupport.unpark(publisher);
                 LOG.warnf("event delivery timed out, requeued topic=%s reason=%s", record.topic(), error.getMessage());
+            } else if (!running && event.ticket != EventJournal.NONE) {
+                // closing: the event stays in the journal, delivered by the next start
+                pending.decrementAndGet();
             } else {
+                // given up (not retriable: too large, not authorised, ...): a replay would fail the same way
+                acknowledged(event);
                 pending.decrementAndGet();
                 rejected.incrementAndGet();
                 LOG.errorf("event lost topic=%s reason=%s", record.topic(), error.getMessage());
             }
         });
+    }
+
+    /** Kafka has the event, or it was given up: its journal record goes. Called once per event. */
+    private void acknowledged(Queued event) {
+        long ticket = event.ticket;
+        if (ticket != EventJournal.NONE) {
+            event.ticket = EventJournal.NONE;
+            journal.acknowledge(ticket);
+            if (event.replayed) {
+                replaying.decrementAndGet();
+            }
+        }
     }
 
     /** An event in the queue: a record, or the recipe of one that is built once, on first use. */
@@ -235,6 +325,12 @@ public class EventPublisher {
         private final String key;
         private Supplier<? extends SpecificRecord> recipe;
         private ProducerRecord<String, SpecificRecord> record;
+        /** Its journal record, or {@link EventJournal#NONE}. */
+        private long ticket = EventJournal.NONE;
+        /** A recipe to journal once built, by the publisher thread. */
+        private boolean journalWhenBuilt;
+        /** Replayed from the journal at start. */
+        private boolean replayed;
 
         Queued(ProducerRecord<String, SpecificRecord> record) {
             this.topic = record.topic();

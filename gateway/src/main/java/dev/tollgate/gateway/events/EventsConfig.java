@@ -1,7 +1,9 @@
 package dev.tollgate.gateway.events;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -37,6 +39,48 @@ public interface EventsConfig {
      */
     @WithDefault("none")
     String compression();
+
+    /** The local journal that keeps events through a crash of the gateway (docs/events.md, decision 0017). */
+    Journaling journal();
+
+    /** The local journal's settings. */
+    interface Journaling {
+
+        /**
+         * Whether events are journaled. Off, an event lives only in memory until Kafka acknowledges it, and a crash
+         * of the process loses what was waiting.
+         */
+        @WithDefault("true")
+        boolean enabled();
+
+        /**
+         * The journal's directory, one per gateway process. It must outlive the process (a volume that survives a
+         * container restart in Kubernetes); a relative path resolves against the working directory.
+         */
+        @WithDefault("journal")
+        String dir();
+
+        /** The size of one segment file; a segment is deleted once Kafka acknowledged every event in it. */
+        @WithDefault("16M")
+        MemorySize segmentSize();
+
+        /**
+         * The most the journal holds on disk. When full, new requests are refused under {@code fail-closed}, as when
+         * the event buffer is full; events that still come are kept in memory only and counted in
+         * {@code tollgate.events.journal.unjournaled}.
+         */
+        @WithDefault("256M")
+        MemorySize maxSize();
+
+        /**
+         * How often the journal is forced to disk ({@code fsync}); {@code 0s} (the default) never. Without it, a
+         * journaled event survives the death of the process but not a kernel crash or a power loss before the
+         * kernel wrote its page back (within about 30 s on Linux defaults); with it, at most this interval is lost
+         * that way. The force runs on its own thread: requests never wait for it.
+         */
+        @WithDefault("0s")
+        Duration fsyncInterval();
+    }
 
     /** The policy for requests that arrive while the event buffer is full. */
     enum WhenFull {

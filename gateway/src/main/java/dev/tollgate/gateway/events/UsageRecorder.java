@@ -18,9 +18,13 @@ import org.jboss.logging.Logger;
 
 /**
  * Turns the outcome of one request into its {@link UsageEvent}, priced at the endpoint's current price, and
- * queues it for {@link Topics#USAGE} keyed by org (built by the publisher thread, off the event loop). It then hands
- * the finished request to every {@link ExchangeListener} (request and trace events, metrics, the access log), so
- * each of them sees every request exactly once, after its usage event was queued.
+ * queues it for {@link Topics#USAGE} keyed by org. It then hands the finished request to every
+ * {@link ExchangeListener} (request and trace events, metrics, the access log), so each of them sees every request
+ * exactly once, after its usage event was queued.
+ *
+ * <p>With the event journal on (the default), the usage event is built and journaled here, on the request's thread,
+ * before the last bytes of the answer are written ({@link #record(ExchangeFinished, Runnable)}): once a client has a
+ * complete answer, its usage event survives a crash of the gateway. Off, the publisher thread builds it.
  *
  * <p>A {@code @Singleton}, like the other beans on the request path: an application-scoped bean is reached
  * through a client proxy that looks its instance up in the context on every call.
@@ -41,7 +45,26 @@ public class UsageRecorder {
 
     /** Queues the usage event of a finished request, then calls every listener, each even if another failed. */
     public void record(ExchangeFinished exchange) {
+        record(exchange, null);
+    }
+
+    /**
+     * Queues (and journals) the usage event of a finished request, then runs {@code answer}, which writes the last
+     * bytes of the answer, then calls every listener, each even if another failed. Why in this order: a client must
+     * not hold a complete answer whose usage event a crash could still lose, and the listeners' work (metrics, the
+     * access log, request and trace events) need not delay the answer.
+     *
+     * @param answer writes the end of the answer; null when it was written already
+     */
+    public void record(ExchangeFinished exchange, Runnable answer) {
         record(exchange.outcome());
+        if (answer != null) {
+            try {
+                answer.run();
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "event=answer_not_written request_id=%s", exchange.outcome().requestId());
+            }
+        }
         for (ExchangeListener listener : listeners) {
             try {
                 listener.onFinished(exchange);
@@ -88,14 +111,17 @@ public class UsageRecorder {
     }
 
     /**
-     * Queues the usage event of {@code outcome}. The publisher thread builds it ({@link #toEvent}), once: the
-     * request's event loop only queues it, and the event id it gets is the one it keeps through any retry.
+     * Queues the usage event of {@code outcome}, built once ({@link #toEvent}), so the event id it gets is the one it
+     * keeps through any retry and any replay. With the journal on it is built and journaled on the calling thread, a
+     * few microseconds; off, the publisher thread builds it and the request's thread only queues it.
      *
      * @return false when the buffer was full and the event was not queued (already logged)
      */
     public boolean record(Outcome outcome) {
-        if (!publisher.publishLater(Topics.USAGE, EventKeys.orgKey(outcome.principal().orgId()),
-                () -> toEvent(outcome))) {
+        String key = EventKeys.orgKey(outcome.principal().orgId());
+        boolean queued = publisher.journaled() ? publisher.publishJournaled(Topics.USAGE, key, toEvent(outcome))
+                : publisher.publishLater(Topics.USAGE, key, () -> toEvent(outcome));
+        if (!queued) {
             LOG.errorf("usage event buffer full request_id=%s", outcome.requestId());
             return false;
         }

@@ -153,7 +153,22 @@ public final class Exchange {
 
     /** Ends the request; only the first call records. */
     public void finish(RequestStatus status, int httpStatus, String errorCode, TokenUsage usage) {
+        finish(status, httpStatus, errorCode, usage, null);
+    }
+
+    /**
+     * Ends the request whose answer's last bytes {@code answer} writes: its usage event is recorded (and journaled)
+     * first, then {@code answer} runs, then the rest of the bookkeeping. So a client never holds a complete answer
+     * whose usage event a crash of the gateway could lose (docs/events.md). Only the first call records; a later one
+     * only runs {@code answer}.
+     *
+     * @param answer writes the end of the answer, on this thread; null when it was written already
+     */
+    public void finish(RequestStatus status, int httpStatus, String errorCode, TokenUsage usage, Runnable answer) {
         if (!finished.compareAndSet(false, true)) {
+            if (answer != null) {
+                answer.run();
+            }
             return;
         }
         long now = System.nanoTime();
@@ -169,7 +184,7 @@ public final class Exchange {
                 TimeUnit.NANOSECONDS.toMillis(now - startNanos), ttft, usage, status, httpStatus, errorCode, attempt);
         ExchangeFinished done = new ExchangeFinished(outcome, api, r, trace, finishReason, output, upstreamNanos,
                 eval);
-        recorder.record(done);
+        recorder.record(done, answer);
         for (Consumer<ExchangeFinished> hook : whenFinished) {
             try {
                 hook.accept(done);

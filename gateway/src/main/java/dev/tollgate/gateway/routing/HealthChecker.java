@@ -13,6 +13,7 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Set;
@@ -31,10 +32,12 @@ import org.jboss.logging.Logger;
  *       Hosted OpenAI-compatible providers (OpenAI, Together, OpenRouter, Gemini, Ollama) have no {@code /health}:
  *       an endpoint with an upstream API key is checked with {@code GET /v1/models} carrying that key, and so is
  *       one whose {@code /health} answered 404, from then on.</li>
- *   <li>When {@code tollgate.routing.load-metrics.enabled}, every {@code load-metrics.interval},
- *       {@code GET /metrics} of every endpoint that looks like vLLM (no upstream key, a {@code /health}):
- *       {@code vllm:num_requests_waiting} and {@code vllm:gpu_cache_usage_perc} (or its newer
- *       name {@code vllm:kv_cache_usage_perc}) become the endpoint's load penalty. A failed scrape clears it.</li>
+ *   <li>When {@code tollgate.routing.load-metrics.enabled}, or an {@link EndpointObserver} wants the load, every
+ *       {@code load-metrics.interval}, {@code GET /metrics} of every endpoint that looks like vLLM (no upstream
+ *       key, a {@code /health}): {@code vllm:num_requests_waiting} and {@code vllm:gpu_cache_usage_perc} (or its
+ *       newer name {@code vllm:kv_cache_usage_perc}) become the endpoint's load penalty when routing uses it, and
+ *       go to the observers. A failed scrape clears the penalty.</li>
+ *   <li>Every flip of an endpoint up or down goes to every {@link EndpointObserver}.</li>
  *   <li>Each tick also drops the runtime state of endpoints that were removed from the registry.</li>
  * </ul>
  */
@@ -49,6 +52,7 @@ public class HealthChecker {
     private final EndpointRegistry registry;
     private final EndpointStates states;
     private final UpstreamCredentials credentials;
+    private final List<EndpointObserver> observers;
     private final Set<String> withoutHealthPath = ConcurrentHashMap.newKeySet();
     private final RoutingConfig.Health health;
     private final RoutingConfig.LoadMetrics load;
@@ -58,8 +62,9 @@ public class HealthChecker {
 
     @Inject
     HealthChecker(Vertx vertx, EndpointRegistry registry, EndpointStates states, UpstreamCredentials credentials,
-                  RoutingConfig config) {
+                  RoutingConfig config, Instance<EndpointObserver> observers) {
         this.vertx = vertx;
+        this.observers = observers.stream().toList();
         this.registry = registry;
         this.states = states;
         this.credentials = credentials;
@@ -74,11 +79,12 @@ public class HealthChecker {
         if (health.enabled()) {
             healthTimer = vertx.setPeriodic(health.interval().toMillis(), id -> checkAll());
         }
-        if (load.enabled()) {
+        boolean scrape = load.enabled() || observers.stream().anyMatch(EndpointObserver::wantsLoad);
+        if (scrape) {
             loadTimer = vertx.setPeriodic(load.interval().toMillis(), id -> scrapeAll());
         }
-        LOG.infof("routing health checks enabled=%s interval=%s load_metrics=%s", health.enabled(),
-                health.interval(), load.enabled());
+        LOG.infof("routing health checks enabled=%s interval=%s load_metrics=%s scrape=%s", health.enabled(),
+                health.interval(), load.enabled(), scrape);
     }
 
     void stop(@Observes ShutdownEvent ignored) {
@@ -110,6 +116,9 @@ public class HealthChecker {
                     } else {
                         LOG.warnf("endpoint down endpoint=%s model=%s reason=%s", endpoint.id(), endpoint.model(),
                                 reason);
+                    }
+                    for (EndpointObserver observer : observers) {
+                        observer.healthChanged(endpoint, passed, passed ? null : reason);
                     }
                 }
             });
@@ -148,8 +157,12 @@ public class HealthChecker {
                 state.scrapeDone();
                 if (result.succeeded() && result.result().status() == 200) {
                     VllmLoad sample = VllmLoad.parse(result.result().body().toString());
-                    state.loaded(sample, sample.penalty(load.waitingWeight(), load.kvCacheWeight()),
-                            System.currentTimeMillis());
+                    // The reading is kept for operators either way; it only weighs in routing with load metrics on.
+                    state.loaded(sample, load.enabled() ? sample.penalty(load.waitingWeight(), load.kvCacheWeight())
+                            : 0, System.currentTimeMillis());
+                    for (EndpointObserver observer : observers) {
+                        observer.loadSampled(endpoint, sample);
+                    }
                 } else {
                     state.loadUnknown();
                 }

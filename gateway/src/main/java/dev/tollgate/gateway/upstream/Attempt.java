@@ -106,16 +106,21 @@ final class Attempt {
         });
     }
 
-    /** Sends a whole answer to the client as the endpoint gave it, then ends the request. */
+    /**
+     * Sends a whole answer to the client as the endpoint gave it, and ends the request. The usage is counted and its
+     * event journaled just before the answer is written (a few microseconds), the rest of the bookkeeping after it:
+     * a complete answer always has its usage event on disk.
+     */
     private void send(int status, HttpClientResponse answer, Buffer answerBody) {
         HttpServerResponse response = call.ctx.response();
-        if (!response.closed()) {
-            response.setStatusCode(status).putHeader("content-type", contentType(answer)).end(answerBody);
-        }
-        // Counted after the answer is on its way: the client does not wait for the gateway's bookkeeping.
         TokenUsage usage = status == 200 ? AnswerUsage.ofWhole(answerBody, call.request, call.exchange)
                 : TokenUsage.NONE;
-        call.exchange.finish(statusOf(status), status, status >= 400 ? "upstream_" + status : null, usage);
+        String type = contentType(answer);
+        call.exchange.finish(statusOf(status), status, status >= 400 ? "upstream_" + status : null, usage, () -> {
+            if (!response.closed()) {
+                response.setStatusCode(status).putHeader("content-type", type).end(answerBody);
+            }
+        });
     }
 
     /** Relays an event stream event by event, with the client's backpressure reaching the endpoint. */
@@ -157,16 +162,20 @@ final class Attempt {
         } else {
             lease.failed();
         }
-        if (!response.closed()) {
-            if (!response.headWritten()) {
-                response.setStatusCode(200).setChunked(true).putHeader("content-type", "text/event-stream");
-            }
-            response.end(relay.remainder());
-        }
         SseRelay done = relay;
         call.exchange.answered(done.finishReason(), done::content);
+        // The relay held back [DONE]: it goes out with the end of the stream, after the usage event was journaled.
         call.exchange.finish(complete ? RequestStatus.OK : RequestStatus.UPSTREAM_ERROR, 200,
-                complete ? null : ErrorCode.UPSTREAM_PROTOCOL_ERROR.code(), AnswerUsage.ofStream(done, call.request));
+                complete ? null : ErrorCode.UPSTREAM_PROTOCOL_ERROR.code(), AnswerUsage.ofStream(done, call.request),
+                () -> {
+                    if (!response.closed()) {
+                        if (!response.headWritten()) {
+                            response.setStatusCode(200).setChunked(true).putHeader("content-type",
+                                    "text/event-stream");
+                        }
+                        response.end(done.remainder());
+                    }
+                });
     }
 
     /** Marks the attempt over; false when another outcome already won. */

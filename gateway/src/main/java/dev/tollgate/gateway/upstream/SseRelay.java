@@ -27,6 +27,10 @@ import java.util.TreeMap;
  * {@code usage}. What an event changes is applied only when its JSON is well-formed;
  * an event that is not JSON is forwarded as it came and changes nothing.
  *
+ * <p>The {@code data: [DONE]} event, and anything after it, is held back and sent by {@link #remainder} with the end
+ * of the stream: an SDK takes {@code [DONE]} as the end of the answer, and the gateway journals the request's usage
+ * event before the answer ends (docs/events.md).
+ *
  * <p>Not thread-safe: one relay serves one stream on one event loop.
  */
 final class SseRelay {
@@ -40,6 +44,8 @@ final class SseRelay {
     /** Tool calls by their index in the answer: a name, then the arguments in fragments. Empty without tools. */
     private final Map<Integer, ToolCallParts> toolCalls = new TreeMap<>();
     private byte[] pending = NONE;
+    /** {@code [DONE]} and what followed it, held back until the stream ends; null before {@code [DONE]}. */
+    private Buffer held;
     private TokenUsage usage;
     private String finishReason;
     private boolean sawToken;
@@ -65,9 +71,13 @@ final class SseRelay {
         return out;
     }
 
-    /** Whatever the upstream sent after its last complete event; forwarded as is when the stream ends. */
+    /**
+     * What is left to send when the stream ends: the held-back {@code [DONE]} and what followed it, then whatever the
+     * upstream sent after its last complete event, as is.
+     */
     Buffer remainder() {
-        Buffer out = Buffer.buffer(pending);
+        Buffer out = held == null ? Buffer.buffer(pending) : held.appendBytes(pending);
+        held = null;
         pending = NONE;
         return out;
     }
@@ -103,7 +113,8 @@ final class SseRelay {
         return sawDone;
     }
 
-    private void relayEvent(byte[] bytes, int from, int to, Buffer out) {
+    private void relayEvent(byte[] bytes, int from, int to, Buffer relayed) {
+        Buffer out = held != null ? held : relayed;
         byte[] data = dataOf(bytes, from, to);
         if (data == null) {
             out.appendBytes(bytes, from, to - from);
@@ -111,7 +122,10 @@ final class SseRelay {
         }
         if (Arrays.equals(data, DONE)) {
             sawDone = true;
-            out.appendBytes(bytes, from, to - from);
+            if (held == null) {
+                held = Buffer.buffer();
+            }
+            held.appendBytes(bytes, from, to - from);
             return;
         }
         Chunk chunk = Chunk.read(data);

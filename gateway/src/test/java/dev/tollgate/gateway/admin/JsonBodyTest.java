@@ -59,6 +59,39 @@ class JsonBodyTest {
                 ErrorCode.INVALID_REQUEST, "status");
     }
 
+    @Test
+    void readsDurationsAsAdminsWriteThemAndWritesThemBackTheSameWay() {
+        java.time.Duration max = java.time.Duration.ofHours(24);
+        JsonBody body = JsonBody.parse("{\"a\":\"30s\",\"b\":\"5m\",\"c\":\"PT1H30M\",\"d\":\"250ms\","
+                + "\"e\":\"soon\",\"f\":30}");
+
+        assertThat(body.optionalDuration("a", java.time.Duration.ZERO, max)).contains(java.time.Duration.ofSeconds(30));
+        assertThat(body.optionalDuration("b", java.time.Duration.ZERO, max)).contains(java.time.Duration.ofMinutes(5));
+        assertThat(body.optionalDuration("c", java.time.Duration.ZERO, max)).contains(java.time.Duration.ofMinutes(90));
+        assertThat(JsonBody.format(java.time.Duration.ofMinutes(90))).isEqualTo("90m");
+        assertThat(JsonBody.format(java.time.Duration.ofMillis(250))).isEqualTo("250ms");
+        assertThat(JsonBody.format(java.time.Duration.ofHours(4))).isEqualTo("4h");
+        assertCode(() -> body.optionalDuration("d", java.time.Duration.ofSeconds(1), max), ErrorCode.INVALID_REQUEST,
+                "d");
+        assertCode(() -> body.optionalDuration("e", java.time.Duration.ZERO, max), ErrorCode.INVALID_REQUEST, "e");
+        assertCode(() -> body.optionalDuration("f", java.time.Duration.ZERO, max), ErrorCode.INVALID_REQUEST, "f");
+    }
+
+    @Test
+    void namesAnUnknownFieldAndAReservedOrMalformedMapEntry() {
+        assertCode(() -> JsonBody.parse("{\"nmae\":\"x\"}").rejectUnknownFields(Set.of("name")),
+                ErrorCode.INVALID_REQUEST, "nmae");
+        java.util.regex.Pattern names = java.util.regex.Pattern.compile("[a-z_]+");
+        assertCode(() -> JsonBody.parse("{\"labels\":{\"org\":\"x\"}}").optionalStringMap("labels", names,
+                Set.of("org"), 5, 10), ErrorCode.INVALID_REQUEST, "labels");
+        assertCode(() -> JsonBody.parse("{\"labels\":{\"team\":1}}").optionalStringMap("labels", names, Set.of(), 5,
+                10), ErrorCode.INVALID_REQUEST, "labels");
+        assertThat(JsonBody.parse("{\"labels\":{\"team\":\"ml\"}}").optionalStringMap("labels", names, Set.of(), 5,
+                10)).contains(java.util.Map.of("team", "ml"));
+        assertCode(() -> JsonBody.parse("{\"t\":1.5}").optionalDouble("t", 0, true, 1), ErrorCode.INVALID_REQUEST, "t");
+        assertCode(() -> JsonBody.parse("{\"b\":\"yes\"}").optionalBoolean("b"), ErrorCode.INVALID_REQUEST, "b");
+    }
+
     private static void assertCode(ThrowingCallable call, ErrorCode code, String param) {
         assertThatThrownBy(call).isInstanceOfSatisfying(AdminException.class, e -> {
             assertThat(e.error().code()).isEqualTo(code);

@@ -18,7 +18,8 @@ class SseRelayTest {
     void stripsTheUsageChunkWhenTheClientDidNotAskForIt() {
         SseRelay relay = new SseRelay(false, () -> { });
 
-        String out = relay.accept(Buffer.buffer(ROLE + TOKEN + LAST + USAGE + DONE)).toString();
+        String out = relay.accept(Buffer.buffer(ROLE + TOKEN + LAST + USAGE + DONE)).toString()
+                + relay.remainder();
 
         assertThat(out).isEqualTo(ROLE + TOKEN + LAST + DONE);
         assertThat(relay.usage().promptTokens()).isEqualTo(7);
@@ -31,9 +32,24 @@ class SseRelayTest {
     void forwardsTheUsageChunkWhenTheClientAskedForIt() {
         SseRelay relay = new SseRelay(true, () -> { });
 
-        String out = relay.accept(Buffer.buffer(TOKEN + USAGE + DONE)).toString();
+        String out = relay.accept(Buffer.buffer(TOKEN + USAGE + DONE)).toString() + relay.remainder();
 
         assertThat(out).isEqualTo(TOKEN + USAGE + DONE);
+    }
+
+    @Test
+    void holdsBackTheDoneMarkerAndWhatFollowsItUntilTheStreamEnds() {
+        SseRelay relay = new SseRelay(true, () -> { });
+
+        String now = relay.accept(Buffer.buffer(TOKEN + DONE + ": trailing comment\n\n")).toString();
+        String later = relay.accept(Buffer.buffer("data: {\"late\":1}\n\ndata: tail-without-end")).toString();
+
+        assertThat(now).isEqualTo(TOKEN);
+        assertThat(later).isEmpty();
+        assertThat(relay.complete()).isTrue();
+        assertThat(relay.remainder().toString())
+                .isEqualTo(DONE + ": trailing comment\n\n" + "data: {\"late\":1}\n\n" + "data: tail-without-end");
+        assertThat(relay.remainder().length()).isZero();
     }
 
     @Test
@@ -118,7 +134,7 @@ class SseRelayTest {
         SseRelay relay = new SseRelay(false, () -> { });
         String odd = "data: {\"choices\":[],\"usage\":\"n/a\"}\n\n";
 
-        assertThat(relay.accept(Buffer.buffer(odd + DONE)).toString()).isEqualTo(odd + DONE);
+        assertThat(relay.accept(Buffer.buffer(odd + DONE)).toString() + relay.remainder()).isEqualTo(odd + DONE);
         assertThat(relay.usage()).isNull();
     }
 

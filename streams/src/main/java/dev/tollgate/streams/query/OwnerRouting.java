@@ -1,5 +1,7 @@
 package dev.tollgate.streams.query;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -12,6 +14,7 @@ import jakarta.ws.rs.core.Response;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -108,6 +111,34 @@ public class OwnerRouting {
     /** A 503 with {@code Retry-After} and {@code error}. */
     public Response unavailableResponse(ApiError error) {
         return unavailable(error);
+    }
+
+    /**
+     * For a query about every key of {@code store} (a list of all alerts, say): the answers of every other instance
+     * that hosts an active part of the store, each asked once with {@link RemoteQueryClient#FORWARDED_BY} so that it
+     * answers from its own part only. Empty when this instance runs alone (no {@code application.server}) or when
+     * the request was itself forwarded. The caller adds its own part and fails the query if any answer is missing.
+     *
+     * @param store        the store queried
+     * @param forwarded    whether another instance forwarded this request
+     * @param pathAndQuery this request's path and query, to forward
+     */
+    public List<QueryOutcome> askEveryOther(String store, boolean forwarded, String pathAndQuery) {
+        List<QueryOutcome> answers = new ArrayList<>();
+        if (self.isEmpty() || forwarded) {
+            return answers;
+        }
+        for (StreamsMetadata instance : streams.streamsMetadataForStore(store)) {
+            if (!instance.hostInfo().equals(self.get())) {
+                answers.add(remote.get(instance.hostInfo(), pathAndQuery, "all of " + store));
+            }
+        }
+        return answers;
+    }
+
+    /** The {@code Retry-After} seconds of a 503. */
+    public long retryAfterSeconds() {
+        return Math.max(1, config.retryAfter().toSeconds());
     }
 
     private Response unavailable(ApiError error) {

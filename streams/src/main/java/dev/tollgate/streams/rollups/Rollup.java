@@ -4,6 +4,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import dev.tollgate.streams.sketch.LatencySketch;
+
 /**
  * The aggregate of one rollup key in one window, as kept in the rollup window stores (binary, see
  * {@link RollupSerde}). Latency and time to first token are {@link LatencySketch}es, so windows can be merged

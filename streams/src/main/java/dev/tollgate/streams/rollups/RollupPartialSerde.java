@@ -6,6 +6,8 @@ import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 
+import dev.tollgate.streams.sketch.BinaryCodec;
+
 /**
  * The binary format of {@link RollupPartial} on the endpoint repartition topic: byte {@code 0x01} (format version),
  * the minute start as an unsigned LEB128 varint, then the rollup exactly as {@link RollupSerde} stores it. A later

@@ -14,6 +14,9 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.tollgate.streams.sketch.BinaryCodec;
+import dev.tollgate.streams.sketch.LatencySketch;
+
 /**
  * The store format of {@link Rollup} in the rollup window stores and their changelogs: a compact binary record.
  *

@@ -6,6 +6,8 @@ import java.util.Map;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
+import dev.tollgate.streams.sketch.LatencySketch;
+
 /**
  * One rollup window as published on {@code tollgate.rollups.v1} and answered by {@code GET /v1/usage}: counts,
  * sums and percentiles read from the sketches. The JSON field names are a contract.

@@ -19,6 +19,9 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyDescription;
 import org.junit.jupiter.api.Test;
 
+import dev.tollgate.streams.alerts.AlertTopology;
+import dev.tollgate.streams.alerts.AlertsCapability;
+import dev.tollgate.streams.alerts.AlertsConfig;
 import dev.tollgate.streams.budgets.BudgetTopology;
 import dev.tollgate.streams.budgets.BudgetsCapability;
 import dev.tollgate.streams.evals.EvalsCapability;
@@ -42,14 +45,15 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /**
  * The one topology the app runs, composed as {@link TopologyProducer} composes it (the intakes, then every
- * capability in its order: budgets, rollups, usage totals, evals): its names are all explicit, and its stores and
+ * capability in its order: budgets, rollups, usage totals, evals, alerts): its names are all explicit, and its stores and
  * repartition topics are exactly the internal topics the intake and the capabilities declare as their deployment
  * contract.
  */
 class ComposedTopologyTest {
 
     private static final Set<String> GLOBAL_STORES = Set.of(BudgetTopology.DEFINITIONS_STORE,
-            EvalsTopology.EVALUATORS_STORE, EvalsTopology.RUNS_STORE, EvalsTopology.EXAMPLES_STORE);
+            EvalsTopology.EVALUATORS_STORE, EvalsTopology.RUNS_STORE, EvalsTopology.EXAMPLES_STORE,
+            AlertTopology.RULES_STORE);
 
     private final InMemoryRegistry registry = new InMemoryRegistry();
 
@@ -76,6 +80,22 @@ class ComposedTopologyTest {
                 () -> RequestIntake.build(builder, () -> TestSerdes.anyDeserializer(registry)));
         RegistrySerdes serdes = new RegistrySerdes(new UsageEventDeserializers(unused), unused);
         return TopologyProducer.compose(builder, intake, List.of(
+                new AlertsCapability(serdes, new AlertsConfig() {
+                    @Override
+                    public Duration evaluationInterval() {
+                        return Duration.ofSeconds(1);
+                    }
+
+                    @Override
+                    public Duration resolvedRetention() {
+                        return Duration.ofHours(1);
+                    }
+
+                    @Override
+                    public Duration seriesRetention() {
+                        return Duration.ofHours(3);
+                    }
+                }),
                 new BudgetsCapability(serdes),
                 new EvalsCapability(serdes, new SimpleMeterRegistry()),
                 new RollupsCapability(RollupTopologyTestConfig.DEFAULTS),
@@ -132,6 +152,7 @@ class ComposedTopologyTest {
         declared.addAll(BudgetTopology.INTERNAL_TOPICS);
         declared.addAll(RollupTopology.INTERNAL_TOPICS);
         declared.addAll(EvalsTopology.INTERNAL_TOPICS);
+        declared.addAll(AlertTopology.INTERNAL_TOPICS);
 
         List<String> found = new ArrayList<>();
         Matcher stores = Pattern.compile("stores: \\[([^\\]]*)\\]").matcher(description);

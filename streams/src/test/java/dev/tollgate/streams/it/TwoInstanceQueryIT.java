@@ -32,10 +32,17 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.tollgate.control.v1.AlertRule;
+import dev.tollgate.control.v1.AlertRuleKind;
+import dev.tollgate.control.v1.AlertScope;
+import dev.tollgate.control.v1.AlertSeverity;
+import dev.tollgate.events.v1.AlertState;
+import dev.tollgate.events.v1.AlertTransition;
 import dev.tollgate.events.v1.BudgetDefinition;
 import dev.tollgate.events.v1.BudgetEnforcement;
 import dev.tollgate.events.v1.BudgetPeriod;
 import dev.tollgate.events.v1.BudgetScopeType;
+import dev.tollgate.events.v1.EndpointHealthReport;
 import dev.tollgate.events.v1.UsageEvent;
 import dev.tollgate.local.kafka.KafkaBroker;
 import dev.tollgate.local.process.Ports;
@@ -53,7 +60,9 @@ import io.restassured.response.Response;
  * and the test checks that the group really split the partitions between the two instances.
  *
  * <p>The same data also shows, on a real broker, a late event within the 1-minute grace counted in its window and
- * a re-delivered event id counted once.
+ * a re-delivered event id counted once. A second test lists the alerts of endpoints spread over every partition from
+ * either instance (gathered from both), asks each about one endpoint (routed to its owner), and finds one transition
+ * per alert on the topic.
  */
 class TwoInstanceQueryIT {
 
@@ -175,6 +184,50 @@ class TwoInstanceQueryIT {
         assertThat(second.isAlive()).as(second::logTail).isTrue();
     }
 
+    @Test
+    void listsEveryAlertFromEitherInstanceAndAsksTheOwnerAboutOneEndpoint() {
+        awaitBothOwnUsagePartitions();
+        List<String> endpoints = keysCoveringEveryPartition("two-inst-ep-", 1);
+        Instant now = Instant.now();
+        try (KafkaProducer<String, SpecificRecord> producer = Kafka.producer(kafka.bootstrapServers(), registry)) {
+            producer.send(new ProducerRecord<>(Topics.ALERT_RULES, "two-inst-down", AlertRule.newBuilder()
+                    .setRuleId("two-inst-down").setName("EndpointDown").setKind(AlertRuleKind.ENDPOINT_DOWN)
+                    .setScope(AlertScope.ENDPOINT).setSeverity(AlertSeverity.CRITICAL).setUpdatedAt(now).setVersion(1)
+                    .build()));
+            producer.flush();
+            // A report that arrives before the rule is evaluated again at the next tick, so no wait for the rule.
+            Eventually.within(PATIENCE, () -> assertThat(given().get(first.baseUrl() + "/v1/alerts").statusCode())
+                    .isEqualTo(200));
+            for (String endpoint : endpoints) {
+                producer.send(new ProducerRecord<>(Topics.ENDPOINT_HEALTH, endpoint, EndpointHealthReport.newBuilder()
+                        .setEventId(endpoint).setEndpointId(endpoint).setModel("m").setReplicaId("gateway-1")
+                        .setUp(false).setChangedAt(now).setReportedAt(Instant.now()).setValidForMs(600_000).build()));
+            }
+            producer.flush();
+        }
+
+        for (StreamsInstance asked : List.of(first, second)) {
+            Eventually.within(PATIENCE, () -> {
+                JsonPath all = given().queryParam("rule", "two-inst-down").get(asked.baseUrl() + "/v1/alerts").then()
+                        .statusCode(200).extract().jsonPath();
+                assertThat(all.getList("data.labels.endpoint")).as("every alert, from both instances")
+                        .containsExactlyInAnyOrderElementsOf(endpoints);
+                assertThat(all.getList("data.state")).containsOnly("firing");
+            });
+            for (String endpoint : endpoints) {
+                JsonPath one = given().queryParam("endpoint", endpoint).get(asked.baseUrl() + "/v1/alerts").then()
+                        .statusCode(200).extract().jsonPath();
+                assertThat(one.getList("data.labels.endpoint")).as(endpoint).containsExactly(endpoint);
+            }
+        }
+        Map<String, List<AlertTransition>> transitions = Kafka.readCommitted(kafka.bootstrapServers(), registry,
+                Topics.ALERTS, endpoints.size());
+        assertThat(transitions.values()).as("one FIRING per endpoint, however many instances run")
+                .allSatisfy(list -> assertThat(list).extracting(AlertTransition::getState)
+                        .containsExactly(AlertState.FIRING));
+        assertThat(transitions).hasSize(endpoints.size());
+    }
+
     /** What {@code asked} answers about {@code org}: totals, budget, and rollups by org, model and key. */
     private static void assertOrg(StreamsInstance asked, String org, long requests, long cost,
             Map<String, Long> requestsByRollupKey, Instant late) {
@@ -251,9 +304,14 @@ class TwoInstanceQueryIT {
 
     /** Org ids such that every usage partition holds {@code perPartition} of them. */
     private static List<String> orgsCoveringEveryPartition(int perPartition) {
+        return keysCoveringEveryPartition("two-inst-org-", perPartition);
+    }
+
+    /** Keys starting with {@code prefix} such that every partition holds {@code perPartition} of them. */
+    private static List<String> keysCoveringEveryPartition(String prefix, int perPartition) {
         Map<Integer, List<String>> byPartition = new TreeMap<>();
         for (int i = 0; byPartition.values().stream().mapToInt(List::size).sum() < PARTITIONS * perPartition; i++) {
-            String org = "two-inst-org-" + i;
+            String org = prefix + i;
             List<String> orgs = byPartition.computeIfAbsent(partitionOf(org), p -> new ArrayList<>());
             if (orgs.size() < perPartition) {
                 orgs.add(org);

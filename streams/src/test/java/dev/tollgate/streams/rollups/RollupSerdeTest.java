@@ -14,6 +14,8 @@ import org.HdrHistogram.Histogram;
 import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
 
+import dev.tollgate.streams.sketch.LatencySketch;
+
 class RollupSerdeTest {
 
     private static RollupSample sample(String status, int httpStatus, long latency, Long ttft) {

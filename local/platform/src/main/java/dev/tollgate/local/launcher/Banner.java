@@ -42,6 +42,7 @@ final class Banner {
                   Gateway metrics        http://127.0.0.1:%d/q/metrics   health: /q/health
                 %s  Streams query API      %s
                   Evals worker           %s
+                  Alert notifier         %s
                   vLLM simulator         http://127.0.0.1:%d  (models %s and %s)
                   Kafka                  %s
                   Apicurio Registry      %s
@@ -56,7 +57,7 @@ final class Banner {
                     -H "Authorization: Bearer %s" -H "Content-Type: application/json" \\
                     -d '{"model":"%s","messages":[{"role":"user","content":"Hello!"}]}'
 
-                Admin API token (orgs, keys, endpoints; see docs/admin-api.md):
+                Admin API token (orgs, keys, endpoints, budgets, alert rules and receivers; see docs/admin-api.md):
                   curl -s %s/admin/v1/endpoints -H "Authorization: Bearer %s"
 
                 Web console (sign in with the admin token; docs/console.md):
@@ -71,7 +72,9 @@ final class Banner {
                 o.streams() ? "http://127.0.0.1:" + p.streams() + "/v1/usage/orgs/" + LaunchOptions.ORG + "/totals"
                         : "not started (--no-streams)",
                 o.streams() ? "http://127.0.0.1:" + p.evals() + "/q/health  (judges, dataset runs, backfills: "
-                        + "docs/evals.md)" : "not started (--no-streams)", p.simulator(), o.model(),
+                        + "docs/evals.md)" : "not started (--no-streams)",
+                o.streams() ? "http://127.0.0.1:" + p.notifier() + "/v1/deliveries   alerts: http://127.0.0.1:"
+                        + p.streams() + "/v1/alerts" : "not started (--no-streams)", p.simulator(), o.model(),
                 LaunchOptions.SECOND_MODEL,
                 platform.kafka().bootstrapServers(), platform.registry().url(), p.postgres(), warehouse(o, platform),
                 o.dataDir().resolve("logs"), LaunchOptions.ORG, apiKey, gateway, apiKey, o.model(), gateway,

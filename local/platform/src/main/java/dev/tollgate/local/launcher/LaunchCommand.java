@@ -29,6 +29,9 @@ public final class LaunchCommand implements Callable<Integer> {
     int streamsPort;
     @Option(names = "--simulator-port", defaultValue = "8000", description = "vLLM simulator port (default: ${DEFAULT-VALUE}).")
     int simulatorPort;
+    @Option(names = "--notifier-port", defaultValue = "8084", description = "Alert notifier port: deliveries and health "
+            + "(default: ${DEFAULT-VALUE}).")
+    int notifierPort;
     @Option(names = "--kafka-port", defaultValue = "9092", description = "Kafka port; the controller uses the next one (default: ${DEFAULT-VALUE}).")
     int kafkaPort;
     @Option(names = "--registry-port", defaultValue = "8081", description = "Apicurio Registry port (default: ${DEFAULT-VALUE}).")
@@ -52,7 +55,8 @@ public final class LaunchCommand implements Callable<Integer> {
     int gatewayReplicas;
     @Option(names = "--no-watch", description = "Do not print usage events as they arrive.")
     boolean noWatch;
-    @Option(names = "--no-streams", description = "Do not start the streams app (for benchmarks of the gateway alone).")
+    @Option(names = "--no-streams", description = "Do not start the streams app nor the alert notifier (for benchmarks "
+            + "of the gateway alone).")
     boolean noStreams;
     @Option(names = "--warehouse", description = "Also run a Kafka Connect worker that sinks usage, rollups and budget "
             + "events into the 'warehouse' database (docs/warehouse.md).")
@@ -60,7 +64,7 @@ public final class LaunchCommand implements Callable<Integer> {
     @Option(names = "--connect-port", defaultValue = "8083", description = "Kafka Connect REST port, with --warehouse "
             + "(default: ${DEFAULT-VALUE}).")
     int connectPort;
-    @Option(names = "--evals-port", defaultValue = "8084", description = "Evals worker health and metrics port "
+    @Option(names = "--evals-port", defaultValue = "8085", description = "Evals worker health and metrics port "
             + "(default: ${DEFAULT-VALUE}).")
     int evalsPort;
 
@@ -87,7 +91,8 @@ public final class LaunchCommand implements Callable<Integer> {
         long begin = System.nanoTime();
         LaunchOptions options = new LaunchOptions(new PlatformPorts(gatewayPort, gatewayManagementPort, streamsPort,
                 simulatorPort, kafkaPort, kafkaPort + 1, registryPort, postgresPort, gatewayReplicas,
-                warehouse ? connectPort : PlatformPorts.NONE, noStreams ? PlatformPorts.NONE : evalsPort),
+                warehouse ? connectPort : PlatformPorts.NONE, noStreams ? PlatformPorts.NONE : evalsPort,
+                noStreams ? PlatformPorts.NONE : notifierPort),
                 dataDir.toAbsolutePath(),
                 keepData, model, ttftMs, itlMs, outputTokens, !noStreams, warehouse);
         LocalPlatform platform = new LocalPlatform(options, out);

@@ -13,8 +13,8 @@ import java.nio.file.Path;
  * @param simulatorTtftMs       the simulator's time to first token
  * @param simulatorItlMs        the simulator's time between tokens
  * @param simulatorOutputTokens tokens the simulator generates when the request sets no limit
- * @param streams               whether to start the streams app and the evals worker (benchmarks of the gateway
- *                              alone leave them out)
+ * @param streams               whether to start the streams app, the evals worker and the alert notifier
+ *                              (benchmarks of the gateway alone leave them out)
  * @param warehouse             whether to start a Kafka Connect worker with the warehouse sinks, into the
  *                              {@value #WAREHOUSE_DATABASE} database
  */

@@ -56,10 +56,11 @@ final class LocalPlatform implements AutoCloseable {
             if (options.streams()) {
                 installation.quarkusApp("streams");
                 installation.quarkusApp("evals/worker");
+                installation.quarkusApp("notifier");
             }
             postgres = step("PostgreSQL", () -> LocalPostgres.start(options.ports().postgres(),
                     options.dataDir().resolve("postgres"), options.keepData()));
-            postgres.createDatabase("tollgate").createDatabase("registry");
+            postgres.createDatabase("tollgate").createDatabase("registry").createDatabase("notifier");
             if (options.warehouse()) {
                 postgres.createDatabase(LaunchOptions.WAREHOUSE_DATABASE);
             }
@@ -80,6 +81,7 @@ final class LocalPlatform implements AutoCloseable {
             if (options.streams()) {
                 parts.add(async("streams", () -> startStreams(installation)));
                 parts.add(async("evals worker", () -> startEvalsWorker(installation, secrets)));
+                parts.add(async("notifier", () -> startNotifier(installation, postgres)));
             }
             CompletableFuture<ConnectWorker> connect = options.warehouse()
                     ? async("Kafka Connect", () -> startConnect(installation)) : null;
@@ -139,6 +141,10 @@ final class LocalPlatform implements AutoCloseable {
         config.put("quarkus.datasource.password", LocalPostgres.PASSWORD);
         config.put("quarkus.http.port", Integer.toString(options.ports().gateway(replica)));
         config.put("quarkus.management.port", Integer.toString(options.ports().gatewayManagement(replica)));
+        // Each replica its own event journal, in the data directory: a replica killed mid-load replays it at its
+        // next start (docs/events.md).
+        config.put("tollgate.events.journal.dir", options.dataDir().resolve("journal")
+                .resolve(replica == 0 ? "gateway" : "gateway-" + (replica + 1)).toAbsolutePath().toString());
         config.put("tollgate.bootstrap.org-id", LaunchOptions.ORG);
         config.put("tollgate.bootstrap.key-id", "local-key");
         config.put("tollgate.bootstrap.endpoints[0].id", "sim-1");
@@ -146,7 +152,7 @@ final class LocalPlatform implements AutoCloseable {
         config.put("tollgate.bootstrap.endpoints[0].url", "http://127.0.0.1:" + options.ports().simulator());
         config.put("tollgate.bootstrap.endpoints[0].input-price-per-million-micros", Long.toString(INPUT_PRICE_MICROS));
         config.put("tollgate.bootstrap.endpoints[0].output-price-per-million-micros", Long.toString(OUTPUT_PRICE_MICROS));
-        config.put("tollgate.bootstrap.endpoints[1].id", "sim-2");
+        config.put("tollgate.bootstrap.endpoints[1].id", "sim-mistral");
         config.put("tollgate.bootstrap.endpoints[1].model", LaunchOptions.SECOND_MODEL);
         config.put("tollgate.bootstrap.endpoints[1].url", "http://127.0.0.1:" + options.ports().simulator());
         config.put("tollgate.bootstrap.endpoints[1].input-price-per-million-micros", Long.toString(INPUT_PRICE_MICROS));
@@ -213,7 +219,24 @@ final class LocalPlatform implements AutoCloseable {
         }
     }
 
-    /** Settings both apps share; the data-dir marker lets a later run recognise the process as its own. */
+    /**
+     * The alert notifier, with its own database: deliveries are none of the gateway's business, and the gateway's
+     * tables none of its.
+     */
+    private ChildJvm startNotifier(LocalInstallation installation, LocalPostgres postgres) {
+        Map<String, String> config = new LinkedHashMap<>(common());
+        // Its own database: deliveries are none of the gateway's business, and the gateway's tables none of its.
+        config.put("quarkus.datasource.jdbc.url", postgres.jdbcUrl("notifier"));
+        config.put("quarkus.datasource.username", LocalPostgres.USER);
+        config.put("quarkus.datasource.password", LocalPostgres.PASSWORD);
+        config.put("quarkus.http.port", Integer.toString(options.ports().notifier()));
+        config.put("tollgate.notifier.external-url", "http://127.0.0.1:" + options.ports().notifier());
+        config.put("tollgate.notifier.generator-url", "http://127.0.0.1:" + options.ports().streams());
+        return recorded(QuarkusApp.start("notifier", installation.quarkusApp("notifier"), "192m", config, Map.of(),
+                logs().resolve("notifier.log"), "http://127.0.0.1:" + options.ports().notifier() + "/q/health/ready"));
+    }
+
+    /** Settings every app shares; the data-dir marker lets a later run recognise the process as its own. */
     private Map<String, String> common() {
         return Map.of("kafka.bootstrap.servers", kafka.bootstrapServers(),
                 "tollgate.registry.url", registry.url(),

@@ -12,12 +12,13 @@ import java.util.Map;
  * {@code i} (from 0) listens on the gateway ports plus {@code i × }{@value #REPLICA_PORT_STEP}.
  */
 record PlatformPorts(int gateway, int gatewayManagement, int streams, int simulator, int kafka, int kafkaController,
-                     int registry, int postgres, int gatewayReplicas, int connect, int evals) {
+                     int registry, int postgres, int gatewayReplicas, int connect, int evals,
+                     int notifier) {
 
     /** The distance between the ports of two gateway replicas: 8080, 8180, 8280. */
     static final int REPLICA_PORT_STEP = 100;
     /** The port of a part that does not run (the Connect worker without {@code --warehouse}, the evals worker
-     *  without the streams app). */
+     *  and the alert notifier without the streams app). */
     static final int NONE = 0;
 
     PlatformPorts {
@@ -57,13 +58,17 @@ record PlatformPorts(int gateway, int gatewayManagement, int streams, int simula
         if (evals != NONE) {
             ports.put(evals, "evals worker health and metrics (--evals-port)");
         }
+        if (notifier != NONE) {
+            ports.put(notifier, "alert notifier (--notifier-port)");
+        }
         return ports;
     }
 
     /** @throws IllegalStateException naming every port that is taken or used twice */
     void requireAllFree() {
         Map<Integer, String> ports = byPort();
-        if (ports.size() != 6 + 2 * gatewayReplicas + (connect != NONE ? 1 : 0) + (evals != NONE ? 1 : 0)) {
+        long optional = java.util.stream.IntStream.of(connect, evals, notifier).filter(port -> port != NONE).count();
+        if (ports.size() != 6 + 2 * gatewayReplicas + optional) {
             throw new IllegalStateException("two services were given the same port: " + this);
         }
         List<String> taken = new ArrayList<>();

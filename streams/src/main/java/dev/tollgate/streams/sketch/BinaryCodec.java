@@ -1,33 +1,34 @@
-package dev.tollgate.streams.rollups;
+package dev.tollgate.streams.sketch;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * The primitives of the rollups' binary store formats: unsigned LEB128 varints, zigzag varints for sums that could
- * in principle be negative, and length-prefixed UTF-8 strings. Why not JSON: see {@link RollupSerde}.
+ * The primitives of the binary store formats (rollups, alert series): unsigned LEB128 varints, zigzag varints for
+ * sums that could in principle be negative, and length-prefixed UTF-8 strings. Why not JSON: see
+ * {@code rollups.RollupSerde}.
  */
-final class BinaryCodec {
+public final class BinaryCodec {
 
     private BinaryCodec() {
     }
 
     /** A growable byte buffer to write into; {@link #toByteArray()} copies out what was written. */
-    static final class Writer {
+    public static final class Writer {
         private byte[] bytes;
         private int length;
 
-        Writer(int initialCapacity) {
+        public Writer(int initialCapacity) {
             bytes = new byte[initialCapacity];
         }
 
-        void writeByte(int value) {
+        public void writeByte(int value) {
             ensure(1);
             bytes[length++] = (byte) value;
         }
 
         /** {@code value} as an unsigned varint; negative values take ten bytes, so use zigzag for those. */
-        void writeVarLong(long value) {
+        public void writeVarLong(long value) {
             ensure(10);
             while ((value & ~0x7FL) != 0) {
                 bytes[length++] = (byte) ((value & 0x7F) | 0x80);
@@ -36,11 +37,11 @@ final class BinaryCodec {
             bytes[length++] = (byte) value;
         }
 
-        void writeZigZag(long value) {
+        public void writeZigZag(long value) {
             writeVarLong((value << 1) ^ (value >> 63));
         }
 
-        void writeString(String value) {
+        public void writeString(String value) {
             byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
             writeVarLong(utf8.length);
             ensure(utf8.length);
@@ -48,7 +49,7 @@ final class BinaryCodec {
             length += utf8.length;
         }
 
-        byte[] toByteArray() {
+        public byte[] toByteArray() {
             return Arrays.copyOf(bytes, length);
         }
 
@@ -60,26 +61,26 @@ final class BinaryCodec {
     }
 
     /** Reads what a {@link Writer} wrote; fails with {@link IllegalArgumentException} on truncated input. */
-    static final class Reader {
+    public static final class Reader {
         private final byte[] bytes;
         private int position;
 
-        Reader(byte[] bytes, int position) {
+        public Reader(byte[] bytes, int position) {
             this.bytes = bytes;
             this.position = position;
         }
 
         /** The index of the next byte to read. */
-        int position() {
+        public int position() {
             return position;
         }
 
-        int readByte() {
+        public int readByte() {
             require(1);
             return bytes[position++] & 0xFF;
         }
 
-        long readVarLong() {
+        public long readVarLong() {
             long value = 0;
             for (int shift = 0; shift < 64; shift += 7) {
                 require(1);
@@ -92,12 +93,12 @@ final class BinaryCodec {
             throw new IllegalArgumentException("varint longer than 10 bytes");
         }
 
-        long readZigZag() {
+        public long readZigZag() {
             long raw = readVarLong();
             return (raw >>> 1) ^ -(raw & 1);
         }
 
-        String readString() {
+        public String readString() {
             int n = Math.toIntExact(readVarLong());
             require(n);
             String value = new String(bytes, position, n, StandardCharsets.UTF_8);

@@ -1,4 +1,4 @@
-package dev.tollgate.streams.rollups;
+package dev.tollgate.streams.sketch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.tollgate.streams.rollups;
+package dev.tollgate.streams.sketch;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -100,7 +100,7 @@ public final class LatencySketch {
      * Writes the sketch: the number of used buckets, then per bucket the gap to the previous bucket index and the
      * count, all as unsigned LEB128 varints; a typical sketch takes two or three bytes per used bucket.
      */
-    void writeTo(BinaryCodec.Writer out) {
+    public void writeTo(BinaryCodec.Writer out) {
         out.writeVarLong(size);
         int previous = 0;
         for (int i = 0; i < size; i++) {
@@ -111,7 +111,7 @@ public final class LatencySketch {
     }
 
     /** Reads what {@link #writeTo} wrote. */
-    static LatencySketch readFrom(BinaryCodec.Reader in) {
+    public static LatencySketch readFrom(BinaryCodec.Reader in) {
         int n = Math.toIntExact(in.readVarLong());
         int[] indexes = new int[Math.max(n, 1)];
         long[] counts = new long[Math.max(n, 1)];
@@ -128,9 +128,9 @@ public final class LatencySketch {
 
     /**
      * The sketch in the HdrHistogram V2 encoding that rollups stored before the binary format (base64 in JSON).
-     * Kept so that windows written by an older version are still read; see {@link RollupSerde}.
+     * Kept so that windows written by an older version are still read; see {@code rollups.RollupSerde}.
      */
-    static LatencySketch fromHdrHistogramV2(byte[] bytes) {
+    public static LatencySketch fromHdrHistogramV2(byte[] bytes) {
         LatencySketch sketch = empty();
         if (bytes == null || bytes.length == 0) {
             return sketch;
