@@ -291,6 +291,11 @@ class RoutingIT {
 
         // one running (a full KV cache at max-num-seqs 1: 4.0) and up to two waiting (1.0 each)
         assertThat(penalty).isBetween(4.0, 6.0);
+        // what operators see (admin API, CLI, console) is the reading the penalty came from
+        var reading = health("mx-busy").vllm();
+        assertThat(reading).as("the last vLLM reading").isNotNull();
+        assertThat(reading.load().kvCacheUsage()).isBetween(0.0, 1.0);
+        assertThat(reading.readAtMs()).isCloseTo(System.currentTimeMillis(), org.assertj.core.data.Offset.offset(5_000L));
         for (var request : requests) {
             assertThat(request.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
         }

@@ -5,26 +5,22 @@ import dev.tollgate.gateway.openai.OpenAiError;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Response;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
- * Guards every {@code /admin/} path with the admin token ({@code Authorization: Bearer <token>}). It runs before
- * routing, so an unauthenticated caller learns nothing, not even which admin paths exist. The comparison is of
- * SHA-256 digests in constant time, so neither the token's content nor its length leaks through timing.
+ * Guards every {@code /admin/} path with the admin token ({@code Authorization: Bearer <token>}), or, for
+ * {@code GET} and {@code HEAD} only, the read-only token. It runs before routing, so an unauthenticated caller
+ * learns nothing, not even which admin paths exist. Tokens are compared by {@link AdminAccess}.
  */
 public class AdminAuthFilter {
 
     static final String ADMIN_PATH = "/admin/";
-    private static final String BEARER = "bearer ";
 
-    private final byte[] tokenDigest;
+    private final AdminAccess access;
 
     @Inject
-    AdminAuthFilter(AdminConfig config) {
-        this.tokenDigest = config.token().filter(t -> !t.isBlank()).map(AdminAuthFilter::digest).orElse(null);
+    AdminAuthFilter(AdminAccess access) {
+        this.access = access;
     }
 
     @ServerRequestFilter(preMatching = true)
@@ -32,36 +28,27 @@ public class AdminAuthFilter {
         if (!request.getUriInfo().getPath().startsWith(ADMIN_PATH)) {
             return null;
         }
-        String presented = bearer(request.getHeaderString("Authorization"));
-        if (tokenDigest == null) {
+        if (!access.enabled()) {
             return unauthorized("The admin API is disabled: no admin token is configured (tollgate.admin.token).");
         }
-        if (presented == null) {
+        String authorization = request.getHeaderString("Authorization");
+        if (AdminAccess.bearer(authorization) == null) {
             return unauthorized("No admin token provided. Send it as 'Authorization: Bearer <admin token>'.");
         }
-        if (!MessageDigest.isEqual(tokenDigest, digest(presented))) {
-            return unauthorized("Incorrect admin token provided.");
-        }
-        return null;
+        return switch (access.of(authorization)) {
+            case ADMIN -> null;
+            case READ_ONLY -> readOnly(request.getMethod()) ? null : AdminErrors.response(OpenAiError.of(
+                    ErrorCode.READ_ONLY_TOKEN, "This token is read-only: it may only read (GET). Use the admin token "
+                            + "to change anything."));
+            case NONE -> unauthorized("Incorrect admin token provided.");
+        };
+    }
+
+    private static boolean readOnly(String method) {
+        return "GET".equals(method) || "HEAD".equals(method);
     }
 
     private static Response unauthorized(String message) {
         return AdminErrors.response(OpenAiError.of(ErrorCode.INVALID_ADMIN_TOKEN, message));
-    }
-
-    private static String bearer(String authorization) {
-        if (authorization == null || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-            return null;
-        }
-        String token = authorization.substring(BEARER.length()).trim();
-        return token.isEmpty() ? null : token;
-    }
-
-    private static byte[] digest(String value) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required by every JVM", e);
-        }
     }
 }

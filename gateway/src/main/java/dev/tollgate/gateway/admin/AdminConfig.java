@@ -18,6 +18,13 @@ public interface AdminConfig {
     Optional<String> token();
 
     /**
+     * A second bearer token that opens the admin API for reading only ({@code GET} and {@code HEAD}): for the web
+     * console and for dashboards or scripts that must not change anything. Any other method with it answers 403
+     * {@code read_only_token}. Unset by default. Never logged.
+     */
+    Optional<String> readOnlyToken();
+
+    /**
      * The environments whose endpoints this replica routes to: {@code all} (the default; each request's
      * environment, from its header or its key, picks among them), or one of {@code development}, {@code staging}
      * or {@code production} to pin the replica, e.g. for a separate production deployment. Validated at start.

@@ -15,6 +15,8 @@ public enum ErrorCode {
     MODEL_NOT_FOUND(404, "invalid_request_error", "model_not_found"),
     METHOD_NOT_ALLOWED(405, "invalid_request_error", "method_not_allowed"),
     INVALID_ADMIN_TOKEN(401, "authentication_error", "invalid_admin_token"),
+    /** The read-only (console) token was used for an admin call that changes state; see docs/admin-api.md. */
+    READ_ONLY_TOKEN(403, "permission_error", "read_only_token"),
     CONFLICT(409, "invalid_request_error", "conflict"),
     REQUEST_TOO_LARGE(413, "invalid_request_error", "request_too_large"),
     UNSUPPORTED_MEDIA_TYPE(415, "invalid_request_error", "unsupported_media_type"),
@@ -37,6 +39,8 @@ public enum ErrorCode {
     EVENTS_UNAVAILABLE(503, "server_error", "events_unavailable"),
     UPSTREAM_TIMEOUT(504, "upstream_error", "upstream_timeout"),
     PROPAGATION_FAILED(503, "server_error", "propagation_failed"),
+    /** The console could not get an answer from the streams query API; see docs/console.md. */
+    STREAMS_UNAVAILABLE(503, "server_error", "streams_unavailable"),
     INTERNAL_ERROR(500, "server_error", "internal_error");
 
     private final int status;

@@ -9,6 +9,7 @@ import dev.tollgate.gateway.admin.ListView;
 import dev.tollgate.gateway.admin.UniqueViolation;
 import dev.tollgate.gateway.routing.EndpointHealth;
 import dev.tollgate.gateway.routing.Router;
+import dev.tollgate.gateway.routing.VllmReading;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
@@ -101,11 +102,32 @@ public class EndpointsResource {
      * @param breaker     circuit breaker state: {@code closed}, {@code open} or {@code half_open}
      * @param outstanding requests in flight on it from this replica
      * @param routable    whether this replica would send it a request right now
+     * @param dispatched  attempts this replica has sent it since it started (retries included)
+     * @param loadPenalty the load its own metrics add to the choice, in outstanding requests (0 when not read)
+     * @param vllm        the last load read from its {@code /metrics}, or null when none is known
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record LiveHealth(boolean up, String breaker, int outstanding, boolean routable) {
+    public record LiveHealth(boolean up, String breaker, int outstanding, boolean routable, long dispatched,
+                             double loadPenalty, VllmView vllm) {
         static LiveHealth of(EndpointHealth h) {
-            return new LiveHealth(h.up(), h.breaker().name().toLowerCase(Locale.ROOT), h.outstanding(), h.routable());
+            return new LiveHealth(h.up(), h.breaker().name().toLowerCase(Locale.ROOT), h.outstanding(), h.routable(),
+                    h.dispatched(), h.loadPenalty(), VllmView.of(h.vllm()));
+        }
+    }
+
+    /**
+     * The load vLLM itself reports on {@code /metrics}, as this replica last read it
+     * ({@code tollgate.routing.load-metrics.enabled}).
+     *
+     * @param numRequestsWaiting requests queued in vLLM ({@code vllm:num_requests_waiting})
+     * @param kvCacheUsage       KV-cache usage between 0 and 1 ({@code vllm:gpu_cache_usage_perc})
+     * @param readAt             when it was read
+     */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record VllmView(double numRequestsWaiting, double kvCacheUsage, Instant readAt) {
+        static VllmView of(VllmReading reading) {
+            return reading == null ? null : new VllmView(reading.load().waiting(), reading.load().kvCacheUsage(),
+                    Instant.ofEpochMilli(reading.readAtMs()));
         }
     }
 
@@ -114,7 +136,7 @@ public class EndpointsResource {
         return EndpointView.of(e, liveHealth().get(e.id));
     }
 
-    private Map<String, LiveHealth> liveHealth() {
+    Map<String, LiveHealth> liveHealth() {
         Map<String, LiveHealth> byId = new HashMap<>();
         for (EndpointHealth h : router.health()) {
             byId.put(h.id(), LiveHealth.of(h));

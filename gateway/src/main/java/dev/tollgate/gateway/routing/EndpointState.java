@@ -19,6 +19,7 @@ public final class EndpointState {
     private final AtomicBoolean scrapeInFlight = new AtomicBoolean();
     private volatile boolean up = true;
     private volatile double loadPenalty;
+    private volatile VllmReading vllm;
     private int passedInARow;
     private int failedInARow;
 
@@ -77,8 +78,28 @@ public final class EndpointState {
         outstanding.decrementAndGet();
     }
 
+    /**
+     * The last load read from the endpoint's own {@code /metrics}, with when it was read; null when load metrics
+     * are off, the endpoint is not scraped (a hosted provider) or the last scrape failed.
+     */
+    public VllmReading vllm() {
+        return vllm;
+    }
+
     void loadPenalty(double value) {
         loadPenalty = value;
+    }
+
+    /** Records a successful scrape: its load and the penalty the router derives from it. */
+    void loaded(VllmLoad sample, double penalty, long readAtMs) {
+        vllm = new VllmReading(sample, readAtMs);
+        loadPenalty = penalty;
+    }
+
+    /** Records a failed scrape: no load is known, so none is added. */
+    void loadUnknown() {
+        vllm = null;
+        loadPenalty = 0;
     }
 
     boolean startCheck() {

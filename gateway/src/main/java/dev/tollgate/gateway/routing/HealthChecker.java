@@ -157,14 +157,14 @@ public class HealthChecker {
                 state.scrapeDone();
                 if (result.succeeded() && result.result().status() == 200) {
                     VllmLoad sample = VllmLoad.parse(result.result().body().toString());
-                    if (load.enabled()) {
-                        state.loadPenalty(sample.penalty(load.waitingWeight(), load.kvCacheWeight()));
-                    }
+                    // The reading is kept for operators either way; it only weighs in routing with load metrics on.
+                    state.loaded(sample, load.enabled() ? sample.penalty(load.waitingWeight(), load.kvCacheWeight())
+                            : 0, System.currentTimeMillis());
                     for (EndpointObserver observer : observers) {
                         observer.loadSampled(endpoint, sample);
                     }
                 } else {
-                    state.loadPenalty(0);
+                    state.loadUnknown();
                 }
             });
         }

@@ -119,8 +119,9 @@ public class Router {
                 .sorted(java.util.Comparator.comparing(Endpoint::model).thenComparing(Endpoint::id))
                 .map(e -> {
                     EndpointState s = states.of(e);
-                    return new EndpointHealth(e.id(), e.model(), e.environment(), e.weight(), s.up(),
-                            s.breaker().state(), s.outstanding(), s.dispatched(), s.loadPenalty(), s.routable());
+                    return new EndpointHealth(e.id(), e.model(), e.environment(), e.base().toString(), e.weight(),
+                            s.up(), s.breaker().state(), s.outstanding(), s.dispatched(), s.loadPenalty(),
+                            s.routable(), s.vllm());
                 }).toList();
     }
 }

@@ -60,6 +60,12 @@ final class Banner {
                 Admin API token (orgs, keys, endpoints, budgets, alert rules and receivers; see docs/admin-api.md):
                   curl -s %s/admin/v1/endpoints -H "Authorization: Bearer %s"
 
+                Web console (sign in with the admin token; docs/console.md):
+                  %s/console/
+                The tollgate CLI (docs/cli.md), in another terminal:
+                  export TOLLGATE_ADMIN_URL=%s TOLLGATE_STREAMS_URL=http://127.0.0.1:%d TOLLGATE_ADMIN_TOKEN=%s
+                  ./tollgate deployment status
+
                 Each usage event is printed below as it arrives on tollgate.usage.v1. Ctrl-C stops everything.
 
                 """, seconds, gateway, p.gatewayManagement(), replicas(p),
@@ -72,6 +78,6 @@ final class Banner {
                 LaunchOptions.SECOND_MODEL,
                 platform.kafka().bootstrapServers(), platform.registry().url(), p.postgres(), warehouse(o, platform),
                 o.dataDir().resolve("logs"), LaunchOptions.ORG, apiKey, gateway, apiKey, o.model(), gateway,
-                secrets.adminToken());
+                secrets.adminToken(), gateway, gateway, p.streams(), secrets.adminToken());
     }
 }

@@ -160,6 +160,12 @@ final class LocalPlatform implements AutoCloseable {
         // The local org's prompts and answers are captured, so that evaluators can score its live traffic
         // (docs/evals.md); a production deployment names the orgs that consent.
         config.put("tollgate.events.capture-content-orgs", LaunchOptions.ORG);
+        // What operators see: the console's charts ask the streams app through the gateway, and deployment status
+        // shows the simulator's queue and KV cache as the router reads them (docs/console.md, docs/cli.md).
+        if (options.streams()) {
+            config.put("tollgate.console.streams-url", "http://127.0.0.1:" + options.ports().streams());
+        }
+        config.put("tollgate.routing.load-metrics.enabled", "true");
         return recorded(QuarkusApp.start("gateway", installation.quarkusApp("gateway"), "256m", config,
                 Map.of("TOLLGATE_BOOTSTRAP_API_KEY", secrets.apiKey(), "TOLLGATE_ADMIN_TOKEN", secrets.adminToken()),
                 logs().resolve(replica == 0 ? "gateway.log" : "gateway-" + (replica + 1) + ".log"),

@@ -1,0 +1,283 @@
+package dev.tollgate.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tollgate.cli.Tollgate;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The operator's tools against the platform {@code ./tollgate-local} starts (one start for both tests): the
+ * {@code tollgate} CLI runs every command group against the real gateway and streams app, and the web console is
+ * driven in real headless Chromium while requests go through the gateway, proving that its live feed and spend chart
+ * show them. A screenshot of the console is kept at {@code e2e/target/console.png}.
+ */
+class OperatorToolsIT {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String MODEL = "sim-llama-3-8b";
+
+    @TempDir
+    static Path dataDir;
+    @TempDir
+    static Path home;
+
+    private static LauncherProcess launcher;
+    private static Map<String, Integer> ports;
+    private static String adminToken;
+    private static String bootstrapKey;
+
+    @BeforeAll
+    static void startPlatform() throws Exception {
+        ports = LocalPlatformIT.freePorts();
+        launcher = LauncherProcess.start(dataDir, LocalPlatformIT.args(ports), Map.of());
+        assertThat(launcher.awaitLine(l -> l.contains("Tollgate is running"), LocalPlatformIT.START))
+                .as("launcher console:\n%s", launcher.console()).isPresent();
+        adminToken = LocalPlatformIT.printed(LocalPlatformIT.ADMIN_TOKEN, launcher);
+        bootstrapKey = LocalPlatformIT.printed(LocalPlatformIT.KEY, launcher);
+    }
+
+    @AfterAll
+    static void stopPlatform() throws Exception {
+        if (launcher != null) {
+            launcher.stop(Duration.ofSeconds(60));
+            launcher.close();
+        }
+    }
+
+    @Test
+    void theCliManagesOrgsKeysEndpointsAndBudgetsAndReadsUsageFromTheRunningPlatform() throws Exception {
+        assertThat(cli("orgs", "create", "acme", "--name", "Acme").exitCode()).isZero();
+        Cli duplicate = cli("orgs", "create", "acme");
+        assertThat(duplicate.exitCode()).as(duplicate.toString()).isEqualTo(6);
+        assertThat(duplicate.err()).contains("error:").contains("acme");
+        assertThat(cli("teams", "create", "search", "--org", "acme").exitCode()).isZero();
+        assertThat(cli("teams", "list", "--org", "acme").out()).contains("search");
+
+        Cli created = cli("keys", "create", "--org", "acme", "--team", "search", "--name", "ops-test", "-o", "json");
+        assertThat(created.exitCode()).as(created.toString()).isZero();
+        JsonNode key = JSON.readTree(created.out());
+        String keyId = key.path("id").asText();
+        String secret = key.path("key").asText();
+        assertThat(secret).startsWith("tg_");
+        Cli keys = cli("keys", "list", "--org", "acme");
+        assertThat(keys.out()).contains(keyId).contains("ops-test").contains("active").doesNotContain(secret);
+
+        awaitStatus(secret, 200, "cli-acme-0");
+        for (int i = 1; i < 3; i++) {
+            assertThat(chat(secret, "cli-acme-" + i).statusCode()).isEqualTo(200);
+        }
+
+        // the registry: register a second endpoint of the model, watch its live health, then cycle its status
+        Cli register = cli("registry", "register", "--model", MODEL, "--id", "sim-extra", "--url",
+                "http://127.0.0.1:" + ports.get("simulator"), "--weight", "2");
+        assertThat(register.exitCode()).as(register.toString()).isZero();
+        assertThat(register.out()).contains("Registered endpoint sim-extra");
+        JsonNode listed = awaitJson(n -> n.findValues("routable").stream().anyMatch(JsonNode::asBoolean),
+                "registry", "list", "--model", MODEL, "-o", "json");
+        assertThat(listed.get(0).path("id").asText()).isEqualTo("sim-extra");
+        assertThat(cli("registry", "list", "--environment", "staging").out()).contains("No endpoints registered");
+
+        JsonNode deployments = awaitJson(n -> n.findValues("vllm").stream().anyMatch(JsonNode::isObject),
+                "deployment", "status", "--model", MODEL, "-o", "json");
+        assertThat(deployments.get(0).path("environment").asText()).isEqualTo("production");
+        assertThat(deployments.get(0).path("endpoints").findValuesAsText("id")).contains("sim-1", "sim-extra");
+        Cli status = cli("deployment", "status");
+        assertThat(status.out()).contains("VLLM WAITING").contains("KV CACHE").contains("sim-1").contains("config")
+                .contains(MODEL + " in production: ");
+
+        assertThat(cli("registry", "drain", "sim-extra").out()).contains("Draining endpoint sim-extra");
+        assertThat(cli("registry", "disable", "sim-extra").out()).contains("Disabled endpoint sim-extra");
+        assertThat(cli("registry", "enable", "sim-extra").out()).contains("Enabled endpoint sim-extra");
+        assertThat(cli("registry", "deregister", "sim-extra").exitCode()).isZero();
+        Cli gone = cli("registry", "enable", "sim-extra");
+        assertThat(gone.exitCode()).as(gone.toString()).isEqualTo(3);
+
+        // budgets: set one, see it listed with live spend, and shown with the streams app's view
+        Cli budget = cli("budgets", "set", "acme-monthly", "--scope", "org:acme", "--amount-usd", "10", "--period",
+                "monthly");
+        assertThat(budget.exitCode()).as(budget.toString()).isZero();
+        assertThat(cli("budgets", "list", "--org", "acme").out()).contains("acme-monthly").contains("$10");
+        Cli shown = awaitCli(r -> r.exitCode() == 0, "budgets", "show", "acme-monthly");
+        assertThat(shown.out()).contains("acme-monthly").contains("monthly");
+
+        // usage: the three requests, counted by the streams app
+        JsonNode usage = awaitJson(n -> n.findValues("requests").stream().mapToLong(JsonNode::asLong).sum() == 3,
+                "usage", "--org", "acme", "--since", "1h", "--granularity", "1m", "-o", "json");
+        assertThat(usage.findValues("cost_micros").stream().mapToLong(JsonNode::asLong).sum()).isPositive();
+        assertThat(cli("usage", "--org", "acme", "--since", "1h", "--granularity", "1m").out()).contains("REQUESTS");
+
+        // a revoked key is refused; a wrong token is an auth failure; a bad range is bad usage
+        assertThat(cli("keys", "revoke", keyId).exitCode()).isZero();
+        awaitStatus(secret, 401, "cli-acme-revoked");
+        Cli wrongToken = cli("orgs", "list", "--token", "not-the-token");
+        assertThat(wrongToken.exitCode()).isEqualTo(4);
+        assertThat(wrongToken.err()).contains("admin token");
+        assertThat(cli("usage", "--org", "acme", "--since", "soon").exitCode()).isEqualTo(2);
+    }
+
+    @Test
+    void theConsoleShowsRequestsInItsLiveFeedAndSpendChartAsTheyHappen() throws Exception {
+        Path[] chromium = Chromium.installed().orElse(null);
+        Assumptions.assumeTrue(chromium != null, Chromium.missing());
+        ChromeDriver browser = Chromium.start(chromium);
+        try {
+            browser.get(gateway() + "/console/");
+            WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
+            wait.until(b -> b.findElement(By.id("sign-in-panel")).isDisplayed());
+            browser.findElement(By.id("token")).sendKeys("not-the-token");
+            browser.findElement(By.id("sign-in")).click();
+            wait.until(b -> !b.findElement(By.id("sign-in-error")).getText().isEmpty());
+            assertThat(browser.findElement(By.id("sign-in-error")).getText()).contains("refused");
+
+            browser.findElement(By.id("token")).clear();
+            browser.findElement(By.id("token")).sendKeys(adminToken);
+            browser.findElement(By.id("sign-in")).click();
+            wait.until(b -> b.findElement(By.id("dashboard")).isDisplayed());
+            wait.until(b -> b.findElement(By.id("live-status")).getText().equals("live"));
+            assertThat(browser.findElement(By.id("access")).getText()).isEqualTo("admin");
+
+            for (int i = 0; i < 4; i++) {
+                assertThat(chat(bootstrapKey, "console-it-" + i).statusCode()).isEqualTo(200);
+            }
+
+            // the live feed: each request appears, pushed, with its key, model, status and cost
+            wait.until(b -> b.findElements(By.cssSelector("#live-feed tbody tr[data-key-id='local-key']")).size() >= 4);
+            WebElement row = browser.findElement(By.cssSelector("#live-feed tbody tr[data-key-id='local-key']"));
+            assertThat(row.getText()).contains("local").contains(MODEL).contains("200 OK").contains("$");
+
+            // the spend chart: org "local" (seen in the feed) holds the four requests once the streams app counted them
+            new Select(browser.findElement(By.id("org"))).selectByValue("local");
+            wait.until(b -> {
+                Object requests = browser.executeScript(
+                        "return document.getElementById('spend-summary').dataset.requests");
+                if (requests == null || Long.parseLong(requests.toString()) < 4) {
+                    browser.executeScript("document.getElementById('org').dispatchEvent(new Event('change'))");
+                    sleep(1000);
+                    return false;
+                }
+                return true;
+            });
+            Object charted = browser.executeScript("const c = echarts.getInstanceByDom("
+                    + "document.getElementById('spend-chart'));"
+                    + "return c.getOption().series.filter(s => s.type === 'bar')"
+                    + ".flatMap(s => s.data).reduce((a, p) => a + p[1], 0);");
+            assertThat(((Number) charted).doubleValue()).as("dollars drawn in the spend chart").isPositive();
+            assertThat(browser.findElement(By.id("spend-summary")).getText()).startsWith("local: ")
+                    .contains("requests");
+            // model health: the bootstrap endpoint with its live view and the simulator's load
+            wait.until(b -> b.findElements(By.cssSelector("#health tbody tr[data-endpoint='sim-1']")).size() == 1);
+            assertThat(browser.findElement(By.cssSelector("#health tbody tr[data-endpoint='sim-1']")).getText())
+                    .contains(MODEL).contains("up").contains("closed");
+
+            Path screenshot = Path.of("target", "console.png");
+            Files.createDirectories(screenshot.getParent());
+            Files.write(screenshot, browser.getScreenshotAs(OutputType.BYTES));
+            assertThat(Files.size(screenshot)).isGreaterThan(10_000);
+        } finally {
+            browser.quit();
+        }
+    }
+
+    // ---- helpers ----------------------------------------------------------------------------------------------------
+
+    /** One CLI run, in process: the same entry point as {@code ./tollgate}, with the launcher's URLs and token. */
+    record Cli(int exitCode, String out, String err) {
+        @Override
+        public String toString() {
+            return "exit " + exitCode + "\n--- out ---\n" + out + "--- err ---\n" + err;
+        }
+    }
+
+    private static Cli cli(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        Map<String, String> env = new HashMap<>();
+        env.put("TOLLGATE_ADMIN_URL", gateway());
+        env.put("TOLLGATE_STREAMS_URL", "http://127.0.0.1:" + ports.get("streams"));
+        env.put("TOLLGATE_ADMIN_TOKEN", adminToken);
+        int code = Tollgate.run(args, env, home, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Cli(code, out.toString(), err.toString());
+    }
+
+    private static Cli awaitCli(Predicate<Cli> done, String... args) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        Cli run = cli(args);
+        while (!done.test(run) && System.nanoTime() < deadline) {
+            sleep(500);
+            run = cli(args);
+        }
+        assertThat(done).as("%s: %s", List.of(args), run).accepts(run);
+        return run;
+    }
+
+    private static JsonNode awaitJson(Predicate<JsonNode> done, String... args) {
+        Cli run = awaitCli(r -> r.exitCode() == 0 && done.test(parse(r.out())), args);
+        return parse(run.out());
+    }
+
+    private static JsonNode parse(String text) {
+        try {
+            return JSON.readTree(text);
+        } catch (Exception e) {
+            return JSON.createObjectNode();
+        }
+    }
+
+    private static void awaitStatus(String key, int status, String requestId) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        HttpResponse<String> answer = chat(key, requestId);
+        while (answer.statusCode() != status && System.nanoTime() < deadline) {
+            sleep(200);
+            answer = chat(key, requestId);
+        }
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(status);
+    }
+
+    private static HttpResponse<String> chat(String key, String requestId) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(gateway() + "/v1/chat/completions"))
+                .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+                .header("x-request-id", requestId)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"" + MODEL + "\",\"messages\":[{\"role\":"
+                        + "\"user\",\"content\":\"Hello!\"}],\"max_tokens\":16}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String gateway() {
+        return "http://127.0.0.1:" + ports.get("gateway");
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
