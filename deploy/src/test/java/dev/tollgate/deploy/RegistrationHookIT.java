@@ -62,7 +62,9 @@ class RegistrationHookIT {
                 "-Dquarkus.datasource.username=" + LocalPostgres.USER,
                 "-Dquarkus.datasource.password=" + LocalPostgres.PASSWORD,
                 "-Dquarkus.http.port=" + port, "-Dquarkus.management.port=" + management,
-                "-Dtollgate.routing.health.enabled=false"));
+                "-Dtollgate.routing.health.enabled=false",
+                // Under target/, not the default ./journal: a test must leave nothing in the source tree.
+                "-Dtollgate.events.journal.dir=" + Path.of("target", "registration-it", "journal").toAbsolutePath()));
         gateway = ChildJvm.start(new ChildJvm.Spec("gateway", jvmArgs, List.of("-jar", runner.toString()), List.of(),
                 Path.of("target", "registration-it", "gateway.log"), Map.of("TOLLGATE_ADMIN_TOKEN", ADMIN_TOKEN)));
         gateway.awaitReady(Duration.ofSeconds(120),
