@@ -1,5 +1,8 @@
 package dev.tollgate.bench.evals;
 
+import static dev.tollgate.bench.ReportJson.round;
+import static dev.tollgate.bench.ReportJson.toJson;
+
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -21,7 +24,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
@@ -634,24 +636,5 @@ public final class EvalsBench implements Callable<Integer> {
             report.put("cores", Runtime.getRuntime().availableProcessors());
             report.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
         }
-    }
-
-    private static double round(double value, int digits) {
-        double scale = Math.pow(10, digits);
-        return Math.round(value * scale) / scale;
-    }
-
-    private static String toJson(Object value) {
-        if (value instanceof Map<?, ?> map) {
-            return map.entrySet().stream().map(e -> "\"" + e.getKey() + "\":" + toJson(e.getValue()))
-                    .collect(Collectors.joining(",", "{", "}"));
-        }
-        if (value instanceof List<?> list) {
-            return list.stream().map(EvalsBench::toJson).collect(Collectors.joining(",", "[", "]"));
-        }
-        if (value instanceof Number || value instanceof Boolean) {
-            return value.toString();
-        }
-        return "\"" + String.valueOf(value).replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 }

@@ -1,5 +1,8 @@
 package dev.tollgate.bench.streams;
 
+import static dev.tollgate.bench.ReportJson.round;
+import static dev.tollgate.bench.ReportJson.toJson;
+
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -550,24 +553,5 @@ public final class StreamsBench implements Callable<Integer> {
         values.put("p999", histogram.getValueAtPercentile(99.9));
         values.put("max", histogram.getMaxValue());
         return values;
-    }
-
-    private static double round(double value, int digits) {
-        double scale = Math.pow(10, digits);
-        return Math.round(value * scale) / scale;
-    }
-
-    private static String toJson(Object value) {
-        if (value instanceof Map<?, ?> map) {
-            return map.entrySet().stream().map(e -> "\"" + e.getKey() + "\":" + toJson(e.getValue()))
-                    .collect(Collectors.joining(",", "{", "}"));
-        }
-        if (value instanceof List<?> list) {
-            return list.stream().map(StreamsBench::toJson).collect(Collectors.joining(",", "[", "]"));
-        }
-        if (value instanceof Number || value instanceof Boolean) {
-            return value.toString();
-        }
-        return "\"" + String.valueOf(value).replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 }
