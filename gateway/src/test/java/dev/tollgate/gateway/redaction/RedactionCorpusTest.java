@@ -1,0 +1,89 @@
+package dev.tollgate.gateway.redaction;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Precision and recall of each detector on {@code redaction/corpus.tsv}: positives (a line that holds one) and
+ * negatives (look-alikes: dates, versions, order numbers, MAC addresses, library names). A detector's false positive
+ * is its placeholder in any line that is not one of its positives, so a phone detector that eats a card number counts
+ * against the phone detector. The figures are printed for docs/redaction.md; the thresholds fail the build when a
+ * change makes a detector worse.
+ */
+class RedactionCorpusTest {
+
+    record Line(Detector detector, boolean positive, String text) {
+    }
+
+    static List<Line> corpus() throws IOException {
+        List<Line> lines = new ArrayList<>();
+        try (InputStream in = RedactionCorpusTest.class.getResourceAsStream("/redaction/corpus.tsv")) {
+            for (String row : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                if (row.isBlank() || row.startsWith("#")) {
+                    continue;
+                }
+                String[] cells = row.split("\t", 3);
+                lines.add(new Line(Detector.named(cells[0]).orElseThrow(), cells[1].equals("+"),
+                        cells[2].replace("\\n", "\n")));
+            }
+        }
+        return lines;
+    }
+
+    @Test
+    void everyDetectorKeepsItsPrecisionAndRecallOnTheCorpus() throws IOException {
+        List<Line> corpus = corpus();
+        Map<Detector, int[]> counts = new EnumMap<>(Detector.class); // true positives, false positives, false negatives
+        for (Detector d : Detector.values()) {
+            counts.put(d, new int[3]);
+        }
+        List<String> misses = new ArrayList<>();
+        for (Line line : corpus) {
+            String out = Redactor.ALL.redact(line.text());
+            for (Detector d : Detector.values()) {
+                boolean found = out.contains(d.placeholder());
+                boolean expected = line.positive() && line.detector() == d;
+                if (expected && found) {
+                    counts.get(d)[0]++;
+                } else if (found) {
+                    counts.get(d)[1]++;
+                    misses.add("false " + d.wireName() + ": " + line.text() + " -> " + out);
+                } else if (expected) {
+                    counts.get(d)[2]++;
+                    misses.add("missed " + d.wireName() + ": " + line.text() + " -> " + out);
+                }
+            }
+        }
+        StringBuilder table = new StringBuilder("| detector | positives | negatives | precision | recall |\n");
+        for (Detector d : Detector.values()) {
+            int[] c = counts.get(d);
+            long positives = corpus.stream().filter(l -> l.detector() == d && l.positive()).count();
+            long negatives = corpus.stream().filter(l -> l.detector() == d && !l.positive()).count();
+            table.append(String.format("| %s | %d | %d | %.2f | %.2f |%n", d.wireName(), positives, negatives,
+                    precision(c), recall(c)));
+        }
+        System.out.println(table);
+        misses.forEach(System.out::println);
+
+        for (Detector d : Detector.values()) {
+            assertThat(precision(counts.get(d))).as("precision of %s", d).isGreaterThanOrEqualTo(0.9);
+            assertThat(recall(counts.get(d))).as("recall of %s", d).isGreaterThanOrEqualTo(0.9);
+        }
+    }
+
+    private static double precision(int[] c) {
+        return c[0] + c[1] == 0 ? 1 : (double) c[0] / (c[0] + c[1]);
+    }
+
+    private static double recall(int[] c) {
+        return c[0] + c[2] == 0 ? 1 : (double) c[0] / (c[0] + c[2]);
+    }
+}
