@@ -29,6 +29,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -159,7 +160,13 @@ class BillingConsumerIT {
         }
         List<Produced> produced = new ArrayList<>();
         for (int i = 0; i < events.size(); i++) {
-            RecordMetadata at = sent.get(i).get();
+            RecordMetadata at;
+            try {
+                at = sent.get(i).get();
+            } catch (ExecutionException e) {
+                throw new AssertionError("the broker did not take event " + i + ": " + e.getCause()
+                        + "\nlast lines of the broker's log:\n" + SharedInfra.kafka().logTail(60), e);
+            }
             produced.add(new Produced(events.get(i), at.partition(), at.offset()));
         }
         return produced;

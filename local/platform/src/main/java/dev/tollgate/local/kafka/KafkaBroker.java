@@ -20,6 +20,7 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.Uuid;
 import org.jboss.logging.Logger;
 
@@ -32,6 +33,7 @@ public final class KafkaBroker implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(KafkaBroker.class);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+    private static final Duration LEADERS_TIMEOUT = Duration.ofSeconds(30);
 
     private final Config config;
     private final String clusterId = Uuid.randomUuid().toString();
@@ -107,6 +109,7 @@ public final class KafkaBroker implements AutoCloseable {
                     .map(t -> new NewTopic(t.name(), t.partitions(), (short) 1).configs(t.configs()))
                     .toList();
             admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+            awaitLeaders(admin, topics.stream().map(TopicSpec::name).toList());
             LOG.infof("topics created=%s", missing.stream().map(NewTopic::name).collect(Collectors.joining(",")));
         } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
             throw new IllegalStateException("cannot create topics: " + e.getMessage(), e);
@@ -114,6 +117,35 @@ public final class KafkaBroker implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
         }
+    }
+
+    /**
+     * Waits until every partition of the topics has a leader. A created topic is accepted by the controller before
+     * the broker leads its partitions; a producer that starts in that gap retries on metadata, and on a starved
+     * machine those retries have been seen to outlast its delivery timeout.
+     */
+    private static void awaitLeaders(Admin admin, List<String> topics)
+            throws ExecutionException, InterruptedException, java.util.concurrent.TimeoutException {
+        long deadline = System.nanoTime() + LEADERS_TIMEOUT.toNanos();
+        while (true) {
+            List<String> leaderless = admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS)
+                    .values().stream()
+                    .filter(d -> d.partitions().stream().anyMatch(p -> p.leader() == null || p.leader().isEmpty()))
+                    .map(TopicDescription::name).toList();
+            if (leaderless.isEmpty()) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("partitions without a leader after " + LEADERS_TIMEOUT.toSeconds()
+                        + " s: " + leaderless);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    /** The last lines of the broker's log, for test failure messages. */
+    public String logTail(int lines) {
+        return process == null ? "(broker not running)" : process.logTail(lines);
     }
 
     /** A new admin client for this broker; the caller closes it. */
