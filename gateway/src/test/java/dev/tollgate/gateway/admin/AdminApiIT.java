@@ -306,7 +306,8 @@ public class AdminApiIT {
                         + "[{\"role\":\"user\",\"content\":\"hi\"}]}").post("/v1/chat/completions").then().statusCode(200);
         given().header("Authorization", "Bearer " + stagingKey).header("x-tollgate-environment", "production")
                 .contentType(ContentType.JSON).body("{\"model\":\"env-model\",\"max_tokens\":4,\"messages\":"
-                        + "[{\"role\":\"user\",\"content\":\"hi\"}]}").post("/v1/chat/completions").then().statusCode(404);
+                        + "[{\"role\":\"user\",\"content\":\"hi\"}]}").post("/v1/chat/completions").then().statusCode(403)
+                .body("error.code", equalTo("environment_not_allowed"));
         admin().body("{\"org_id\":\"" + org + "\",\"environment\":\"qa\"}").post("/admin/v1/keys").then().statusCode(400)
                 .body("error.param", equalTo("environment"));
     }
