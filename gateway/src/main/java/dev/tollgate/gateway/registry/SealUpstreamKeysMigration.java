@@ -16,8 +16,8 @@ import org.flywaydb.core.api.migration.JavaMigration;
 import org.jboss.logging.Logger;
 
 /**
- * Flyway migration V9, {@code seal upstream keys} (issue #24): seals every plaintext upstream API key left by earlier versions with the primary
- * key-encryption key, empties {@code upstream_api_key}, and adds a constraint that keeps it empty, so the table never
+ * Flyway migration V9, {@code seal upstream keys} (issue #24), run as {@code db.migration.V9__SealUpstreamKeys}:
+ * seals every plaintext upstream API key left by earlier versions with the primary key-encryption key, empties {@code upstream_api_key}, and adds a constraint that keeps it empty, so the table never
  * again holds an upstream key in clear. It is Java, not SQL, because it needs the KEK; it runs in Flyway's
  * transaction, so it seals every key or none. With plaintext keys present and no KEK configured it fails the start
  * with that reason rather than leave them in clear. Row versions are bumped, so each replica's snapshot and the next
