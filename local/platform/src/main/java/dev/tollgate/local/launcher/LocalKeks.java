@@ -7,6 +7,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -33,8 +34,11 @@ final class LocalKeks {
     private LocalKeks() {
     }
 
-    /** The directory holding the local KEK, generating the KEK the first time; never logs or prints it. */
-    static Path ensure(Path dataDir) {
+    /**
+     * The directory holding the local KEK, generating the KEK the first time; never logs or prints it. Synchronized:
+     * the gateway replicas start in parallel and must all get the same KEK.
+     */
+    static synchronized Path ensure(Path dataDir) {
         Path dir = dataDir.resolve("kek");
         Path kek = dir.resolve(KEK_ID);
         try {
@@ -45,7 +49,11 @@ final class LocalKeks {
                 Path tmp = Files.createTempFile(dir, ".kek", ".tmp");
                 restrict(tmp);
                 Files.writeString(tmp, Base64.getEncoder().encodeToString(bytes), StandardCharsets.UTF_8);
-                Files.move(tmp, kek);
+                try {
+                    Files.move(tmp, kek); // a rename in one directory; fails rather than replace
+                } catch (FileAlreadyExistsException e) {
+                    Files.deleteIfExists(tmp); // another launcher on the same data directory was first: keep its KEK
+                }
             }
             return dir;
         } catch (IOException e) {
