@@ -116,6 +116,11 @@ public final class Topics {
     public static final String ENDPOINT_HEALTH = "tollgate.endpoint-health.v1";
     /** {@code EndpointLoadSample} keyed by endpoint id: vLLM's queue and KV-cache gauges as the gateway scrapes them. */
     public static final String ENDPOINT_LOAD = "tollgate.endpoint-load.v1";
+    /**
+     * {@code AdminAuditEvent} per admin change (docs/security.md#the-audit-trail), keyed by the changed resource's
+     * path: who, what, when, before and after, secrets redacted. One partition: one total order of admin changes.
+     */
+    public static final String ADMIN_AUDIT = "tollgate.admin-audit.v1";
 
     private static final int PARTITIONS = 6;
 
@@ -177,7 +182,10 @@ public final class Topics {
             new TopicSpec(EVAL_SCORES, PARTITIONS, false, Duration.ofDays(30),
                     "EvalScore per score id (evaluator:version:request event); consumers dedupe on it"),
             new TopicSpec(REQUESTS_DLQ, PARTITIONS, false, Duration.ofDays(30),
-                    "Request records streams could not decode: original key, value and headers, reason in headers"));
+                    "Request records streams could not decode: original key, value and headers, reason in headers"),
+            // An audit trail is kept a year; a SIEM or the warehouse keeps it longer if the organisation must.
+            new TopicSpec(ADMIN_AUDIT, 1, false, Duration.ofDays(365),
+                    "AdminAuditEvent per admin change: credential, action, before and after, secrets redacted"));
 
     private Topics() {
     }

@@ -3,10 +3,12 @@ package dev.tollgate.gateway.console;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.tollgate.gateway.admin.AdminAccess;
+import dev.tollgate.gateway.admin.AdminActor;
 import dev.tollgate.gateway.admin.AdminException;
 import dev.tollgate.gateway.openai.ErrorCode;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -62,8 +64,10 @@ public class ConsoleResource {
     /** Checks a token at sign-in, and tells the console which panels can work. */
     @GET
     @Path("/session")
-    public Session session(@HeaderParam("Authorization") String authorization) {
-        String level = access.of(authorization) == AdminAccess.Level.ADMIN ? "admin" : "read_only";
+    public Session session(@HeaderParam("Authorization") String authorization, RoutingContext ctx) {
+        AdminActor actor = AdminActor.of(ctx);
+        String level = actor != null ? actor.role()
+                : access.of(authorization) == AdminAccess.Level.ADMIN ? "admin" : "read_only";
         return new Session("console.session", level, streams.configured(), config.feed().enabled());
     }
 
