@@ -102,7 +102,7 @@ final class LocalPlatform implements AutoCloseable {
      * console or the CLI (docs/security.md#admin-credentials); call after {@link #start}.
      */
     String createReadOnlyCredential(Secrets secrets, String name) {
-        return LocalKeks.createReadOnlyCredential("http://127.0.0.1:" + options.ports().gateway(0),
+        return ConsoleCredential.create("http://127.0.0.1:" + options.ports().gateway(0),
                 secrets.adminToken(), name);
     }
 
