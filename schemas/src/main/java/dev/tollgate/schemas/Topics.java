@@ -104,6 +104,11 @@ public final class Topics {
      */
     public static final String ALERT_RECEIVERS = "tollgate.alert-receivers.v1";
     /**
+     * Alert silences ({@code AlertSilence}) keyed by silence id; compacted. The notifier delivers no alert an active
+     * silence matches.
+     */
+    public static final String ALERT_SILENCES = "tollgate.alert-silences.v1";
+    /**
      * {@code AlertTransition} events keyed by alert fingerprint: every move of an alert between inactive, pending,
      * firing and resolved, once, from the streams app. The notifier delivers them.
      */
@@ -160,6 +165,8 @@ public final class Topics {
                     "AlertRule per rule id, compacted; tombstone on delete"),
             new TopicSpec(ALERT_RECEIVERS, 1, true, Duration.ZERO,
                     "AlertReceiver per receiver id, compacted; tombstone on delete; holds webhook URLs (secrets)"),
+            new TopicSpec(ALERT_SILENCES, 1, true, Duration.ZERO,
+                    "AlertSilence per silence id, compacted; expiring republishes it with an earlier ends_at"),
             new TopicSpec(KEYS, 1, true, Duration.ZERO,
                     "ApiKeyState per key id, compacted; digests only, never a plain key"),
             new TopicSpec(ENDPOINTS, 1, true, Duration.ZERO,

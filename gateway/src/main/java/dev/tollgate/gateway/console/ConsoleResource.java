@@ -78,18 +78,56 @@ public class ConsoleResource {
     @GET
     @Path("/usage")
     public Uni<Response> usage(@QueryParam("org") String org, @QueryParam("model") String model,
-                               @QueryParam("key") String key, @QueryParam("endpoint") String endpoint,
-                               @QueryParam("from") String from, @QueryParam("to") String to,
-                               @QueryParam("granularity") String granularity) {
+                               @QueryParam("key") String key, @QueryParam("team") String team,
+                               @QueryParam("endpoint") String endpoint, @QueryParam("from") String from,
+                               @QueryParam("to") String to, @QueryParam("granularity") String granularity) {
         Map<String, String> query = new LinkedHashMap<>();
         query.put("org", org);
         query.put("model", model);
         query.put("key", key);
+        query.put("team", team);
         query.put("endpoint", endpoint);
         query.put("from", from);
         query.put("to", to);
         query.put("granularity", granularity);
         return streams.get("/v1/usage", query);
+    }
+
+    /**
+     * The streams app's alerts ({@code GET /v1/alerts}, docs/alerts.md#querying-alerts), passed through; the console
+     * marks the silenced ones with {@code /admin/v1/silences}.
+     */
+    @GET
+    @Path("/alerts")
+    public Uni<Response> alerts(@QueryParam("state") String state, @QueryParam("rule") String rule,
+                                @QueryParam("org") String org, @QueryParam("model") String model,
+                                @QueryParam("endpoint") String endpoint, @QueryParam("budget") String budget) {
+        Map<String, String> query = new LinkedHashMap<>();
+        query.put("state", state);
+        query.put("rule", rule);
+        query.put("org", org);
+        query.put("model", model);
+        query.put("endpoint", endpoint);
+        query.put("budget", budget);
+        return streams.get("/v1/alerts", query);
+    }
+
+    /**
+     * The streams app's comparison of two eval runs, or of two models of one run ({@code GET /v1/evals/compare},
+     * docs/evals.md#comparison), passed through.
+     */
+    @GET
+    @Path("/eval-compare")
+    public Uni<Response> evalCompare(@QueryParam("run") String run, @QueryParam("a_run") String aRun,
+                                     @QueryParam("b_run") String bRun, @QueryParam("a_model") String aModel,
+                                     @QueryParam("b_model") String bModel) {
+        Map<String, String> query = new LinkedHashMap<>();
+        query.put("run", run);
+        query.put("a_run", aRun);
+        query.put("b_run", bRun);
+        query.put("a_model", aModel);
+        query.put("b_model", bModel);
+        return streams.get("/v1/evals/compare", query);
     }
 
     /** The streams app's state of one budget ({@code GET /v1/budgets/{id}}), passed through. */
