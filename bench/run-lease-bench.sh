@@ -78,8 +78,10 @@ for arg in "${cmd[@]}"; do
   case "$arg" in
     -Dquarkus.http.port=*) base_cmd+=("-Dquarkus.http.port=$((PORT_BASE + 200))") ;;
     -Dquarkus.management.port=*) base_cmd+=("-Dquarkus.management.port=$((PORT_BASE + 203))") ;;
-    # the baseline predates settings replica 1 is given (the journal's directory, the console's streams URL)
-    -jar) base_cmd+=("-Dsmallrye.config.mapping.validate-unknown=false" "-jar") ;;
+    # The baseline predates settings replica 1 is given (the journal's directory, the console's streams URL) and
+    # migrations the replicas have applied (its Flyway would refuse a schema newer than it knows): it ignores both.
+    -jar) base_cmd+=("-Dsmallrye.config.mapping.validate-unknown=false" "-Dquarkus.flyway.migrate-at-start=false"
+      "-jar") ;;
     */quarkus-run.jar) base_cmd+=("$BASE_JAR") ;;
     *) base_cmd+=("$arg") ;;
   esac
