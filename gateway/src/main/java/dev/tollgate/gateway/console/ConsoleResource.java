@@ -15,9 +15,11 @@ import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -77,20 +79,8 @@ public class ConsoleResource {
      */
     @GET
     @Path("/usage")
-    public Uni<Response> usage(@QueryParam("org") String org, @QueryParam("model") String model,
-                               @QueryParam("key") String key, @QueryParam("team") String team,
-                               @QueryParam("endpoint") String endpoint, @QueryParam("from") String from,
-                               @QueryParam("to") String to, @QueryParam("granularity") String granularity) {
-        Map<String, String> query = new LinkedHashMap<>();
-        query.put("org", org);
-        query.put("model", model);
-        query.put("key", key);
-        query.put("team", team);
-        query.put("endpoint", endpoint);
-        query.put("from", from);
-        query.put("to", to);
-        query.put("granularity", granularity);
-        return streams.get("/v1/usage", query);
+    public Uni<Response> usage(@Context UriInfo uri) {
+        return relay("/v1/usage", uri, "org", "model", "key", "team", "endpoint", "from", "to", "granularity");
     }
 
     /**
@@ -99,17 +89,8 @@ public class ConsoleResource {
      */
     @GET
     @Path("/alerts")
-    public Uni<Response> alerts(@QueryParam("state") String state, @QueryParam("rule") String rule,
-                                @QueryParam("org") String org, @QueryParam("model") String model,
-                                @QueryParam("endpoint") String endpoint, @QueryParam("budget") String budget) {
-        Map<String, String> query = new LinkedHashMap<>();
-        query.put("state", state);
-        query.put("rule", rule);
-        query.put("org", org);
-        query.put("model", model);
-        query.put("endpoint", endpoint);
-        query.put("budget", budget);
-        return streams.get("/v1/alerts", query);
+    public Uni<Response> alerts(@Context UriInfo uri) {
+        return relay("/v1/alerts", uri, "state", "rule", "org", "model", "endpoint", "budget");
     }
 
     /**
@@ -118,16 +99,8 @@ public class ConsoleResource {
      */
     @GET
     @Path("/eval-compare")
-    public Uni<Response> evalCompare(@QueryParam("run") String run, @QueryParam("a_run") String aRun,
-                                     @QueryParam("b_run") String bRun, @QueryParam("a_model") String aModel,
-                                     @QueryParam("b_model") String bModel) {
-        Map<String, String> query = new LinkedHashMap<>();
-        query.put("run", run);
-        query.put("a_run", aRun);
-        query.put("b_run", bRun);
-        query.put("a_model", aModel);
-        query.put("b_model", bModel);
-        return streams.get("/v1/evals/compare", query);
+    public Uni<Response> evalCompare(@Context UriInfo uri) {
+        return relay("/v1/evals/compare", uri, "run", "a_run", "b_run", "a_model", "b_model");
     }
 
     /** The streams app's state of one budget ({@code GET /v1/budgets/{id}}), passed through. */
@@ -178,5 +151,18 @@ public class ConsoleResource {
                             subscriber.takeDropped())), batches)
                     .onTermination().invoke(() -> feed.unsubscribe(subscriber));
         });
+    }
+
+    /**
+     * Passes a GET through to the streams app with only the named query parameters (the first value of each), so
+     * that the console cannot reach anything the streams API would not answer to these parameters.
+     */
+    private Uni<Response> relay(String path, UriInfo uri, String... names) {
+        MultivaluedMap<String, String> given = uri.getQueryParameters();
+        Map<String, String> query = new LinkedHashMap<>();
+        for (String name : names) {
+            query.put(name, given.getFirst(name));
+        }
+        return streams.get(path, query);
     }
 }
