@@ -10,7 +10,8 @@
 # the default gateway. Then: unmeasured load until the gateway's JIT has settled (bench_warm_jit: at least
 # JIT_WARMUP, at most JIT_WARMUP_MAX), DURATION against the simulator directly, DURATION
 # through the gateway while the gateway's threads are read from /proc/<pid>/task before and after.
-# Output: one line of totals and one of microseconds per request per thread group, and thread-cpu.json.
+# Output: one line of totals, one of microseconds per request per thread group, one of the part of it spent in the
+# kernel (system time), and thread-cpu.json.
 #
 # Knobs (environment): DURATION (12s), JIT_WARMUP (30s), JIT_WARMUP_MAX (180s), CONNECTIONS (64), SKIP_BUILD=1,
 # MVN_FLAGS (e.g. -o), PORT_BASE (19100), GATEWAY_ENV (extra variables for the gateway, e.g. "QUARKUS_LOG_CONSOLE_ASYNC=false").
@@ -32,7 +33,8 @@ BODY='{"model":"sim-llama-3-8b","max_tokens":16,"messages":[{"role":"user","cont
 load() { java -cp "$BENCH_CP" dev.tollgate.bench.BenchMain --body "$BODY" --connections "$CONNECTIONS" \
   --event-loops 2 --format json "$@"; }
 threads() { for t in /proc/"$GATEWAY_PID"/task/*; do
-  echo "$(tr ' ' _ < "$t/comm") $(bench_cpu_ticks "$t/stat") $(awk '/ctxt_switches/{s+=$2} END{print s}' "$t/status")"
+  echo "$(tr ' ' _ < "$t/comm") $(bench_cpu_ticks "$t/stat") $(sed 's/.*) //' "$t/stat" | awk '{print $13}') \
+    $(awk '/ctxt_switches/{s+=$2} END{print s}' "$t/status")"
 done 2>/dev/null || true; }
 
 GATEWAY="http://127.0.0.1:$PORT_BASE/v1/chat/completions"
@@ -53,21 +55,27 @@ direct = json.load(open(f"{out}/direct.json"))
 gateway = json.load(open(f"{out}/gateway.json"))
 requests = gateway["ok"]
 def read(name):
-    cpu, switches = collections.Counter(), 0
+    cpu, system, switches = collections.Counter(), collections.Counter(), 0
     for line in open(f"{out}/{name}"):
         fields = line.split()
-        if len(fields) != 3:  # a thread that ended while it was being read
+        if len(fields) != 4:  # a thread that ended while it was being read
             continue
-        thread, t, s = fields
-        cpu[re.sub(r"\d+", "N", thread)] += int(t)
+        thread, t, sys_t, s = fields
+        group = re.sub(r"\d+", "N", thread)
+        cpu[group] += int(t)
+        system[group] += int(sys_t)
         switches += int(s)
-    return cpu, switches
-(b, sb), (a, sa) = read("threads-before.txt"), read("threads-after.txt")
+    return cpu, system, switches
+(b, bsys, sb), (a, asys, sa) = read("threads-before.txt"), read("threads-after.txt")
 per = {k: (a[k] - b[k]) * 1e6 / ticks / requests for k in a if a[k] > b[k]}
+per_system = {k: (asys[k] - bsys[k]) * 1e6 / ticks / requests for k in asys if asys[k] > bsys[k]}
 report = {"directRequestsPerSecond": direct["requestsPerSecond"],
           "gatewayRequestsPerSecond": gateway["requestsPerSecond"],
           "gatewayCpuMicrosPerRequest": round(sum(per.values()), 1),
+          "gatewaySystemCpuMicrosPerRequest": round(sum(per_system.values()), 1),
           "contextSwitchesPerRequest": round((sa - sb) / requests, 2),
+          "threadSystemCpuMicrosPerRequest": {k: round(v, 1) for k, v in sorted(per_system.items(),
+                                                                                key=lambda kv: -kv[1])},
           "threadCpuMicrosPerRequest": {k: round(v, 1) for k, v in sorted(per.items(), key=lambda kv: -kv[1])}}
 json.dump(report, open(f"{out}/thread-cpu.json", "w"), indent=1)
 print("direct %.0f req/s, gateway %.0f req/s (%.1f %%), gateway CPU %.1f us/request, %.2f context switches/request"
@@ -75,4 +83,6 @@ print("direct %.0f req/s, gateway %.0f req/s (%.1f %%), gateway CPU %.1f us/requ
          100 * report["gatewayRequestsPerSecond"] / report["directRequestsPerSecond"],
          report["gatewayCpuMicrosPerRequest"], report["contextSwitchesPerRequest"]))
 print("  per thread (us/request): " + ", ".join(f"{k} {v}" for k, v in report["threadCpuMicrosPerRequest"].items()))
+print("  of which in the kernel: %.1f us/request; " % report["gatewaySystemCpuMicrosPerRequest"]
+      + ", ".join(f"{k} {v}" for k, v in report["threadSystemCpuMicrosPerRequest"].items()))
 PY

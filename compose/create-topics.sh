@@ -34,4 +34,6 @@ create --topic tollgate.endpoint-health.v1 --partitions 6 --config cleanup.polic
 create --topic tollgate.endpoint-load.v1 --partitions 6 --config cleanup.policy=delete --config retention.ms=86400000
 create --topic tollgate.alert-rules.v1 --partitions 1 --config cleanup.policy=compact
 create --topic tollgate.alert-receivers.v1 --partitions 1 --config cleanup.policy=compact
+create --topic tollgate.admin-audit.v1 --partitions 1 --config cleanup.policy=delete --config retention.ms=31536000000
+create --topic tollgate.alert-silences.v1 --partitions 1 --config cleanup.policy=compact
 echo "event=topics_ready"

@@ -64,7 +64,8 @@ CREATE TABLE IF NOT EXISTS tollgate.usage_rollups (
     ttft_p90_ms       Nullable(Int64),
     ttft_p95_ms       Nullable(Int64),
     ttft_p99_ms       Nullable(Int64),
-    ttft_max_ms       Nullable(Int64)
+    ttft_max_ms       Nullable(Int64),
+    team_id           Nullable(String)
 ) ENGINE = ReplacingMergeTree(requests)
 PARTITION BY (granularity, toYYYYMM(window_start))
 ORDER BY (granularity, rollup_key, window_start);

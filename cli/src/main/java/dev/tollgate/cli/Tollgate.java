@@ -1,5 +1,6 @@
 package dev.tollgate.cli;
 
+import dev.tollgate.cli.alerts.AlertsCommand;
 import dev.tollgate.cli.budgets.BudgetsCommand;
 import dev.tollgate.cli.config.ConfigCommand;
 import dev.tollgate.cli.core.CliException;
@@ -9,6 +10,7 @@ import dev.tollgate.cli.core.ExitCode;
 import dev.tollgate.cli.core.Group;
 import dev.tollgate.cli.core.Output;
 import dev.tollgate.cli.core.Settings;
+import dev.tollgate.cli.evals.EvalsCommand;
 import dev.tollgate.cli.registry.DeploymentCommand;
 import dev.tollgate.cli.registry.RegistryCommand;
 import dev.tollgate.cli.tenancy.KeysCommand;
@@ -24,12 +26,11 @@ import picocli.CommandLine;
 
 /**
  * The {@code tollgate} command: the operator's tool over the gateway's admin API and the streams query API
- * (docs/cli.md). Each command group is a class of its feature's package, listed once in {@code subcommands} below:
- * that list is where the {@code alerts} and {@code evals} groups join when their APIs land.
+ * (docs/cli.md). Each command group is a class of its feature's package, listed once in {@code subcommands} below.
  */
 @CommandLine.Command(name = "tollgate", mixinStandardHelpOptions = true, versionProvider = Tollgate.Version.class,
         description = "Operate a Tollgate platform: orgs, teams and keys; the model registry and deployment status; "
-                + "budgets and usage.",
+                + "budgets and usage; alerts and silences; evals.",
         subcommands = {
                 OrgsCommand.class,
                 TeamsCommand.class,
@@ -38,8 +39,8 @@ import picocli.CommandLine;
                 DeploymentCommand.class,
                 BudgetsCommand.class,
                 UsageCommand.class,
-                // alerts (alert rules, receivers, silences) and evals (evaluators, datasets, runs, compare,
-                // backfills) join here: docs/cli.md#adding-a-command-group
+                AlertsCommand.class,
+                EvalsCommand.class,
                 ConfigCommand.class,
                 AutoComplete.GenerateCompletion.class,
                 CommandLine.HelpCommand.class},
@@ -148,6 +149,9 @@ public final class Tollgate extends Group implements Command.HasContext {
         CommandLine cli = new CommandLine(new Tollgate(context));
         withHelpOptions(cli);
         cli.setCaseInsensitiveEnumValuesAllowed(true);
+        // '@FILE' is how JSON options read a file, as with curl -d @FILE (--definition @judge.json); picocli's own
+        // argument files would splice the file's words into the command line instead.
+        cli.setExpandAtFiles(false);
         cli.setUsageHelpAutoWidth(true);
         return cli;
     }

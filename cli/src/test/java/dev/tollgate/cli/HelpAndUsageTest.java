@@ -63,7 +63,11 @@ class HelpAndUsageTest {
         assertThat(names).contains("orgs list", "orgs create", "teams list", "teams create", "keys create", "keys list",
                 "keys revoke", "registry register", "registry deregister", "registry enable", "registry disable",
                 "registry drain", "registry list", "deployment status", "budgets set", "budgets list", "budgets show",
-                "usage", "generate-completion", "config show");
+                "usage", "generate-completion", "config show", "alerts list", "alerts rules", "alerts receivers",
+                "alerts silence create", "alerts silence list", "alerts silence expire", "evals evaluators list",
+                "evals evaluators show", "evals evaluators create", "evals datasets list", "evals datasets show",
+                "evals datasets create", "evals runs list", "evals runs show", "evals runs start", "evals compare",
+                "evals backfill start", "evals backfill progress");
     }
 
     @Test
@@ -130,7 +134,7 @@ class HelpAndUsageTest {
 
         assertThat(run.exitCode()).isZero();
         assertThat(run.out()).contains("complete -F _complete_tollgate", "registry", "deployment", "budgets",
-                "--environment");
+                "--environment", "alerts", "silence", "evals", "backfill", "compare", "--matcher", "llm_judge");
     }
 
     @Test

@@ -65,8 +65,8 @@ class WorkloadPolicyTest {
             }
         }
         assertThat(secretEnv).extracting(e -> e.get("name"))
-                .contains("TOLLGATE_ADMIN_TOKEN", "QUARKUS_DATASOURCE_PASSWORD", "ADMIN_TOKEN", "HF_TOKEN",
-                        "WAREHOUSE_PASSWORD");
+                .contains("TOLLGATE_ADMIN_TOKEN", "TOLLGATE_SECRETS_KEKS", "QUARKUS_DATASOURCE_PASSWORD", "ADMIN_TOKEN",
+                        "HF_TOKEN", "WAREHOUSE_PASSWORD");
         List<String> configured = new ArrayList<>();
         for (Manifest configMap : Charts.ofKind(all, "ConfigMap")) {
             Yaml.map(configMap.body(), "data").forEach((key, value) -> configured.addAll(secretSettings(value.toString())));

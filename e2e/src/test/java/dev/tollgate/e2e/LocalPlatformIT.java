@@ -27,6 +27,8 @@ class LocalPlatformIT {
     static final Duration START = Duration.ofMinutes(3);
     static final Pattern KEY = Pattern.compile("(tg_[A-Za-z0-9_-]{20,})");
     static final Pattern ADMIN_TOKEN = Pattern.compile("(tga_[A-Za-z0-9_-]{20,})");
+    /** The named read-only credential the launcher creates for the console. */
+    static final Pattern READ_ONLY_TOKEN = Pattern.compile("(tgadm_[A-Za-z0-9_-]{20,})");
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @TempDir
@@ -56,6 +58,7 @@ class LocalPlatformIT {
                     + ports.get("gateway") + "/admin/v1/endpoints")).header("Authorization", "Bearer "
                     + printed(ADMIN_TOKEN, launcher)).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(endpoints.statusCode()).as(endpoints.body()).isEqualTo(200);
+            assertPrintedReadOnlyTokenReadsButCannotWrite(ports.get("gateway"), launcher);
 
             assertThat(launcher.stop(Duration.ofSeconds(60))).isIn(0, 143);
             assertThat(launcher.console()).contains("Stopped.");
@@ -92,6 +95,23 @@ class LocalPlatformIT {
                     .contains("Everything that had started was stopped again.");
             assertThat(launcher.leftovers()).isEmpty();
         }
+    }
+
+    /** The console's token the launcher prints sees the admin API and the console's data, and changes nothing. */
+    private static void assertPrintedReadOnlyTokenReadsButCannotWrite(int gatewayPort, LauncherProcess launcher)
+            throws Exception {
+        String token = printed(READ_ONLY_TOKEN, launcher);
+        String admin = "http://127.0.0.1:" + gatewayPort + "/admin/v1/";
+        HttpResponse<String> read = HTTP.send(HttpRequest.newBuilder(URI.create(admin + "endpoints"))
+                .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> write = HTTP.send(HttpRequest.newBuilder(URI.create(admin + "orgs"))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"ro-test\",\"name\":\"RO\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(read.statusCode()).as(read.body()).isEqualTo(200);
+        assertThat(write.statusCode()).as(write.body()).isEqualTo(403);
+        assertThat(write.body()).contains("\"code\":\"read_only_token\"");
     }
 
     private String awaitTotals(int streamsPort) throws Exception {

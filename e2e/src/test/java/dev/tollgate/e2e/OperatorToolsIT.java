@@ -41,6 +41,8 @@ class OperatorToolsIT {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String MODEL = "sim-llama-3-8b";
+    private static final String MODEL_B = "sim-mistral-7b";
+    private static final String RUN = "ops-ab";
 
     @TempDir
     static Path dataDir;
@@ -60,6 +62,47 @@ class OperatorToolsIT {
                 .as("launcher console:\n%s", launcher.console()).isPresent();
         adminToken = LocalPlatformIT.printed(LocalPlatformIT.ADMIN_TOKEN, launcher);
         bootstrapKey = LocalPlatformIT.printed(LocalPlatformIT.KEY, launcher);
+        alertRuleAndReceiver();
+        evalRunOfTwoModels();
+    }
+
+    /**
+     * An alert rule that fires for every org with traffic (p50 latency above 1 ms over five minutes), and a receiver: set
+     * up once, so both tests see alerts fire while they make their requests.
+     */
+    private static void alertRuleAndReceiver() throws Exception {
+        assertThat(adminPost("/admin/v1/receivers", "{\"id\":\"ops-hook\",\"type\":\"webhook\","
+                + "\"url\":\"http://127.0.0.1:9/secret-hook\"}").statusCode()).isEqualTo(201);
+        assertThat(adminPost("/admin/v1/alert-rules", "{\"id\":\"ops-latency\",\"name\":\"OpsLatency\","
+                + "\"kind\":\"latency\",\"scope\":\"org\",\"window\":\"5m\",\"threshold\":1,"
+                + "\"percentile\":50,\"min_requests\":1,\"severity\":\"warning\",\"receivers\":[\"ops-hook\"]}")
+                .statusCode()).isEqualTo(201);
+    }
+
+    /**
+     * Through the CLI: an evaluator, a dataset from a JSON Lines file and a run of it against both simulated models,
+     * started here so that it runs while the tests do their other steps.
+     */
+    private static void evalRunOfTwoModels() throws Exception {
+        Cli evaluator = cli("evals", "evaluators", "create", "--id", "ops-overlap", "--name", "Overlap", "--type",
+                "similarity", "--definition", "{\"method\": \"rouge_l\", \"threshold\": 0.3}", "--selector",
+                "{\"orgs\": [\"none\"]}");
+        assertThat(evaluator.exitCode()).as(evaluator.toString()).isZero();
+        Path examples = home.resolve("capitals.jsonl");
+        Files.writeString(examples, String.join("\n",
+                example("fr", "France", "Paris"), example("de", "Germany", "Berlin"), example("it", "Italy", "Rome")));
+        Cli dataset = cli("evals", "datasets", "create", "ops-capitals", "--name", "Capitals", "--examples",
+                examples.toString());
+        assertThat(dataset.exitCode()).as(dataset.toString()).isZero();
+        sleep(2_000); // the streams app and the worker follow the evaluators and examples topics
+        Cli run = cli("evals", "runs", "start", "--id", RUN, "--dataset", "ops-capitals", "--model", MODEL,
+                "--model", MODEL_B, "--evaluator", "ops-overlap", "--max-tokens", "24");
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+    }
+
+    private static String example(String id, String country, String capital) {
+        return "{\"id\": \"" + id + "\", \"messages\": [{\"role\": \"user\", \"content\": \"What is the capital of "
+                + country + "?\"}], \"reference_output\": \"" + capital + "\"}";
     }
 
     @AfterAll
@@ -131,6 +174,52 @@ class OperatorToolsIT {
                 "usage", "--org", "acme", "--since", "1h", "--granularity", "1m", "-o", "json");
         assertThat(usage.findValues("cost_micros").stream().mapToLong(JsonNode::asLong).sum()).isPositive();
         assertThat(cli("usage", "--org", "acme", "--since", "1h", "--granularity", "1m").out()).contains("REQUESTS");
+        // by team: the key belongs to team search, so the team's rollup holds the same three requests
+        JsonNode byTeam = awaitJson(n -> n.findValues("requests").stream().mapToLong(JsonNode::asLong).sum() == 3,
+                "usage", "--org", "acme", "--by", "team", "--since", "1h", "-o", "json");
+        assertThat(byTeam.get(0).path("team").asText()).isEqualTo("search");
+        assertThat(cli("usage", "--org", "acme", "--by", "team", "--since", "1h").out()).contains("TEAM")
+                .contains("search");
+
+        // alerts: the latency rule fires for acme; a silence mutes it, is listed, and is expired
+        assertThat(chat(secret, "cli-acme-alert").statusCode()).isEqualTo(200);
+        JsonNode firing = awaitJson(n -> n.findValuesAsText("alertname").contains("OpsLatency")
+                && n.findValuesAsText("org").contains("acme"), "alerts", "list", "--state", "firing", "--org", "acme",
+                "-o", "json");
+        assertThat(firing.get(0).path("silenced_by")).isEmpty();
+        assertThat(cli("alerts", "rules").out()).contains("ops-latency").contains("latency").contains("ops-hook");
+        assertThat(cli("alerts", "receivers").out()).contains("ops-hook").contains("http://127.0.0.1:9/***")
+                .doesNotContain("secret-hook");
+        Cli silence = cli("alerts", "silence", "create", "--matcher", "alertname=OpsLatency", "--matcher",
+                "org=acme", "--duration", "1h", "--comment", "known slow simulator", "-o", "json");
+        assertThat(silence.exitCode()).as(silence.toString()).isZero();
+        String silenceId = JSON.readTree(silence.out()).path("id").asText();
+        Cli silenced = cli("alerts", "list", "--state", "firing", "--org", "acme");
+        assertThat(silenced.out()).contains("OpsLatency").contains("org=acme").contains("by " + silenceId);
+        assertThat(cli("alerts", "silence", "list").out()).contains(silenceId).contains("org=acme")
+                .contains("known slow simulator");
+        assertThat(cli("alerts", "silence", "expire", silenceId).out()).contains("Expired silence " + silenceId);
+        assertThat(cli("alerts", "silence", "list").out()).doesNotContain(silenceId);
+        assertThat(cli("alerts", "silence", "expire", "sil-nope").exitCode()).isEqualTo(3);
+
+        // evals: the run started at set-up, listed, shown with its scores, and its two models compared
+        assertThat(cli("evals", "evaluators", "list").out()).contains("ops-overlap").contains("similarity");
+        assertThat(cli("evals", "datasets", "show", "ops-capitals").out()).contains("3 examples").contains("Paris");
+        Cli shownRun = awaitCli(r -> r.out().contains(": completed"), "evals", "runs", "show", RUN);
+        assertThat(shownRun.out()).contains("ops-overlap v1").contains(MODEL).contains(MODEL_B);
+        assertThat(cli("evals", "runs", "list").out()).contains(RUN).contains("completed");
+        JsonNode compared = awaitJson(n -> n.path("evaluators").size() == 1
+                && n.path("evaluators").get(0).path("a").path("count").asLong() == 3
+                && n.path("evaluators").get(0).path("b").path("count").asLong() == 3,
+                "evals", "compare", "--run", RUN, "--a-model", MODEL, "--b-model", MODEL_B, "-o", "json");
+        assertThat(compared.path("evaluators").get(0).path("evaluator_id").asText()).isEqualTo("ops-overlap");
+        assertThat(cli("evals", "compare", "--run", RUN, "--a-model", MODEL, "--b-model", MODEL_B).out())
+                .contains("ops-overlap").contains("DELTA");
+        Cli backfill = cli("evals", "backfill", "start", "--id", "ops-backfill", "--evaluator", "ops-overlap",
+                "--since", "1h");
+        assertThat(backfill.exitCode()).as(backfill.toString()).isZero();
+        assertThat(awaitCli(r -> r.out().contains("completed"), "evals", "backfill", "progress", "ops-backfill")
+                .out()).contains("ops-overlap v1");
 
         // a revoked key is refused; a wrong token is an auth failure; a bad range is bad usage
         assertThat(cli("keys", "revoke", keyId).exitCode()).isZero();
@@ -194,6 +283,71 @@ class OperatorToolsIT {
             wait.until(b -> b.findElements(By.cssSelector("#health tbody tr[data-endpoint='sim-1']")).size() == 1);
             assertThat(browser.findElement(By.cssSelector("#health tbody tr[data-endpoint='sim-1']")).getText())
                     .contains(MODEL).contains("up").contains("closed");
+
+            // spend by team: one series per team; org acme's team search when the CLI test ran first (the order of
+            // tests is not fixed), else org local's teams (none)
+            boolean acme = !browser.findElements(By.cssSelector("#org option[value='acme']")).isEmpty();
+            if (acme) {
+                new Select(browser.findElement(By.id("org"))).selectByValue("acme");
+            }
+            new Select(browser.findElement(By.id("split"))).selectByValue("team");
+            wait.until(b -> {
+                Object split = browser.executeScript("return document.getElementById('spend-summary').dataset.split");
+                Object series = browser.executeScript(
+                        "return document.getElementById('spend-summary').dataset.series");
+                if (!"team".equals(split) || acme && !String.valueOf(series).contains("\"search\"")) {
+                    browser.executeScript("document.getElementById('split').dispatchEvent(new Event('change'))");
+                    sleep(1000);
+                    return false;
+                }
+                return true;
+            });
+
+            // alerts: the latency rule fires for org local, with its severity and silence state
+            wait.until(b -> {
+                List<WebElement> rows = b.findElements(By.cssSelector("#alerts tbody tr[data-state='firing']"));
+                if (rows.stream().noneMatch(r -> r.getText().contains("org=local"))) {
+                    browser.executeScript("document.getElementById('org').dispatchEvent(new Event('change'))");
+                    sleep(1000);
+                    return false;
+                }
+                return true;
+            });
+            WebElement alert = browser.findElements(By.cssSelector("#alerts tbody tr[data-state='firing']")).stream()
+                    .filter(r -> r.getText().contains("org=local")).findFirst().orElseThrow();
+            assertThat(alert.getText()).contains("OpsLatency").contains("warning");
+            assertThat(alert.getAttribute("data-silenced")).as("no silence matches org local").isEmpty();
+            assertThat(browser.findElement(By.id("alerts-status")).getText()).endsWith("firing");
+
+            // eval comparison: run ops-ab's two models side by side, per evaluator, drawn with ECharts
+            wait.until(b -> {
+                List<WebElement> options = b.findElements(By.cssSelector("#eval-b option"));
+                if (options.size() < 2) {
+                    browser.executeScript("document.getElementById('org').dispatchEvent(new Event('change'))");
+                    sleep(1000);
+                    return false;
+                }
+                return true;
+            });
+            new Select(browser.findElement(By.id("eval-a"))).selectByValue(RUN + "|" + MODEL);
+            new Select(browser.findElement(By.id("eval-b"))).selectByValue(RUN + "|" + MODEL_B);
+            wait.until(b -> {
+                List<WebElement> rows = b.findElements(By.cssSelector("#eval-table tbody tr[data-evaluator="
+                        + "'ops-overlap']"));
+                if (rows.isEmpty() || rows.get(0).findElements(By.tagName("td")).get(1).getText().equals("-")
+                        || rows.get(0).findElements(By.tagName("td")).get(3).getText().equals("-")) {
+                    browser.executeScript("document.getElementById('eval-b').dispatchEvent(new Event('change'))");
+                    sleep(1000);
+                    return false;
+                }
+                return true;
+            });
+            Object bars = browser.executeScript("const c = echarts.getInstanceByDom("
+                    + "document.getElementById('eval-chart'));"
+                    + "return c.getOption().series.filter(s => s.type === 'bar').map(s => s.data[0]);");
+            assertThat((List<?>) bars).hasSize(2).allSatisfy(v -> assertThat(((Number) v).doubleValue())
+                    .isBetween(0.0, 1.0));
+            assertThat(browser.findElement(By.id("eval-table")).getText()).contains("ops-overlap");
 
             Path screenshot = Path.of("target", "console.png");
             Files.createDirectories(screenshot.getParent());
@@ -266,6 +420,12 @@ class OperatorToolsIT {
                 .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"" + MODEL + "\",\"messages\":[{\"role\":"
                         + "\"user\",\"content\":\"Hello!\"}],\"max_tokens\":16}"))
                 .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<String> adminPost(String path, String body) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(gateway() + path))
+                .header("Authorization", "Bearer " + adminToken).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static String gateway() {

@@ -118,7 +118,7 @@ function renderOrgs() {
 // ---- refresh cycle -------------------------------------------------------------------------------------------------
 function refresh() {
   const org = $('org').value;
-  Promise.allSettled([spend(org), budgets(org), health()]).then((results) => results
+  Promise.allSettled([spend(org), alerts(), budgets(org), evalRuns(), health()]).then((results) => results
       .filter((r) => r.status === 'rejected' && r.reason.status !== 401)
       .forEach((r) => console.warn('console refresh failed', r.reason)));
 }
@@ -144,11 +144,14 @@ async function spend(org) {
     } else if (split === 'key') {
       const keys = await api('/admin/v1/keys?' + query({org_id: org})).then((l) => l.data.map((k) => k.id));
       series = await Promise.all(keys.map((k) => usage({org, key: k}).then((d) => ({name: k, data: d}))));
+    } else if (split === 'team') {
+      const teams = await api('/admin/v1/orgs/' + encodeURIComponent(org) + '/teams').then((l) => l.data.map((t) => t.id));
+      series = await Promise.all(teams.map((t) => usage({org, team: t}).then((d) => ({name: t, data: d}))));
     } else {
       series = [{name: org, data: await usage({org})}];
     }
-    note.textContent = 'Rollups from the streams app (' + range().granularity + ' windows). Teams have no rollup '
-        + 'of their own: a team budget below shows its live spend.';
+    note.textContent = 'Rollups from the streams app (' + range().granularity + ' windows)'
+        + (split === 'team' ? ': a team counts the requests of its keys; keys without a team are in no team.' : '.');
   } catch (e) {
     note.textContent = e.code === 'streams_unavailable' ? e.message : 'Usage could not be read: ' + e.message;
     series = [];
@@ -163,6 +166,8 @@ async function spend(org) {
   summary.dataset.requests = totals.requests;
   summary.dataset.costMicros = totals.cost;
   summary.dataset.tokens = totals.tokens;
+  summary.dataset.series = JSON.stringify(series.map((s) => s.name));
+  summary.dataset.split = split;
   const shown = range();
   chart('spend-chart').setOption({
     animation: false,
@@ -228,9 +233,9 @@ async function budget(container, b) {
   const end = new Date(live.period_end).getTime();
   const now = Date.now();
   let points = [];
-  if (b.scope_type === 'org' || b.scope_type === 'key') {
+  if (b.scope_type === 'org' || b.scope_type === 'key' || b.scope_type === 'team') {
     const granularity = end - start > 2 * 86400e3 ? '1d' : '1h';
-    const params = b.scope_type === 'org' ? {org: b.org_id} : {org: b.org_id, key: b.scope_id};
+    const params = b.scope_type === 'org' ? {org: b.org_id} : {org: b.org_id, [b.scope_type]: b.scope_id};
     const windows = await api('/admin/v1/console/usage?' + query({...params, granularity,
       from: new Date(start).toISOString(), to: new Date(now).toISOString()})).then((l) => l.data).catch(() => []);
     let sum = 0;
@@ -254,6 +259,124 @@ async function budget(container, b) {
         data: [[start, 0], [end, b.amount_micros / 1e6]]},
     ],
   }, {notMerge: true});
+}
+
+// Alerts firing, pending and recently resolved (the streams app), and which silences mute them (the admin API).
+async function alerts() {
+  const note = $('alerts-note');
+  let list;
+  try {
+    list = await api('/admin/v1/console/alerts').then((l) => l.data);
+  } catch (e) {
+    note.textContent = e.code === 'streams_unavailable' ? e.message : 'Alerts could not be read: ' + e.message;
+    return;
+  }
+  const silences = await api('/admin/v1/silences?state=active').then((l) => l.data).catch(() => null);
+  const now = Date.now();
+  const muting = (labels) => (silences || []).filter((s) => Date.parse(s.starts_at) <= now && now < Date.parse(s.ends_at)
+      && Object.keys(s.matchers).length > 0
+      && Object.entries(s.matchers).every(([name, value]) => labels[name] === value)).map((s) => s.id);
+  const rows = list.map((a) => {
+    const tr = document.createElement('tr');
+    const by = muting(a.labels || {});
+    tr.dataset.fingerprint = a.fingerprint;
+    tr.dataset.state = a.state;
+    tr.dataset.silenced = by.join(',');
+    if (by.length) tr.className = 'silenced';
+    const since = a.state === 'firing' ? a.fired_at : a.state === 'resolved' ? a.resolved_at : a.active_at;
+    const subject = ['endpoint', 'model', 'budget', 'org'].filter((n) => a.labels && a.labels[n])
+        .map((n) => n + '=' + a.labels[n]).join(' ');
+    const other = Object.entries(a.labels || {}).filter(([n]) => !['alertname', 'severity', 'rule_id', 'endpoint',
+      'model', 'budget', 'org'].includes(n)).map(([n, v]) => n + '=' + v).join(' ');
+    tr.append(cell(a.state, 'state-' + a.state), cell(a.severity, 'sev-' + a.severity), cell(a.alertname),
+        cell(subject), cell(since ? new Date(since).toLocaleString([], {hour12: false}) : null),
+        cell(+a.value.toFixed(4), 'num'), cell(+a.threshold.toFixed(4), 'num'),
+        cell(silences === null ? 'unknown' : by.length ? 'by ' + by.join(', ') : 'no'), cell(other));
+    return tr;
+  });
+  $('alerts').tBodies[0].replaceChildren(...rows);
+  const firing = list.filter((a) => a.state === 'firing').length;
+  const status = $('alerts-status');
+  status.textContent = firing + ' firing';
+  status.className = 'badge ' + (firing ? 'bad' : 'ok');
+  note.textContent = list.length ? 'From the streams app; silenced alerts still fire but are not notified '
+      + '(tollgate alerts silence).' : 'No alert is pending, firing or recently resolved.';
+}
+
+// Eval comparison: two runs (or the two models of one run), per evaluator side by side.
+async function evalRuns() {
+  const runs = await api('/admin/v1/eval-runs').then((l) => l.data).catch(() => []);
+  const sides = runs.flatMap((r) => r.models.map((m) => ({value: r.id + '|' + m, label: r.id + ' · ' + m})));
+  ['eval-a', 'eval-b'].forEach((id, i) => {
+    const select = $(id);
+    const current = select.value;
+    if (select.options.length !== sides.length) {
+      select.replaceChildren(...sides.map((s) => new Option(s.label, s.value)));
+      select.value = current && sides.some((s) => s.value === current) ? current
+          : (sides[Math.min(i, sides.length - 1)] || {}).value || '';
+    }
+  });
+  if (sides.length === 0) {
+    $('eval-note').textContent = 'No eval runs yet (tollgate evals runs start).';
+    return;
+  }
+  await evalCompare();
+}
+
+async function evalCompare() {
+  const [aRun, aModel] = $('eval-a').value.split('|');
+  const [bRun, bModel] = $('eval-b').value.split('|');
+  if (!aRun || !bRun) return;
+  const params = aRun === bRun ? {run: aRun, a_model: aModel, b_model: bModel}
+    : {a_run: aRun, b_run: bRun, a_model: aModel, b_model: bModel};
+  let comparison;
+  try {
+    comparison = await api('/admin/v1/console/eval-compare?' + query(params));
+  } catch (e) {
+    $('eval-note').textContent = 'The comparison could not be read: ' + e.message;
+    return;
+  }
+  const fixed = (v) => (v === null || v === undefined ? null : v.toFixed(3));
+  const ci = (s) => (s && s.mean_ci ? s.mean_ci.map((v) => v.toFixed(3)).join('–') : null);
+  const evaluators = comparison.evaluators || [];
+  const table = $('eval-table');
+  table.dataset.compared = aRun + '|' + aModel + ' vs ' + bRun + '|' + bModel;
+  table.tBodies[0].replaceChildren(...evaluators.map((e) => {
+    const tr = document.createElement('tr');
+    tr.dataset.evaluator = e.evaluator_id;
+    tr.append(cell(e.evaluator_id), cell(fixed(e.a.mean), 'num'), cell(ci(e.a), 'num'), cell(fixed(e.b.mean), 'num'),
+        cell(ci(e.b), 'num'), cell(e.mean_delta === null || e.mean_delta === undefined ? null
+          : (e.mean_delta >= 0 ? '+' : '') + e.mean_delta.toFixed(3), 'num'),
+        cell(e.a.pass_rate === null ? null : pct(e.a.pass_rate), 'num'),
+        cell(e.b.pass_rate === null ? null : pct(e.b.pass_rate), 'num'),
+        cell(e.regressed_count, 'num'), cell(e.improved_count, 'num'));
+    return tr;
+  }));
+  const names = evaluators.map((e) => e.evaluator_id);
+  const side = (label, key) => ({name: label, type: 'bar', barMaxWidth: 28,
+    data: evaluators.map((e) => (e[key].mean === null ? null : e[key].mean))});
+  const whisker = (key, offset) => ({type: 'custom', name: key + ' 95% CI', silent: true,
+    renderItem: (params, api2) => {
+      const e = evaluators[params.dataIndex];
+      if (!e[key].mean_ci) return null;
+      const low = api2.coord([params.dataIndex, e[key].mean_ci[0]]);
+      const high = api2.coord([params.dataIndex, e[key].mean_ci[1]]);
+      const x = low[0] + offset * api2.size([1, 0])[0] * 0.2;
+      return {type: 'line', shape: {x1: x, y1: low[1], x2: x, y2: high[1]}, style: {stroke: '#333', lineWidth: 1.5}};
+    },
+    data: evaluators.map((e, i) => [i, 0])});
+  chart('eval-chart').setOption({
+    animation: false,
+    tooltip: {trigger: 'axis'},
+    legend: {bottom: 0, data: ['A ' + aRun + ' · ' + aModel, 'B ' + bRun + ' · ' + bModel]},
+    grid: {left: 50, right: 20, top: 20, bottom: 40},
+    xAxis: {type: 'category', data: names},
+    yAxis: {type: 'value', min: 0, max: 1, name: 'mean score'},
+    series: [side('A ' + aRun + ' · ' + aModel, 'a'), side('B ' + bRun + ' · ' + bModel, 'b'),
+      whisker('a', -1), whisker('b', 1)],
+  }, {notMerge: true});
+  $('eval-note').textContent = evaluators.length ? 'Mean score per evaluator with its 95% confidence interval; delta '
+      + 'is B − A. From the streams app.' : 'Neither side has scores yet.';
 }
 
 // Per endpoint: the replica's live view (deployments) with error rate and percentiles from endpoint rollups.
@@ -378,6 +501,8 @@ document.addEventListener('DOMContentLoaded', () => {
   });
   $('sign-out').addEventListener('click', () => signOut());
   ['org', 'range', 'split'].forEach((id) => $(id).addEventListener('change', refresh));
+  ['eval-a', 'eval-b'].forEach((id) => $(id).addEventListener('change', () => evalCompare()
+      .catch((e) => console.warn('eval comparison', e))));
   window.addEventListener('resize', () => Object.values(state.charts).forEach((c) => c.resize()));
   const saved = sessionStorage.getItem(TOKEN_KEY);
   if (saved) signIn(saved); else signOut();

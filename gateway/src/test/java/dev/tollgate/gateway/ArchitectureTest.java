@@ -42,6 +42,25 @@ class ArchitectureTest {
     }
 
     @Test
+    void theRequestPathNeverOpensASecret() {
+        noClasses().that().resideInAnyPackage("..gateway.inbound..", "..gateway.upstream..", "..gateway.exchange..",
+                        "..gateway.auth..", "..gateway.routing..", "..gateway.ratelimit..", "..gateway.budget..")
+                .should().dependOnClassesThat().resideInAPackage("..gateway.secrets..")
+                .because("upstream keys are opened when endpoint state is applied (registry), never per request")
+                .check(GATEWAY);
+    }
+
+    @Test
+    void secretsAndTheAuditTrailKnowNoFeature() {
+        noClasses().that().resideInAnyPackage("..gateway.secrets..", "..gateway.audit..")
+                .should().dependOnClassesThat().resideInAnyPackage("..gateway.auth..", "..gateway.tenancy..",
+                        "..gateway.registry..", "..gateway.budget..", "..gateway.routing..", "..gateway.alerting..",
+                        "..gateway.evals..", "..gateway.inbound..", "..gateway.upstream..")
+                .because("they serve every feature: a feature seals through SecretSealer, and is audited by path")
+                .check(GATEWAY);
+    }
+
+    @Test
     void admissionGatesDoNotDependOnTheProxy() {
         noClasses().that().resideInAnyPackage("..gateway.ratelimit..", "..gateway.budget..")
                 .should().dependOnClassesThat().resideInAnyPackage("..gateway.inbound..", "..gateway.upstream..")

@@ -8,18 +8,21 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tollgate.control.v1.AlertReceiver;
 import dev.tollgate.control.v1.AlertRuleKind;
 import dev.tollgate.control.v1.AlertSeverity;
+import dev.tollgate.control.v1.AlertSilence;
 import dev.tollgate.control.v1.ReceiverType;
 import dev.tollgate.events.v1.AlertState;
 import dev.tollgate.events.v1.AlertTransition;
 import dev.tollgate.local.testing.PostgresResource;
 import dev.tollgate.local.testing.SharedInfra;
 import dev.tollgate.local.testing.TollgateInfraResource;
+import dev.tollgate.notifier.silences.SilenceBook;
 import dev.tollgate.schemas.AvroSerdes;
 import dev.tollgate.schemas.Topics;
 import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -46,6 +49,8 @@ import org.junit.jupiter.api.Test;
 class NotifierIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    @Inject
+    SilenceBook silences;
     private static final Duration DELIVERY = Duration.ofSeconds(15);
     private static TestReceiver http;
     private static KafkaProducer<String, SpecificRecord> producer;
@@ -88,6 +93,37 @@ class NotifierIT {
                 .isEqualTo("http://streams.test:8082/v1/alerts?rule=rule-EndpointDown");
         assertThat(http.drain("/once", Duration.ofSeconds(3))).as("the transition read twice is delivered once")
                 .isEmpty();
+    }
+
+    @Test
+    void deliversNothingAnActiveSilenceMatchesAndDeliversAgainOnceItIsExpired() throws Exception {
+        String receiver = receiver(ReceiverType.WEBHOOK, "/silenced", 0, 10);
+        String silence = "sil-" + UUID.randomUUID().toString().substring(0, 8);
+        Instant start = Instant.now().minusSeconds(1);
+        send(Topics.ALERT_SILENCES, silence, silence(silence, Map.of("alertname", "Muted", "endpoint", "ep-quiet"),
+                start, Instant.now().plus(Duration.ofHours(1)), 0));
+        Map<String, String> quiet = Map.of("alertname", "Muted", "endpoint", "ep-quiet", "severity", "critical");
+        awaitSilenced(quiet, true);
+
+        publish(transition("Muted", "ep-quiet", AlertState.FIRING, receiver));
+        publish(transition("Muted", "ep-loud", AlertState.FIRING, receiver));
+        TestReceiver.Request loud = http.next("/silenced", DELIVERY);
+
+        assertThat(loud).as("the alert no silence matches is delivered").isNotNull();
+        JsonNode body = JSON.readTree(loud.body());
+        assertThat(body.get("alerts").findValuesAsText("fingerprint"))
+                .containsExactly(transition("Muted", "ep-loud", AlertState.FIRING, receiver).getFingerprint());
+        assertThat(http.drain("/silenced", Duration.ofSeconds(2))).as("the silenced one is not").isEmpty();
+
+        send(Topics.ALERT_SILENCES, silence, silence(silence, Map.of("alertname", "Muted", "endpoint", "ep-quiet"),
+                start, Instant.now(), 1));
+        awaitSilenced(quiet, false);
+        publish(transition("Muted", "ep-other", AlertState.FIRING, receiver));
+        TestReceiver.Request after = http.next("/silenced", DELIVERY);
+
+        assertThat(after).as("the next notification of the group, once the silence expired").isNotNull();
+        assertThat(after.body()).as("the formerly silenced alert, still firing, is listed again")
+                .contains("ep-quiet").contains("ep-other");
     }
 
     @Test
@@ -243,5 +279,20 @@ class NotifierIT {
                 .setAnnotations(Map.of("summary", endpoint + " is down")).setReceivers(List.of(receiver)).setValue(1)
                 .setActiveAt(activeAt).setFiredAt(activeAt.plusSeconds(30))
                 .setResolvedAt(resolved ? Instant.now() : null).setTransitionedAt(Instant.now()).build();
+    }
+
+    /** Waits until the notifier holds the silence (or its expiry): the dispatcher asks it at every round. */
+    private void awaitSilenced(Map<String, String> labels, boolean muted) throws InterruptedException {
+        long deadline = System.nanoTime() + DELIVERY.toNanos();
+        while (silences.muting(labels, Instant.now()).isEmpty() == muted) {
+            assertThat(System.nanoTime()).as("the notifier applies the silence").isLessThan(deadline);
+            Thread.sleep(50);
+        }
+    }
+
+    private static AlertSilence silence(String id, Map<String, String> matchers, Instant startsAt, Instant endsAt,
+                                        long version) {
+        return AlertSilence.newBuilder().setSilenceId(id).setMatchers(matchers).setStartsAt(startsAt)
+                .setEndsAt(endsAt).setComment("test").setUpdatedAt(Instant.now()).setVersion(version).build();
     }
 }

@@ -109,6 +109,11 @@ public final class Topics {
      */
     public static final String ALERT_RECEIVERS = "tollgate.alert-receivers.v1";
     /**
+     * Alert silences ({@code AlertSilence}) keyed by silence id; compacted. The notifier delivers no alert an active
+     * silence matches.
+     */
+    public static final String ALERT_SILENCES = "tollgate.alert-silences.v1";
+    /**
      * {@code AlertTransition} events keyed by alert fingerprint: every move of an alert between inactive, pending,
      * firing and resolved, once, from the streams app. The notifier delivers them.
      */
@@ -121,6 +126,11 @@ public final class Topics {
     public static final String ENDPOINT_HEALTH = "tollgate.endpoint-health.v1";
     /** {@code EndpointLoadSample} keyed by endpoint id: vLLM's queue and KV-cache gauges as the gateway scrapes them. */
     public static final String ENDPOINT_LOAD = "tollgate.endpoint-load.v1";
+    /**
+     * {@code AdminAuditEvent} per admin change (docs/security.md#the-audit-trail), keyed by the changed resource's
+     * path: who, what, when, before and after, secrets redacted. One partition: one total order of admin changes.
+     */
+    public static final String ADMIN_AUDIT = "tollgate.admin-audit.v1";
 
     private static final int PARTITIONS = 6;
 
@@ -160,6 +170,8 @@ public final class Topics {
                     "AlertRule per rule id, compacted; tombstone on delete"),
             new TopicSpec(ALERT_RECEIVERS, 1, true, Duration.ZERO,
                     "AlertReceiver per receiver id, compacted; tombstone on delete; holds webhook URLs (secrets)"),
+            new TopicSpec(ALERT_SILENCES, 1, true, Duration.ZERO,
+                    "AlertSilence per silence id, compacted; expiring republishes it with an earlier ends_at"),
             new TopicSpec(KEYS, 1, true, Duration.ZERO,
                     "ApiKeyState per key id, compacted; digests only, never a plain key"),
             new TopicSpec(ENDPOINTS, 1, true, Duration.ZERO,
@@ -184,7 +196,10 @@ public final class Topics {
             new TopicSpec(EVAL_SCORES, PARTITIONS, false, Duration.ofDays(30),
                     "EvalScore per score id (evaluator:version:request event); consumers dedupe on it"),
             new TopicSpec(REQUESTS_DLQ, PARTITIONS, false, Duration.ofDays(30),
-                    "Request records streams could not decode: original key, value and headers, reason in headers"));
+                    "Request records streams could not decode: original key, value and headers, reason in headers"),
+            // An audit trail is kept a year; a SIEM or the warehouse keeps it longer if the organisation must.
+            new TopicSpec(ADMIN_AUDIT, 1, false, Duration.ofDays(365),
+                    "AdminAuditEvent per admin change: credential, action, before and after, secrets redacted"));
 
     private Topics() {
     }

@@ -58,6 +58,7 @@ class TopicsTest {
         assertThat(spec(Topics.ALERT_RULES).configs()).containsEntry("cleanup.policy", "compact");
         assertThat(spec(Topics.ALERT_RECEIVERS).configs()).containsEntry("cleanup.policy", "compact");
         assertThat(spec(Topics.ALERTS).compacted()).isFalse();
+        assertThat(spec(Topics.ALERT_SILENCES).configs()).containsEntry("cleanup.policy", "compact");
     }
 
     @Test

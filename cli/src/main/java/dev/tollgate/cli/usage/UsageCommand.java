@@ -16,9 +16,10 @@ import picocli.CommandLine;
  * the total of the range.
  */
 @CommandLine.Command(name = "usage", description = "Requests, tokens, cost and latency per time window, by org, "
-        + "model, key or endpoint, from the streams query API.",
+        + "model, key, team or endpoint, from the streams query API.",
         footer = {"", "Examples:", "  tollgate usage --org acme --since 24h",
                 "  tollgate usage --org acme --model llama-3-8b --granularity 1m --since 1h",
+                "  tollgate usage --org acme --by team --since 7d --granularity 1d",
                 "  tollgate usage --endpoint vllm-1 --from 2026-11-01T00:00:00Z --to 2026-12-01T00:00:00Z "
                         + "--granularity 1d"})
 public final class UsageCommand extends Command {
@@ -50,6 +51,21 @@ public final class UsageCommand extends Command {
 
     @CommandLine.Option(names = "--key", paramLabel = "KEY_ID", description = "One key of the org (its id).")
     String key;
+
+    @CommandLine.Option(names = "--team", paramLabel = "TEAM_ID", description = "One team of the org: the keys "
+            + "that belong to it.")
+    String team;
+
+    @CommandLine.Option(names = "--by", paramLabel = "DIMENSION", completionCandidates = By.class,
+            description = "Split the org's usage: team (one series per team of the org).")
+    String by;
+
+    /** What {@code --by} accepts. */
+    static final class By extends java.util.ArrayList<String> {
+        By() {
+            super(java.util.List.of("team"));
+        }
+    }
 
     @CommandLine.Option(names = "--endpoint", paramLabel = "ENDPOINT_ID", description = "One endpoint, across orgs "
             + "(instead of --org).")
@@ -86,8 +102,13 @@ public final class UsageCommand extends Command {
         Instant end = to != null ? Formats.instant(to, "--to") : Instant.now().truncatedTo(ChronoUnit.SECONDS);
         Instant start = from != null ? Formats.instant(from, "--from")
                 : end.minus(Formats.duration(since != null ? since : "24h"));
+        if (by != null) {
+            new TeamBreakdown(context(), output()).print(org, start, end, granularity);
+            return;
+        }
         JsonNode answer = context().streams().get("/v1/usage", ApiClient.query("org", org, "model", model, "key", key,
-                "endpoint", endpoint, "from", start.toString(), "to", end.toString(), "granularity", granularity));
+                "team", team, "endpoint", endpoint, "from", start.toString(), "to", end.toString(), "granularity",
+                granularity));
         JsonNode data = answer.path("data");
         Output out = output();
         if (out.json()) {
@@ -123,16 +144,23 @@ public final class UsageCommand extends Command {
     }
 
     private void validateKey() {
-        if (endpoint != null && (org != null || model != null || key != null)) {
+        if (by != null && !by.equals("team")) {
+            throw CliException.usage("--by '" + by + "' is not a dimension usage can be split by.", "Use --by team.");
+        }
+        if (by != null && (org == null || model != null || key != null || team != null || endpoint != null)) {
+            throw CliException.usage("--by team splits one org's usage: give --org alone with it.", "For example: "
+                    + "tollgate usage --org acme --by team --since 7d");
+        }
+        if (endpoint != null && (org != null || model != null || key != null || team != null)) {
             throw CliException.usage("--endpoint goes alone: endpoint rollups cross orgs.", null);
         }
         if (endpoint == null && org == null) {
             throw CliException.usage("Say whose usage: --org ORG (optionally with --model or --key), or "
                     + "--endpoint ID.", "For example: tollgate usage --org acme --since 24h");
         }
-        if (model != null && key != null) {
-            throw CliException.usage("Give --model or --key, not both: rollups are per org, per (org, model) and per "
-                    + "(org, key).", null);
+        if ((model != null ? 1 : 0) + (key != null ? 1 : 0) + (team != null ? 1 : 0) > 1) {
+            throw CliException.usage("Give one of --model, --key and --team: rollups are per org, per (org, model), "
+                    + "per (org, key) and per (org, team).", null);
         }
     }
 

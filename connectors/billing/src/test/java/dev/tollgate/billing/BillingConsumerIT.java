@@ -29,6 +29,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -145,21 +146,31 @@ class BillingConsumerIT {
     private record Produced(UsageEvent event, int partition, long offset) {
     }
 
-    /** Publishes the events keyed by org with the gateway's serializer settings, in order. */
+    /**
+     * Publishes the events keyed by org with the gateway's serializer settings, in order. One request in flight: the
+     * expected offsets are read back from the sends, so a refused batch must be retried before the next is sent.
+     */
     private static List<Produced> produce(List<UsageEvent> events) throws Exception {
         AvroKafkaSerializer<UsageEvent> serializer = new AvroKafkaSerializer<>();
         serializer.configure(AvroSerdes.serializerConfig(SharedInfra.registry().url()), false);
         List<Future<RecordMetadata>> sent = new ArrayList<>();
         try (KafkaProducer<String, UsageEvent> producer = new KafkaProducer<>(Map.of(
                 "bootstrap.servers", SharedInfra.kafka().bootstrapServers(), "enable.idempotence", true,
-                "acks", "all", "linger.ms", 5), new StringSerializer(), serializer)) {
+                "acks", "all", "linger.ms", 5, "max.in.flight.requests.per.connection", 1,
+                "batch.size", 262_144), new StringSerializer(), serializer)) {
             for (UsageEvent event : events) {
                 sent.add(producer.send(new ProducerRecord<>(Topics.USAGE, event.getOrgId(), event)));
             }
         }
         List<Produced> produced = new ArrayList<>();
         for (int i = 0; i < events.size(); i++) {
-            RecordMetadata at = sent.get(i).get();
+            RecordMetadata at;
+            try {
+                at = sent.get(i).get();
+            } catch (ExecutionException e) {
+                throw new AssertionError("the broker did not take event " + i + ": " + e.getCause()
+                        + "\nlast lines of the broker's log:\n" + SharedInfra.kafka().logTail(60), e);
+            }
             produced.add(new Produced(events.get(i), at.partition(), at.offset()));
         }
         return produced;

@@ -2,15 +2,19 @@ package dev.tollgate.gateway.admin;
 
 import dev.tollgate.gateway.openai.ErrorCode;
 import dev.tollgate.gateway.openai.OpenAiError;
+import io.smallrye.mutiny.Uni;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
- * Guards every {@code /admin/} path with the admin token ({@code Authorization: Bearer <token>}), or, for
- * {@code GET} and {@code HEAD} only, the read-only token. It runs before routing, so an unauthenticated caller
- * learns nothing, not even which admin paths exist. Tokens are compared by {@link AdminAccess}.
+ * Guards every {@code /admin/} path with an admin credential ({@code Authorization: Bearer <token>}): the master token,
+ * or a named credential of role {@code admin}, may do everything; the read-only token, or a named credential of role
+ * {@code read_only}, may only {@code GET} and {@code HEAD}, and anything else answers 403 {@code read_only_token}. It
+ * runs before routing, so an unauthenticated caller learns nothing, not even which admin paths exist. Credentials are
+ * checked by {@link AdminAccess}; the accepted one is kept on the request ({@link AdminActor}) for the audit trail.
  */
 public class AdminAuthFilter {
 
@@ -24,28 +28,37 @@ public class AdminAuthFilter {
     }
 
     @ServerRequestFilter(preMatching = true)
-    public Response authenticate(ContainerRequestContext request) {
+    public Uni<Response> authenticate(ContainerRequestContext request, RoutingContext ctx) {
         if (!request.getUriInfo().getPath().startsWith(ADMIN_PATH)) {
-            return null;
-        }
-        if (!access.enabled()) {
-            return unauthorized("The admin API is disabled: no admin token is configured (tollgate.admin.token).");
+            return Uni.createFrom().nullItem();
         }
         String authorization = request.getHeaderString("Authorization");
-        if (AdminAccess.bearer(authorization) == null) {
-            return unauthorized("No admin token provided. Send it as 'Authorization: Bearer <admin token>'.");
+        String presented = AdminAccess.bearer(authorization);
+        if (presented == null) {
+            return Uni.createFrom().item(access.enabled()
+                    ? unauthorized("No admin token provided. Send it as 'Authorization: Bearer <admin token>'.")
+                    : disabled());
         }
-        return switch (access.of(authorization)) {
-            case ADMIN -> null;
-            case READ_ONLY -> readOnly(request.getMethod()) ? null : AdminErrors.response(OpenAiError.of(
-                    ErrorCode.READ_ONLY_TOKEN, "This token is read-only: it may only read (GET). Use the admin token "
-                            + "to change anything."));
-            case NONE -> unauthorized("Incorrect admin token provided.");
-        };
+        return access.actor(authorization).map(actor -> {
+            if (actor == null) {
+                return access.enabled() || presented.startsWith(AdminAccess.CREDENTIAL_PREFIX)
+                        ? unauthorized("Incorrect or revoked admin token provided.") : disabled();
+            }
+            if (actor.level() == AdminAccess.Level.READ_ONLY && !readOnly(request.getMethod())) {
+                return AdminErrors.response(OpenAiError.of(ErrorCode.READ_ONLY_TOKEN, "This token is read-only: it may "
+                        + "only read (GET). Use an admin credential to change anything."));
+            }
+            ctx.put(AdminActor.ATTRIBUTE, actor);
+            return null;
+        });
     }
 
     private static boolean readOnly(String method) {
         return "GET".equals(method) || "HEAD".equals(method);
+    }
+
+    private static Response disabled() {
+        return unauthorized("The admin API is disabled: no admin token is configured (tollgate.admin.token).");
     }
 
     private static Response unauthorized(String message) {

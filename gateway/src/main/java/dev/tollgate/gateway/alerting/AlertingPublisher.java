@@ -2,6 +2,7 @@ package dev.tollgate.gateway.alerting;
 
 import dev.tollgate.control.v1.AlertReceiver;
 import dev.tollgate.control.v1.AlertRule;
+import dev.tollgate.control.v1.AlertSilence;
 import dev.tollgate.gateway.sync.StatePublisher;
 import dev.tollgate.schemas.Topics;
 import io.smallrye.mutiny.Uni;
@@ -10,7 +11,8 @@ import jakarta.inject.Singleton;
 
 /**
  * Publishes rules to {@code tollgate.alert-rules.v1} (the streams app evaluates them) and receivers to
- * {@code tollgate.alert-receivers.v1} (the notifier delivers to them), after each change is committed to PostgreSQL.
+ * {@code tollgate.alert-receivers.v1} (the notifier delivers to them) and silences to {@code tollgate.alert-silences.v1}
+ * (the notifier mutes what they match), after each change is committed to PostgreSQL.
  *
  * <p>Why not an {@code AdminStateFeed}: no gateway replica acts on rules or receivers, so none follows these topics.
  * A replica that followed the receivers topic would hold every receiver's URL, a secret only the notifier needs, and
@@ -37,5 +39,11 @@ class AlertingPublisher {
     Uni<Void> receiver(String receiverId, AlertReceiver receiver) {
         return publisher.publish(Topics.ALERT_RECEIVERS, receiverId, receiver, "receiver=" + receiverId
                 + (receiver == null ? "" : " type=" + receiver.getType() + " version=" + receiver.getVersion()));
+    }
+
+    /** Publishes a silence; silences are never deleted, an expired one is published with its earlier end. */
+    Uni<Void> silence(String silenceId, AlertSilence silence) {
+        return publisher.publish(Topics.ALERT_SILENCES, silenceId, silence, "silence=" + silenceId + " ends_at="
+                + silence.getEndsAt() + " version=" + silence.getVersion());
     }
 }

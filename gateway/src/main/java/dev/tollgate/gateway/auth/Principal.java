@@ -1,6 +1,7 @@
 package dev.tollgate.gateway.auth;
 
 import dev.tollgate.gateway.routing.Environment;
+import java.util.EnumSet;
 import java.util.Set;
 
 /**
@@ -11,15 +12,28 @@ import java.util.Set;
  * @param teamId        the team or project within the org, or null
  * @param allowedModels the models the key may use; empty means all
  * @param limits        the key's own rate limits; org limits apply on top
- * @param environment   where the key's requests go when they send no {@code x-tollgate-environment} header
+ * @param environment         where the key's requests go when they send no {@code x-tollgate-environment} header
+ * @param allowedEnvironments the environments the key may send requests to, a permission like its models; never
+ *                            empty (docs/security.md#environments)
  */
 public record Principal(String keyId, String orgId, String teamId, Set<String> allowedModels, KeyLimits limits,
-                        Environment environment) {
+                        Environment environment, Set<Environment> allowedEnvironments) {
+
+    /** Every environment: the permission of the bootstrap key and of principals built without one. */
+    public static final Set<Environment> ANY_ENVIRONMENT = Set.copyOf(EnumSet.allOf(Environment.class));
 
     public Principal {
         allowedModels = Set.copyOf(allowedModels);
         limits = limits == null ? KeyLimits.UNLIMITED : limits;
         environment = environment == null ? Environment.PRODUCTION : environment;
+        allowedEnvironments = allowedEnvironments == null || allowedEnvironments.isEmpty() ? ANY_ENVIRONMENT
+                : Set.copyOf(allowedEnvironments);
+    }
+
+    /** A principal that may use every environment, its requests going to {@code environment} by default. */
+    public Principal(String keyId, String orgId, String teamId, Set<String> allowedModels, KeyLimits limits,
+                     Environment environment) {
+        this(keyId, orgId, teamId, allowedModels, limits, environment, ANY_ENVIRONMENT);
     }
 
     /** A principal whose requests go to production unless they ask otherwise. */
@@ -45,6 +59,11 @@ public record Principal(String keyId, String orgId, String teamId, Set<String> a
     /** The key's own tokens-per-minute limit, or null when only org limits apply. */
     public Long tpm() {
         return limits.tokensPerMinute();
+    }
+
+    /** Whether this key may send requests to {@code environment}; checked in memory, like {@link #mayUse}. */
+    public boolean mayUse(Environment environment) {
+        return allowedEnvironments.contains(environment);
     }
 
     /** Whether this key may call {@code model}. */

@@ -3,19 +3,23 @@ package dev.tollgate.gateway.console;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.tollgate.gateway.admin.AdminAccess;
+import dev.tollgate.gateway.admin.AdminActor;
 import dev.tollgate.gateway.admin.AdminException;
 import dev.tollgate.gateway.openai.ErrorCode;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -62,8 +66,10 @@ public class ConsoleResource {
     /** Checks a token at sign-in, and tells the console which panels can work. */
     @GET
     @Path("/session")
-    public Session session(@HeaderParam("Authorization") String authorization) {
-        String level = access.of(authorization) == AdminAccess.Level.ADMIN ? "admin" : "read_only";
+    public Session session(@HeaderParam("Authorization") String authorization, RoutingContext ctx) {
+        AdminActor actor = AdminActor.of(ctx);
+        String level = actor != null ? actor.role()
+                : access.of(authorization) == AdminAccess.Level.ADMIN ? "admin" : "read_only";
         return new Session("console.session", level, streams.configured(), config.feed().enabled());
     }
 
@@ -73,19 +79,28 @@ public class ConsoleResource {
      */
     @GET
     @Path("/usage")
-    public Uni<Response> usage(@QueryParam("org") String org, @QueryParam("model") String model,
-                               @QueryParam("key") String key, @QueryParam("endpoint") String endpoint,
-                               @QueryParam("from") String from, @QueryParam("to") String to,
-                               @QueryParam("granularity") String granularity) {
-        Map<String, String> query = new LinkedHashMap<>();
-        query.put("org", org);
-        query.put("model", model);
-        query.put("key", key);
-        query.put("endpoint", endpoint);
-        query.put("from", from);
-        query.put("to", to);
-        query.put("granularity", granularity);
-        return streams.get("/v1/usage", query);
+    public Uni<Response> usage(@Context UriInfo uri) {
+        return relay("/v1/usage", uri, "org", "model", "key", "team", "endpoint", "from", "to", "granularity");
+    }
+
+    /**
+     * The streams app's alerts ({@code GET /v1/alerts}, docs/alerts.md#querying-alerts), passed through; the console
+     * marks the silenced ones with {@code /admin/v1/silences}.
+     */
+    @GET
+    @Path("/alerts")
+    public Uni<Response> alerts(@Context UriInfo uri) {
+        return relay("/v1/alerts", uri, "state", "rule", "org", "model", "endpoint", "budget");
+    }
+
+    /**
+     * The streams app's comparison of two eval runs, or of two models of one run ({@code GET /v1/evals/compare},
+     * docs/evals.md#comparison), passed through.
+     */
+    @GET
+    @Path("/eval-compare")
+    public Uni<Response> evalCompare(@Context UriInfo uri) {
+        return relay("/v1/evals/compare", uri, "run", "a_run", "b_run", "a_model", "b_model");
     }
 
     /** The streams app's state of one budget ({@code GET /v1/budgets/{id}}), passed through. */
@@ -136,5 +151,18 @@ public class ConsoleResource {
                             subscriber.takeDropped())), batches)
                     .onTermination().invoke(() -> feed.unsubscribe(subscriber));
         });
+    }
+
+    /**
+     * Passes a GET through to the streams app with only the named query parameters (the first value of each), so
+     * that the console cannot reach anything the streams API would not answer to these parameters.
+     */
+    private Uni<Response> relay(String path, UriInfo uri, String... names) {
+        MultivaluedMap<String, String> given = uri.getQueryParameters();
+        Map<String, String> query = new LinkedHashMap<>();
+        for (String name : names) {
+            query.put(name, given.getFirst(name));
+        }
+        return streams.get(path, query);
     }
 }

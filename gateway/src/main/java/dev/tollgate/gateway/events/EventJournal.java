@@ -127,6 +127,14 @@ public class EventJournal {
         return ticket;
     }
 
+    /**
+     * The Avro binary body of the event this thread journaled last (a copy), so that it is not encoded again for
+     * Kafka ({@link PreEncodedSerializer}). Call right after an {@link #append} that returned a ticket.
+     */
+    byte[] lastBody() {
+        return JournalCodec.lastBody();
+    }
+
     /** Kafka has the event of {@code ticket}: it is not replayed again. */
     void acknowledge(long ticket) {
         if (journal != null && ticket >= 0) {

@@ -67,6 +67,7 @@ public class EventPublisher {
     private static final int POLLS_BEFORE_SLEEP = 200;
 
     private final Deque<Queued> queue = new ConcurrentLinkedDeque<>();
+    private final PreEncodedSerializer values;
     private final Producer<String, SpecificRecord> producer;
     private final AtomicLong pending = new AtomicLong();
     private final int capacity;
@@ -84,7 +85,9 @@ public class EventPublisher {
                    MeterRegistry metrics, EventJournal journal) {
         this.capacity = config.bufferCapacity();
         this.journal = journal;
-        this.producer = createProducer(config, registry, kafka);
+        this.values = new PreEncodedSerializer(new AvroKafkaSerializer<>());
+        this.values.configure(AvroSerdes.serializerConfig(registry.url()), false);
+        this.producer = createProducer(config, kafka, values);
         this.publisher = new Thread(this::publishLoop, "tollgate-event-publisher");
         this.publisher.setDaemon(true);
         this.publisher.start();
@@ -129,6 +132,9 @@ public class EventPublisher {
         long ticket = journal.append(topic, key, event);
         Queued queued = new Queued(new ProducerRecord<>(topic, key, event));
         queued.ticket = ticket;
+        if (ticket != EventJournal.NONE) {
+            queued.body = journal.lastBody();
+        }
         return offer(queued);
     }
 
@@ -273,6 +279,9 @@ public class EventPublisher {
         if (event.journalWhenBuilt) {
             event.journalWhenBuilt = false;
             event.ticket = journal.append(record.topic(), record.key(), record.value());
+            if (event.ticket != EventJournal.NONE) {
+                event.body = journal.lastBody();
+            }
         }
         try {
             send(event, record);
@@ -284,6 +293,22 @@ public class EventPublisher {
     }
 
     private void send(Queued event, ProducerRecord<String, SpecificRecord> record) {
+        byte[] body = event.body;
+        if (body == null) {
+            sendRecord(event, record);
+            return;
+        }
+        // Once only: a resend after a failure encodes again rather than keep a second copy of every waiting event.
+        event.body = null;
+        values.expect(record.value(), body);
+        try {
+            sendRecord(event, record);
+        } finally {
+            values.clear();
+        }
+    }
+
+    private void sendRecord(Queued event, ProducerRecord<String, SpecificRecord> record) {
         producer.send(record, (metadata, error) -> {
             if (error == null) {
                 acknowledged(event);
@@ -331,6 +356,8 @@ public class EventPublisher {
         private boolean journalWhenBuilt;
         /** Replayed from the journal at start. */
         private boolean replayed;
+        /** The journal's Avro body of the event, sent as it is instead of encoded again; null when there is none. */
+        private byte[] body;
 
         Queued(ProducerRecord<String, SpecificRecord> record) {
             this.topic = record.topic();
@@ -358,8 +385,8 @@ public class EventPublisher {
         }
     }
 
-    private static Producer<String, SpecificRecord> createProducer(EventsConfig config, RegistryConfig registry,
-                                                                   Map<String, Object> kafka) {
+    private static Producer<String, SpecificRecord> createProducer(EventsConfig config, Map<String, Object> kafka,
+                                                                   PreEncodedSerializer values) {
         Map<String, Object> props = new HashMap<>(kafka);
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -372,8 +399,6 @@ public class EventPublisher {
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Duration.ofMinutes(10).toMillis());
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.MAX_VALUE);
         props.put(ProducerConfig.CLIENT_ID_CONFIG, "tollgate-gateway-events");
-        AvroKafkaSerializer<SpecificRecord> values = new AvroKafkaSerializer<>();
-        values.configure(AvroSerdes.serializerConfig(registry.url()), false);
         return new KafkaProducer<>(props, new StringSerializer(), values);
     }
 }

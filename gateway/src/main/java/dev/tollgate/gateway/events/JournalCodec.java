@@ -126,6 +126,7 @@ final class JournalCodec {
             BinaryEncoder encoder = scratch.encoder(scratch.out);
             encoder.writeString(key);
             encoder.writeFixed(kind.fingerprint);
+            scratch.encoded.bodyOffset = scratch.out.count;
             kind.writer.write(event, encoder);
             encoder.flush();
         } catch (IOException e) {
@@ -135,6 +136,15 @@ final class JournalCodec {
         scratch.encoded.bytes = scratch.out.bytes;
         scratch.encoded.length = scratch.out.count;
         return scratch.encoded;
+    }
+
+    /**
+     * A copy of the Avro binary body (the event alone, without the key and fingerprint) of what this thread encoded
+     * last: the bytes the registry's serializer would write after its schema id.
+     */
+    static byte[] lastBody() {
+        Encoded encoded = SCRATCH.get().encoded;
+        return Arrays.copyOfRange(encoded.bytes, encoded.bodyOffset, encoded.length);
     }
 
     /**
@@ -201,6 +211,8 @@ final class JournalCodec {
     static final class Encoded {
         byte kind;
         byte[] bytes;
+        /** Where the event's own Avro body starts, after the key and the schema fingerprint. */
+        int bodyOffset;
         int length;
     }
 

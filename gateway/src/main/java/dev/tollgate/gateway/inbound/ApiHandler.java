@@ -69,6 +69,10 @@ public class ApiHandler {
             return;
         }
         exchange.environment(environment);
+        if (!exchange.principal().mayUse(environment)) {
+            reject(ctx, exchange, environmentNotAllowed(environment), RequestStatus.REJECTED);
+            return;
+        }
         EvalHeaders.Parsed eval = EvalHeaders.parse(ctx.request());
         if (eval instanceof EvalHeaders.Invalid invalid) {
             reject(ctx, exchange, invalid.error(), RequestStatus.CLIENT_ERROR);
@@ -89,6 +93,12 @@ public class ApiHandler {
         }
         // Admitted at once from a lease held in memory, or after a bounded wait for one (never blocking the loop).
         budgets.admit(ctx, exchange, request, () -> upstream.start(ctx, exchange, request, environment));
+    }
+
+    /** The 403 for a key that may not send requests to {@code environment} (docs/security.md#environments). */
+    static OpenAiError environmentNotAllowed(Environment environment) {
+        return new OpenAiError(ErrorCode.ENVIRONMENT_NOT_ALLOWED, "This API key may not send requests to the "
+                + environment.wireName() + " environment.", Environment.HEADER);
     }
 
     private static void reject(RoutingContext ctx, Exchange exchange, OpenAiError error, RequestStatus status) {

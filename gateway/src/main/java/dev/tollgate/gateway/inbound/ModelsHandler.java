@@ -56,6 +56,10 @@ public class ModelsHandler {
                     + " must be development, staging or production.", Environment.HEADER).send(ctx.response());
             return;
         }
+        if (!principal.mayUse(environment)) {
+            ApiHandler.environmentNotAllowed(environment).send(ctx.response());
+            return;
+        }
         ctx.response().putHeader("content-type", "application/json").end(list(principal, environment).toBuffer());
     }
 

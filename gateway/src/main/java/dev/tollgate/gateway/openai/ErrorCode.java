@@ -11,6 +11,8 @@ public enum ErrorCode {
     MISSING_API_KEY(401, "authentication_error", "missing_api_key"),
     INVALID_API_KEY(401, "authentication_error", "invalid_api_key"),
     MODEL_NOT_ALLOWED(403, "permission_error", "model_not_allowed"),
+    /** The key may not send requests to the environment asked for (its header, else its own); docs/security.md. */
+    ENVIRONMENT_NOT_ALLOWED(403, "permission_error", "environment_not_allowed"),
     NOT_FOUND(404, "invalid_request_error", "not_found"),
     MODEL_NOT_FOUND(404, "invalid_request_error", "model_not_found"),
     METHOD_NOT_ALLOWED(405, "invalid_request_error", "method_not_allowed"),
@@ -39,6 +41,8 @@ public enum ErrorCode {
     EVENTS_UNAVAILABLE(503, "server_error", "events_unavailable"),
     UPSTREAM_TIMEOUT(504, "upstream_error", "upstream_timeout"),
     PROPAGATION_FAILED(503, "server_error", "propagation_failed"),
+    /** No key-encryption key is held, so a secret cannot be sealed; see docs/security.md#secrets. */
+    SECRETS_UNAVAILABLE(503, "server_error", "secrets_unavailable"),
     /** The console could not get an answer from the streams query API; see docs/console.md. */
     STREAMS_UNAVAILABLE(503, "server_error", "streams_unavailable"),
     INTERNAL_ERROR(500, "server_error", "internal_error");

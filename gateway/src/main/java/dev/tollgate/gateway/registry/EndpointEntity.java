@@ -9,8 +9,9 @@ import jakarta.persistence.Version;
 import java.time.Instant;
 
 /**
- * A registered endpoint row. {@code upstreamApiKey} is a secret: it is published to gateways (which need it),
- * but never logged and never returned by the admin API. Prices are integer micro-dollars per million tokens.
+ * A registered endpoint row. Its upstream API key is stored only sealed ({@code upstreamKeyKekId} and
+ * {@code upstreamKeyEnvelope}, see {@code secrets.SecretSealer}): the plaintext column is empty and a constraint keeps it
+ * so (migration V9). Prices are integer micro-dollars per million tokens.
  */
 @Entity
 @Table(name = "endpoints")
@@ -29,8 +30,13 @@ public class EndpointEntity extends PanacheEntityBase {
     @Column(name = "base_url", nullable = false)
     public String baseUrl;
 
-    @Column(name = "upstream_api_key")
-    public String upstreamApiKey;
+    /** Id of the key-encryption key that wraps the upstream key's data key; null when there is no upstream key. */
+    @Column(name = "upstream_key_kek_id")
+    public String upstreamKeyKekId;
+
+    /** The sealed upstream key (wrapped data key, nonce, ciphertext); null when there is none. */
+    @Column(name = "upstream_key_envelope")
+    public byte[] upstreamKeyEnvelope;
 
     @Column(nullable = false)
     public int weight;

@@ -4,14 +4,20 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.tollgate.gateway.admin.AdminException;
 import dev.tollgate.gateway.admin.AdminIds;
+import dev.tollgate.gateway.admin.AuditNotes;
 import dev.tollgate.gateway.admin.JsonBody;
 import dev.tollgate.gateway.admin.ListView;
 import dev.tollgate.gateway.admin.UniqueViolation;
+import dev.tollgate.gateway.openai.ErrorCode;
 import dev.tollgate.gateway.routing.EndpointHealth;
 import dev.tollgate.gateway.routing.Router;
 import dev.tollgate.gateway.routing.VllmReading;
+import dev.tollgate.gateway.secrets.SealedSecret;
+import dev.tollgate.gateway.secrets.SecretSealer;
+import dev.tollgate.gateway.secrets.SecretUnavailable;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -53,11 +59,13 @@ public class EndpointsResource {
 
     private final EndpointStateFeed feed;
     private final Router router;
+    private final SecretSealer sealer;
 
     @Inject
-    EndpointsResource(EndpointStateFeed feed, Router router) {
+    EndpointsResource(EndpointStateFeed feed, Router router, SecretSealer sealer) {
         this.feed = feed;
         this.router = router;
+        this.sealer = sealer;
     }
 
     /**
@@ -71,6 +79,7 @@ public class EndpointsResource {
      * @param baseUrl                     base URL: a server's root or a provider's OpenAI API root
      *                                    ({@code Endpoint#path})
      * @param hasUpstreamApiKey           whether the gateway sends an upstream API key
+     * @param upstreamKeyKekId            id of the key-encryption key its upstream key is sealed with, or null
      * @param weight                      relative share of the model's traffic
      * @param status                      ready, disabled or draining
      * @param inputPricePerMillionMicros  price of one million prompt tokens, in micro-dollars
@@ -81,16 +90,19 @@ public class EndpointsResource {
      * @param health                      this replica's live view of it, or null when the replica holds no
      *                                    routing state for it (disabled, draining, another environment, not yet
      *                                    propagated)
+     * @param unavailableReason           why this replica does not route to it although it is ready in its
+     *                                    environment (its upstream key cannot be opened here), or null
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record EndpointView(String id, String object, String model, String environment, String baseUrl,
-                               boolean hasUpstreamApiKey, int weight, String status, long inputPricePerMillionMicros,
-                               long outputPricePerMillionMicros, int priceVersion, Integer maxContext,
-                               Instant createdAt, LiveHealth health) {
-        static EndpointView of(EndpointEntity e, LiveHealth health) {
-            return new EndpointView(e.id, "endpoint", e.model, e.environment, e.baseUrl, e.upstreamApiKey != null,
-                    e.weight, e.status, e.inputPricePerMillionMicros, e.outputPricePerMillionMicros, e.priceVersion,
-                    e.maxContext, e.createdAt, health);
+                               boolean hasUpstreamApiKey, String upstreamKeyKekId, int weight, String status,
+                               long inputPricePerMillionMicros, long outputPricePerMillionMicros, int priceVersion,
+                               Integer maxContext, Instant createdAt, LiveHealth health, String unavailableReason) {
+        static EndpointView of(EndpointEntity e, LiveHealth health, String unavailableReason) {
+            return new EndpointView(e.id, "endpoint", e.model, e.environment, e.baseUrl, e.upstreamKeyEnvelope != null,
+                    e.upstreamKeyKekId, e.weight, e.status, e.inputPricePerMillionMicros,
+                    e.outputPricePerMillionMicros, e.priceVersion, e.maxContext, e.createdAt, health,
+                    unavailableReason);
         }
     }
 
@@ -133,7 +145,7 @@ public class EndpointsResource {
 
     /** The view of {@code e} with the live health this replica has for it. */
     private EndpointView view(EndpointEntity e) {
-        return EndpointView.of(e, liveHealth().get(e.id));
+        return EndpointView.of(e, liveHealth().get(e.id), feed.unavailableReason(e.id));
     }
 
     Map<String, LiveHealth> liveHealth() {
@@ -158,7 +170,10 @@ public class EndpointsResource {
         e.model = body.requiredText("model", JsonBody.MODEL, "a model name of letters, digits and ._:/@+-");
         e.environment = body.optionalChoice("environment", ENVIRONMENTS).orElse("production");
         e.baseUrl = baseUrl(body.requiredText("base_url", ANY, "an http(s) URL"));
-        e.upstreamApiKey = body.optionalName("upstream_api_key", 4000).orElse(null);
+        body.optionalName("upstream_api_key", 4000).map(key -> seal(e.id, key)).ifPresent(sealed -> {
+            e.upstreamKeyKekId = sealed.kekId();
+            e.upstreamKeyEnvelope = sealed.envelope();
+        });
         e.weight = body.optionalLong("weight", 1, 10_000).orElse(1L).intValue();
         e.status = body.optionalChoice("status", STATUSES).orElse("ready");
         e.inputPricePerMillionMicros = body.optionalLong("input_price_per_million_micros", 0, MAX_PRICE).orElse(0L);
@@ -196,49 +211,63 @@ public class EndpointsResource {
                     return ListView.of(all.stream()
                             .filter(e -> model == null || e.model.equals(model))
                             .filter(e -> environment == null || e.environment.equals(environment))
-                            .map(e -> EndpointView.of(e, health.get(e.id))).toList());
+                            .map(e -> EndpointView.of(e, health.get(e.id), feed.unavailableReason(e.id))).toList());
                 });
     }
 
     /** Puts an endpoint back into rotation. */
     @POST
     @Path("/{id}/enable")
-    public Uni<EndpointView> enable(@PathParam("id") String id) {
-        return setStatus(id, "ready");
+    public Uni<EndpointView> enable(@PathParam("id") String id, RoutingContext ctx) {
+        return setStatus(id, "ready", ctx);
     }
 
     /** Takes an endpoint out of rotation at once. */
     @POST
     @Path("/{id}/disable")
-    public Uni<EndpointView> disable(@PathParam("id") String id) {
-        return setStatus(id, "disabled");
+    public Uni<EndpointView> disable(@PathParam("id") String id, RoutingContext ctx) {
+        return setStatus(id, "disabled", ctx);
     }
 
     /** Sends no new requests to an endpoint; requests in flight finish normally. */
     @POST
     @Path("/{id}/drain")
-    public Uni<EndpointView> drain(@PathParam("id") String id) {
-        return setStatus(id, "draining");
+    public Uni<EndpointView> drain(@PathParam("id") String id, RoutingContext ctx) {
+        return setStatus(id, "draining", ctx);
     }
 
     /** Deregisters an endpoint: its row is deleted and its tombstone published. */
     @DELETE
     @Path("/{id}")
-    public Uni<EndpointView> deregister(@PathParam("id") String id) {
-        return Panache.withTransaction(() -> require(id).call(e -> e.delete()))
+    public Uni<EndpointView> deregister(@PathParam("id") String id, RoutingContext ctx) {
+        return Panache.withTransaction(() -> require(id).invoke(e -> AuditNotes.before(ctx, view(e)))
+                        .call(e -> e.delete()))
                 .call(e -> feed.publishRemoval(e.id))
                 .invoke(e -> LOG.infof("endpoint deregistered endpoint=%s model=%s", e.id, e.model))
                 .map(this::view);
     }
 
-    private Uni<EndpointView> setStatus(String id, String status) {
-        return Panache.withTransaction(() -> require(id).invoke(e -> e.status = status))
+    private Uni<EndpointView> setStatus(String id, String status, RoutingContext ctx) {
+        return Panache.withTransaction(() -> require(id).invoke(e -> {
+                    AuditNotes.before(ctx, view(e));
+                    e.status = status;
+                }))
                 .call(e -> feed.publish(e))
                 .invoke(e -> LOG.infof("endpoint status changed endpoint=%s status=%s", e.id, e.status))
                 .map(this::view);
     }
 
-    private static Uni<EndpointEntity> require(String id) {
+    /** Seals an upstream key for the endpoint {@code id}; 503 {@code secrets_unavailable} when no KEK is held. */
+    private SealedSecret seal(String id, String upstreamKey) {
+        try {
+            return sealer.seal(upstreamKey, EndpointRecords.secretContext(id));
+        } catch (SecretUnavailable e) {
+            throw new AdminException(ErrorCode.SECRETS_UNAVAILABLE, "The upstream API key cannot be stored: "
+                    + e.getMessage() + ". See docs/security.md#secrets.", "upstream_api_key");
+        }
+    }
+
+    static Uni<EndpointEntity> require(String id) {
         return EndpointEntity.<EndpointEntity>findById(id).onItem().ifNull()
                 .failWith(() -> AdminException.notFound("endpoint", id));
     }

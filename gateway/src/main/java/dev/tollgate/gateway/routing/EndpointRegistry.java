@@ -32,9 +32,17 @@ public class EndpointRegistry {
                                 + e.environment())))));
     }
 
-    /** Adds an endpoint, or replaces the one with the same id; it serves requests from now on. */
+    /**
+     * Adds an endpoint, or replaces the one with the same id; it serves requests from now on. Replacing it under the
+     * same model is one atomic step, so a request never finds the model briefly unknown (a re-published endpoint,
+     * e.g. after its secret was re-wrapped, loses no request).
+     */
     public void register(Endpoint endpoint) {
-        remove(endpoint.id());
+        for (String model : List.copyOf(byModel.keySet())) {
+            if (!model.equals(endpoint.model())) {
+                removeFrom(model, endpoint.id());
+            }
+        }
         byModel.merge(endpoint.model(), List.of(endpoint), (a, b) -> {
             var merged = new ArrayList<>(a);
             merged.removeIf(e -> e.id().equals(endpoint.id()));
@@ -50,17 +58,23 @@ public class EndpointRegistry {
      * @return whether an endpoint was removed
      */
     public boolean remove(String id) {
-        boolean[] removed = {false};
+        boolean removed = false;
         for (String model : List.copyOf(byModel.keySet())) {
-            byModel.computeIfPresent(model, (m, endpoints) -> {
-                if (endpoints.stream().noneMatch(e -> e.id().equals(id))) {
-                    return endpoints;
-                }
-                removed[0] = true;
-                List<Endpoint> left = endpoints.stream().filter(e -> !e.id().equals(id)).toList();
-                return left.isEmpty() ? null : left;
-            });
+            removed |= removeFrom(model, id);
         }
+        return removed;
+    }
+
+    private boolean removeFrom(String model, String id) {
+        boolean[] removed = {false};
+        byModel.computeIfPresent(model, (m, endpoints) -> {
+            if (endpoints.stream().noneMatch(e -> e.id().equals(id))) {
+                return endpoints;
+            }
+            removed[0] = true;
+            List<Endpoint> left = endpoints.stream().filter(e -> !e.id().equals(id)).toList();
+            return left.isEmpty() ? null : left;
+        });
         return removed[0];
     }
 

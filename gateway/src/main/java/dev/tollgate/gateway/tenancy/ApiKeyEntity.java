@@ -58,8 +58,20 @@ public class ApiKeyEntity extends PanacheEntityBase {
     /** {@code development}, {@code staging} or {@code production}, or null for production. */
     public String environment;
 
+    /**
+     * Comma-separated environments the key may send requests to; null for a key created before issue #24 (then
+     * {@code tollgate.keys.legacy-environments} decides).
+     */
+    @Column(name = "allowed_environments")
+    public String allowedEnvironments;
+
     @Version
     public long version;
+
+    /** The allowed environments as a list, or null for a key created before they were a permission. */
+    public List<String> allowedEnvironmentList() {
+        return allowedEnvironments == null ? null : Arrays.asList(allowedEnvironments.split(","));
+    }
 
     /** The allowed models as a list; empty means all. */
     public List<String> allowedModelList() {

@@ -24,10 +24,13 @@ public class KeyStateFeed implements AdminStateFeed<ApiKeyState> {
     private final KeyStore keys;
     private final StatePublisher publisher;
 
+    private final LegacyEnvironments legacy;
+
     @Inject
-    KeyStateFeed(KeyStore keys, StatePublisher publisher) {
+    KeyStateFeed(KeyStore keys, StatePublisher publisher, KeysConfig config) {
         this.keys = keys;
         this.publisher = publisher;
+        this.legacy = config.legacyEnvironments();
     }
 
     @Override
@@ -55,7 +58,7 @@ public class KeyStateFeed implements AdminStateFeed<ApiKeyState> {
             LOG.debugf("admin state tombstone ignored key=%s", keyId);
             return;
         }
-        boolean applied = keys.put(KeyStates.keyRecord(state));
+        boolean applied = keys.put(KeyStates.keyRecord(state, legacy));
         LOG.debugf("admin state applied key=%s version=%d applied=%s", state.getKeyId(), state.getVersion(), applied);
     }
 

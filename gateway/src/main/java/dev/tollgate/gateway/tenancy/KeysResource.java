@@ -4,12 +4,14 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.tollgate.gateway.admin.AdminException;
 import dev.tollgate.gateway.admin.AdminIds;
+import dev.tollgate.gateway.admin.AuditNotes;
 import dev.tollgate.gateway.admin.JsonBody;
 import dev.tollgate.gateway.admin.ListView;
 import dev.tollgate.gateway.auth.ApiKeys;
 import dev.tollgate.gateway.openai.ErrorCode;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -23,6 +25,8 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.RestResponse;
 
@@ -39,6 +43,7 @@ public class KeysResource {
     private static final Logger LOG = Logger.getLogger(KeysResource.class);
     private static final long MAX_LIMIT = 1_000_000_000_000L;
     private static final Set<String> ENVIRONMENTS = Set.of("development", "staging", "production");
+    private static final Pattern ENVIRONMENT_NAME = Pattern.compile("development|staging|production");
 
     private final KeyStateFeed feed;
 
@@ -63,17 +68,20 @@ public class KeysResource {
      * @param revokedAt     revocation time, or null
      * @param createdAt     creation time
      * @param environment   where its requests go without an {@code x-tollgate-environment} header
+     * @param allowedEnvironments the environments it may send requests to; null for a key created before they were
+     *                      a permission ({@code tollgate.keys.legacy-environments} decides)
      * @param key           the plain key: only in the create answer, null everywhere else
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record KeyView(String id, String object, String prefix, String orgId, String teamId, String name,
                           List<String> allowedModels, Long rpmLimit, Long tpmLimit, Instant expiresAt,
-                          Instant revokedAt, Instant createdAt, String environment, String key) {
+                          Instant revokedAt, Instant createdAt, String environment, List<String> allowedEnvironments,
+                          String key) {
 
         static KeyView of(ApiKeyEntity k, String plainKey) {
             return new KeyView(k.id, "api_key", k.prefix, k.orgId, k.teamId, k.name, k.allowedModelList(), k.rpmLimit,
                     k.tpmLimit, k.expiresAt, k.revokedAt, k.createdAt,
-                    k.environment == null ? "production" : k.environment, plainKey);
+                    k.environment == null ? "production" : k.environment, k.allowedEnvironmentList(), plainKey);
         }
 
         @Override
@@ -84,7 +92,8 @@ public class KeysResource {
 
     /**
      * Creates a key: {@code {"org_id","team_id"?,"name"?,"allowed_models"?,"rpm_limit"?,"tpm_limit"?,"expires_at"?,
-     * "environment"?}}.
+     * "environment"?,"allowed_environments"?}}. {@code allowed_environments} defaults to the key's own environment
+     * (production unless {@code environment} says otherwise), which it must include.
      * Answers 201 with the plain key in {@code key}, the only time it is ever shown.
      */
     @POST
@@ -101,6 +110,7 @@ public class KeysResource {
         key.expiresAt = body.optionalInstantAfter("expires_at", now).map(t -> t.truncatedTo(ChronoUnit.MILLIS))
                 .orElse(null);
         key.environment = body.optionalChoice("environment", ENVIRONMENTS).orElse(null);
+        key.allowedEnvironments = allowedEnvironments(body, key.environment == null ? "production" : key.environment);
         key.createdAt = now;
         key.id = AdminIds.generate("key_");
         ApiKeys.Generated generated = ApiKeys.generate();
@@ -130,15 +140,61 @@ public class KeysResource {
     }
 
     /**
+     * Sets the environments a key may send requests to: {@code {"allowed_environments":["staging","production"]}}.
+     * It must include the key's own environment. This is also how an admin decides, key by key, what a key created
+     * before environments were a permission may use. Takes effect on every replica within a second.
+     */
+    @POST
+    @Path("/{id}/environments")
+    public Uni<KeyView> environments(@PathParam("id") String id, String raw, RoutingContext ctx) {
+        JsonBody body = JsonBody.parse(raw);
+        if (!body.has("allowed_environments")) {
+            throw AdminException.invalid("allowed_environments", "'allowed_environments' is required: a list of "
+                    + "development, staging and production.");
+        }
+        return Panache.withTransaction(() -> ApiKeyEntity.<ApiKeyEntity>findById(id)
+                        .onItem().ifNull().failWith(() -> AdminException.notFound("key", id))
+                        .invoke(key -> {
+                            String allowed = allowedEnvironments(body,
+                                    key.environment == null ? "production" : key.environment);
+                            AuditNotes.before(ctx, KeyView.of(key, null));
+                            key.allowedEnvironments = allowed;
+                        }))
+                .call(key -> feed.publish(key))
+                .invoke(key -> LOG.infof("key environments changed key=%s allowed=%s", key.id,
+                        key.allowedEnvironments))
+                .map(key -> KeyView.of(key, null));
+    }
+
+    /** The validated {@code allowed_environments} of a body, comma-separated; its own environment when absent. */
+    private static String allowedEnvironments(JsonBody body, String own) {
+        List<String> listed = body.optionalTextList("allowed_environments", ENVIRONMENT_NAME,
+                "development, staging or production");
+        if (listed.isEmpty()) {
+            if (body.has("allowed_environments")) {
+                throw AdminException.invalid("allowed_environments", "'allowed_environments' must name at least one "
+                        + "environment.");
+            }
+            return own;
+        }
+        if (!listed.contains(own)) {
+            throw AdminException.invalid("allowed_environments", "'allowed_environments' must include the key's own "
+                    + "environment '" + own + "', where its requests go without an x-tollgate-environment header.");
+        }
+        return String.join(",", new TreeSet<>(listed));
+    }
+
+    /**
      * Revokes a key: from the moment every replica applies it (well within a second), the key gets 401. Revoking
      * a revoked key publishes its state again, which makes a retry after {@code propagation_failed} safe.
      */
     @POST
     @Path("/{id}/revoke")
-    public Uni<KeyView> revoke(@PathParam("id") String id) {
+    public Uni<KeyView> revoke(@PathParam("id") String id, RoutingContext ctx) {
         return Panache.withTransaction(() -> ApiKeyEntity.<ApiKeyEntity>findById(id)
                         .onItem().ifNull().failWith(() -> AdminException.notFound("key", id))
                         .invoke(key -> {
+                            AuditNotes.before(ctx, KeyView.of(key, null));
                             if (key.revokedAt == null) {
                                 key.revokedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
                             }

@@ -2,11 +2,13 @@ package dev.tollgate.gateway.admin;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
+import static org.hamcrest.Matchers.oneOf;
 
 import dev.tollgate.gateway.StubUpstream;
 import dev.tollgate.gateway.sync.AdminStateReadiness;
@@ -294,7 +296,7 @@ public class AdminApiIT {
     @Test
     void routesEachRequestToItsEnvironmentChosenByHeaderOrByKey() {
         admin().body("{\"model\":\"env-model\",\"environment\":\"staging\",\"base_url\":\"" + second.baseUrl() + "\"}")
-                .post("/admin/v1/endpoints").then().statusCode(201);
+                .post("/admin/v1/endpoints").then().statusCode(oneOf(201, 409));
         String org = createOrg();
         String stagingKey = admin().body("{\"org_id\":\"" + org + "\",\"environment\":\"staging\"}")
                 .post("/admin/v1/keys").then().statusCode(201).body("environment", equalTo("staging")).extract().path("key");
@@ -306,9 +308,43 @@ public class AdminApiIT {
                         + "[{\"role\":\"user\",\"content\":\"hi\"}]}").post("/v1/chat/completions").then().statusCode(200);
         given().header("Authorization", "Bearer " + stagingKey).header("x-tollgate-environment", "production")
                 .contentType(ContentType.JSON).body("{\"model\":\"env-model\",\"max_tokens\":4,\"messages\":"
-                        + "[{\"role\":\"user\",\"content\":\"hi\"}]}").post("/v1/chat/completions").then().statusCode(404);
+                        + "[{\"role\":\"user\",\"content\":\"hi\"}]}").post("/v1/chat/completions").then().statusCode(403)
+                .body("error.code", equalTo("environment_not_allowed"));
         admin().body("{\"org_id\":\"" + org + "\",\"environment\":\"qa\"}").post("/admin/v1/keys").then().statusCode(400)
                 .body("error.param", equalTo("environment"));
+    }
+
+    @Test
+    void aKeyLimitedToProductionGets403ForStagingUntilAnAdminAllowsIt() {
+        // The same staging endpoint as routesEachRequestToItsEnvironmentChosenByHeaderOrByKey: 409 once it exists.
+        admin().body("{\"model\":\"env-model\",\"environment\":\"staging\",\"base_url\":\"" + second.baseUrl()
+                + "\"}").post("/admin/v1/endpoints").then().statusCode(oneOf(201, 409));
+        String org = createOrg();
+        Response created = admin().body("{\"org_id\":\"" + org + "\",\"allowed_environments\":[\"production\"]}")
+                .post("/admin/v1/keys");
+        created.then().statusCode(201).body("allowed_environments", contains("production"));
+        String key = created.path("key");
+        until(() -> chat(key, VllmSimulatorResource.MODEL).statusCode() == 200);
+
+        staging(key).then().statusCode(403).body("error.code", equalTo("environment_not_allowed"))
+                .body("error.type", equalTo("permission_error")).body("error.param", equalTo("x-tollgate-environment"));
+        given().header("Authorization", "Bearer " + key).header("x-tollgate-environment", "staging").get("/v1/models")
+                .then().statusCode(403).body("error.code", equalTo("environment_not_allowed"));
+
+        admin().body("{\"allowed_environments\":[\"production\",\"staging\"]}")
+                .post("/admin/v1/keys/" + created.path("id") + "/environments").then().statusCode(200)
+                .body("allowed_environments", contains("production", "staging"));
+        assertThat(until(() -> staging(key).statusCode() == 200)).isLessThan(PROPAGATION_BOUND);
+        admin().body("{\"allowed_environments\":[\"staging\"]}").post("/admin/v1/keys/" + created.path("id")
+                + "/environments").then().statusCode(400).body("error.param", equalTo("allowed_environments"));
+        admin().body("{\"org_id\":\"" + org + "\",\"allowed_environments\":[\"qa\"]}").post("/admin/v1/keys")
+                .then().statusCode(400).body("error.param", equalTo("allowed_environments"));
+    }
+
+    private static Response staging(String key) {
+        return given().header("Authorization", "Bearer " + key).header("x-tollgate-environment", "staging")
+                .contentType(ContentType.JSON).body("{\"model\":\"env-model\",\"max_tokens\":4,\"messages\":"
+                        + "[{\"role\":\"user\",\"content\":\"hi\"}]}").post("/v1/chat/completions");
     }
 
     @Test

@@ -12,12 +12,14 @@ import dev.tollgate.control.v1.AlertRule;
 import dev.tollgate.control.v1.AlertRuleKind;
 import dev.tollgate.control.v1.AlertScope;
 import dev.tollgate.control.v1.AlertSeverity;
+import dev.tollgate.control.v1.AlertSilence;
 import dev.tollgate.control.v1.ReceiverType;
 import dev.tollgate.schemas.Topics;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -46,7 +48,8 @@ class AlertingAdminIT {
 
     @BeforeEach
     void follow() {
-        topics = new TopicRecords(bootstrap, registry, List.of(Topics.ALERT_RULES, Topics.ALERT_RECEIVERS));
+        topics = new TopicRecords(bootstrap, registry, List.of(Topics.ALERT_RULES, Topics.ALERT_RECEIVERS,
+                Topics.ALERT_SILENCES));
     }
 
     @AfterEach
@@ -79,6 +82,52 @@ class AlertingAdminIT {
                 .body("send_resolved", equalTo(false)).body("group_wait", equalTo("5s"));
         assertThat(topics.await(r -> id.equals(r.key()) && r.value() instanceof AlertReceiver r2
                 && r2.getUrl().equals("https://example.org/hook") && !r2.getSendResolved(), PUBLISHED)).isNotNull();
+    }
+
+    @Test
+    void aSilenceIsStoredPublishedForTheNotifierAndExpiredRatherThanDeleted() {
+        String id = id("sil");
+        Instant ends = Instant.now().plus(Duration.ofHours(2)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+
+        admin().body("{\"id\":\"" + id + "\",\"matchers\":{\"alertname\":\"EndpointDown\",\"endpoint\":\"sim-2\"},"
+                        + "\"ends_at\":\"" + ends + "\",\"comment\":\"GPU swap\",\"created_by\":\"ops\"}")
+                .post("/admin/v1/silences").then().statusCode(201).body("state", equalTo("active"))
+                .body("matchers.endpoint", equalTo("sim-2")).body("ends_at", equalTo(ends.toString()));
+        AlertSilence published = (AlertSilence) topics.await(r -> id.equals(r.key()), PUBLISHED).value();
+
+        assertThat(published.getMatchers()).containsEntry("alertname", "EndpointDown").containsEntry("endpoint", "sim-2");
+        assertThat(published.getEndsAt()).isEqualTo(ends);
+        assertThat(published.getComment()).isEqualTo("GPU swap");
+        admin().queryParam("state", "active").get("/admin/v1/silences").then().statusCode(200)
+                .body("data.id", hasItem(id));
+
+        admin().post("/admin/v1/silences/" + id + "/expire").then().statusCode(200).body("state", equalTo("expired"));
+        AlertSilence expired = (AlertSilence) topics.await(r -> id.equals(r.key()) && r.value() instanceof AlertSilence s
+                && s.getEndsAt().isBefore(ends), PUBLISHED).value();
+        assertThat(expired.getEndsAt()).isBeforeOrEqualTo(Instant.now());
+        admin().post("/admin/v1/silences/" + id + "/expire").then().statusCode(200).body("state", equalTo("expired"));
+        admin().queryParam("state", "active,pending").get("/admin/v1/silences").then().statusCode(200)
+                .body("data.id", not(hasItem(id)));
+        admin().get("/admin/v1/silences/" + id).then().statusCode(200).body("created_by", equalTo("ops"));
+        admin().post("/admin/v1/silences/no-such-silence/expire").then().statusCode(404);
+    }
+
+    @Test
+    void anInvalidSilenceGets400NamingTheField() {
+        String future = Instant.now().plus(Duration.ofHours(1)).toString();
+        admin().body("{\"matchers\":{},\"ends_at\":\"" + future + "\",\"comment\":\"x\"}")
+                .post("/admin/v1/silences").then().statusCode(400).body("error.param", equalTo("matchers"));
+        admin().body("{\"matchers\":{\"endpoint\":\"e\"},\"ends_at\":\"2020-01-01T00:00:00Z\",\"comment\":\"x\"}")
+                .post("/admin/v1/silences").then().statusCode(400).body("error.param", equalTo("ends_at"));
+        admin().body("{\"matchers\":{\"endpoint\":\"e\"},\"ends_at\":\"tomorrow\",\"comment\":\"x\"}")
+                .post("/admin/v1/silences").then().statusCode(400).body("error.param", equalTo("ends_at"));
+        admin().body("{\"matchers\":{\"endpoint\":\"e\"},\"ends_at\":\"" + future + "\"}")
+                .post("/admin/v1/silences").then().statusCode(400).body("error.param", equalTo("comment"));
+        admin().body("{\"matchers\":{\"endpoint\":\"e\"},\"ends_at\":\"" + future + "\",\"comment\":\"x\","
+                        + "\"matcher\":1}")
+                .post("/admin/v1/silences").then().statusCode(400).body("error.param", equalTo("matcher"));
+        admin().queryParam("state", "firing").get("/admin/v1/silences").then().statusCode(400)
+                .body("error.param", equalTo("state"));
     }
 
     @Test

@@ -71,11 +71,15 @@ class ConsoleIT {
     }
 
     @Test
-    void chartsAnswer503NamingTheSettingWhenNoStreamsAppIsConfigured() {
+    void chartsAlertsAndEvalComparisonsAnswer503NamingTheSettingWhenNoStreamsAppIsConfigured() {
         admin().queryParam("org", "it-org").get("/admin/v1/console/usage").then().statusCode(503)
                 .body("error.code", equalTo("streams_unavailable"))
                 .body("error.message", containsString("tollgate.console.streams-url"));
         admin().get("/admin/v1/console/budget-states/no such id").then().statusCode(400);
+        admin().queryParam("state", "firing").get("/admin/v1/console/alerts").then().statusCode(503)
+                .body("error.code", equalTo("streams_unavailable"));
+        admin().queryParam("a_run", "a").queryParam("b_run", "b").get("/admin/v1/console/eval-compare").then()
+                .statusCode(503).body("error.code", equalTo("streams_unavailable"));
     }
 
     @Test

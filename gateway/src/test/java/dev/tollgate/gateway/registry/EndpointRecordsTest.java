@@ -6,10 +6,40 @@ import dev.tollgate.control.v1.EndpointState;
 import dev.tollgate.control.v1.EndpointStatus;
 import dev.tollgate.control.v1.Environment;
 import dev.tollgate.gateway.routing.Endpoint;
+import dev.tollgate.gateway.secrets.SealedSecret;
+import dev.tollgate.gateway.secrets.SecretSealer;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Base64;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class EndpointRecordsTest {
+
+    private static final SecretSealer SEALER = SecretSealer.withKeys(Map.of("k1", new byte[32]), "k1");
+
+    @Test
+    void thePublishedStateCarriesTheUpstreamKeySealedNeverInClear() {
+        EndpointState state = EndpointRecords.endpointState(endpointRow());
+        byte[] envelope = EndpointRecords.sealedKey(state).envelope();
+
+        assertThat(state.getUpstreamApiKey()).isNull();
+        assertThat(state.getUpstreamKeyKekId()).isEqualTo("k1");
+        assertThat(new String(envelope, StandardCharsets.ISO_8859_1)).doesNotContain("sk-secret");
+        assertThat(Base64.getEncoder().encodeToString(envelope)).doesNotContain("sk-secret");
+        assertThat(state.toString()).doesNotContain("sk-secret");
+        assertThat(SEALER.open(EndpointRecords.sealedKey(state), EndpointRecords.secretContext("ep-1")))
+                .isEqualTo("sk-secret");
+    }
+
+    @Test
+    void anEndpointWithoutAnUpstreamKeyPublishesNoSealedKey() {
+        EndpointEntity row = endpointRow();
+        row.upstreamKeyKekId = null;
+        row.upstreamKeyEnvelope = null;
+
+        assertThat(EndpointRecords.sealedKey(EndpointRecords.endpointState(row))).isNull();
+    }
 
     @Test
     void anEndpointIsRoutableOnlyWhenReadyAndOfThisReplicasEnvironment() {
@@ -46,7 +76,9 @@ class EndpointRecordsTest {
         row.model = "llama";
         row.environment = "staging";
         row.baseUrl = "http://vllm-1:8000";
-        row.upstreamApiKey = "sk-secret";
+        SealedSecret sealed = SEALER.seal("sk-secret", EndpointRecords.secretContext("ep-1"));
+        row.upstreamKeyKekId = sealed.kekId();
+        row.upstreamKeyEnvelope = sealed.envelope();
         row.weight = 2;
         row.status = "ready";
         row.inputPricePerMillionMicros = 500_000;

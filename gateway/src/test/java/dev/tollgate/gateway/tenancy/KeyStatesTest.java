@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tollgate.gateway.auth.ApiKeys;
 import dev.tollgate.gateway.auth.KeyLimits;
 import dev.tollgate.gateway.auth.KeyRecord;
+import dev.tollgate.gateway.auth.Principal;
+import dev.tollgate.gateway.routing.Environment;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -37,5 +39,41 @@ class KeyStatesTest {
         assertThat(record.expiresAt()).isEqualTo(row.expiresAt);
         assertThat(record.revokedAt()).isNull();
         assertThat(record.version()).isEqualTo(4);
+    }
+
+    @Test
+    void aKeyMayUseExactlyItsAllowedEnvironments() {
+        ApiKeyEntity row = row();
+        row.environment = "staging";
+        row.allowedEnvironments = "production,staging";
+
+        Principal principal = KeyStates.keyRecord(KeyStates.keyState(row), LegacyEnvironments.OWN).principal();
+
+        assertThat(principal.mayUse(Environment.STAGING)).isTrue();
+        assertThat(principal.mayUse(Environment.PRODUCTION)).isTrue();
+        assertThat(principal.mayUse(Environment.DEVELOPMENT)).isFalse();
+    }
+
+    @Test
+    void aKeyCreatedBeforeEnvironmentsWerePermissionsKeepsOnlyItsOwnUnlessAnAdminSaysAny() {
+        ApiKeyEntity row = row();
+        row.allowedEnvironments = null;
+
+        Principal own = KeyStates.keyRecord(KeyStates.keyState(row), LegacyEnvironments.OWN).principal();
+        Principal any = KeyStates.keyRecord(KeyStates.keyState(row), LegacyEnvironments.ANY).principal();
+
+        assertThat(own.allowedEnvironments()).containsExactly(Environment.PRODUCTION);
+        assertThat(any.allowedEnvironments()).containsExactlyInAnyOrder(Environment.values());
+    }
+
+    private static ApiKeyEntity row() {
+        ApiKeys.Generated generated = ApiKeys.generate();
+        ApiKeyEntity row = new ApiKeyEntity();
+        row.id = "key_2";
+        row.orgId = "acme";
+        row.prefix = generated.prefix();
+        row.digest = generated.digest();
+        row.createdAt = Instant.parse("2026-11-22T00:00:00Z");
+        return row;
     }
 }

@@ -33,6 +33,8 @@ public class DeliveryStore {
 
     /** The notification id of a resolved transition not sent because its receiver does not want resolved ones. */
     public static final String NOT_SENT = "not-sent";
+    /** The notification id of a delivery not sent because an active silence matched its alert. */
+    public static final String SILENCED = "silenced";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final DataSource database;
@@ -163,13 +165,16 @@ public class DeliveryStore {
                 .stream().filter(a -> a != null).toList();
     }
 
-    /** Marks deliveries that will not be sent (resolved, for a receiver without {@code send_resolved}). */
-    public void markNotSent(List<String> keys) {
+    /**
+     * Marks deliveries that will not be sent, with {@code marker} as their notification id: {@link #NOT_SENT} (resolved,
+     * for a receiver without {@code send_resolved}) or {@link #SILENCED}.
+     */
+    public void markNotSent(List<String> keys, String marker) {
         inTransaction(c -> {
             try (PreparedStatement update = c.prepareStatement(
                     "update alert_deliveries set notification_id = ? where idempotency_key = ?")) {
                 for (String key : keys) {
-                    update.setString(1, NOT_SENT);
+                    update.setString(1, marker);
                     update.setString(2, key);
                     update.addBatch();
                 }
@@ -319,7 +324,7 @@ public class DeliveryStore {
     public int purge(Instant before) {
         return inTransaction(c -> {
             try (PreparedStatement deliveries = c.prepareStatement("delete from alert_deliveries d where "
-                    + "d.received_at < ? and (d.notification_id = '" + NOT_SENT + "' or exists (select 1 from "
+                    + "d.received_at < ? and (d.notification_id in ('" + NOT_SENT + "', '" + SILENCED + "') or exists (select 1 from "
                     + "alert_notifications n where n.id = d.notification_id and n.status <> 'pending'))");
                  PreparedStatement notifications = c.prepareStatement("delete from alert_notifications where "
                          + "created_at < ? and status <> 'pending' and not exists (select 1 from alert_deliveries d "

@@ -6,6 +6,7 @@ import dev.tollgate.notifier.payload.Group;
 import dev.tollgate.notifier.payload.Payloads;
 import dev.tollgate.notifier.receivers.Receiver;
 import dev.tollgate.notifier.receivers.ReceiverBook;
+import dev.tollgate.notifier.silences.SilenceBook;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -47,6 +48,10 @@ import org.jboss.logging.Logger;
  *       still firing, as Alertmanager's do.</li>
  *   <li><b>Repetition:</b> a group whose alerts still fire and that has not been notified for {@code repeat_interval}
  *       is notified again.</li>
+ *   <li><b>Silences:</b> a delivery whose alert an active silence matches when it is grouped is marked silenced and
+ *       never sent, and an alert muted now is left out of the alerts a notification lists as still firing. Once the
+ *       silence ends, an alert still firing is listed again by its group's next notification (a repeat, or another
+ *       alert's transition).</li>
  *   <li><b>Rate limit:</b> at most {@code max_per_second} notifications a second per receiver ({@link RateLimiter}); a
  *       notification over it waits for a later round, and is not counted as an attempt.</li>
  *   <li><b>Retries:</b> a failed POST is retried with exponential backoff ({@link Backoff}), after the receiver's
@@ -73,6 +78,7 @@ public class Dispatcher {
 
     private final DeliveryStore store;
     private final ReceiverBook receivers;
+    private final SilenceBook silences;
     private final HttpSender sender;
     private final NotifierConfig config;
     private final Leadership leadership;
@@ -83,15 +89,17 @@ public class Dispatcher {
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     private final AtomicLong failedTotal = new AtomicLong();
     private final AtomicLong pendingTotal = new AtomicLong();
+    private final Counter silencedTotal;
     private ScheduledExecutorService loop;
     private ExecutorService senders;
     private Instant purgedAt = Instant.EPOCH;
 
     @Inject
-    Dispatcher(DeliveryStore store, ReceiverBook receivers, HttpSender sender, NotifierConfig config,
-               Leadership leadership, MeterRegistry meters) {
+    Dispatcher(DeliveryStore store, ReceiverBook receivers, SilenceBook silences, HttpSender sender,
+               NotifierConfig config, Leadership leadership, MeterRegistry meters) {
         this.store = store;
         this.receivers = receivers;
+        this.silences = silences;
         this.sender = sender;
         this.config = config;
         this.leadership = leadership;
@@ -100,6 +108,8 @@ public class Dispatcher {
         this.backoff = new Backoff(config.retry().initialBackoff(), config.retry().maxBackoff());
         Gauge.builder("tollgate.notifier.failed", failedTotal, AtomicLong::get)
                 .description("notifications given up and not retried by hand, kept for the retention").register(meters);
+        this.silencedTotal = Counter.builder("tollgate.notifier.silenced")
+                .description("deliveries not sent because an active silence matched their alert").register(meters);
         Gauge.builder("tollgate.notifier.backlog", pendingTotal, AtomicLong::get)
                 .description("notifications waiting to be sent or retried").register(meters);
     }
@@ -125,7 +135,7 @@ public class Dispatcher {
     /** One round: group new deliveries, repeat what still fires, send what is due. Never throws. */
     void round() {
         try {
-            if (!receivers.ready() || !leadership.hold()) {
+            if (!receivers.ready() || !silences.ready() || !leadership.hold()) {
                 return;
             }
             Instant now = clock.instant();
@@ -148,7 +158,15 @@ public class Dispatcher {
         Map<String, Map<Group, List<DeliveryStore.Unsent>>> byReceiver = new LinkedHashMap<>();
         Map<String, Receiver> known = new LinkedHashMap<>();
         List<String> notSent = new ArrayList<>();
+        List<String> silenced = new ArrayList<>();
         for (DeliveryStore.Unsent unsent : store.unsent()) {
+            List<String> muting = silences.muting(unsent.alert().labels(), now);
+            if (!muting.isEmpty()) {
+                silenced.add(unsent.key());
+                LOG.infof("event=delivery_silenced delivery=%s receiver=%s fingerprint=%s silences=%s", unsent.key(),
+                        unsent.receiverId(), unsent.alert().fingerprint(), String.join(",", muting));
+                continue;
+            }
             Receiver receiver = receivers.get(unsent.receiverId()).orElse(null);
             if (receiver == null) {
                 if (Duration.between(unsent.receivedAt(), now).compareTo(UNKNOWN_RECEIVER_WAIT) >= 0) {
@@ -168,11 +186,15 @@ public class Dispatcher {
                     .computeIfAbsent(group, k -> new ArrayList<>()).add(unsent);
         }
         if (!notSent.isEmpty()) {
-            store.markNotSent(notSent);
+            store.markNotSent(notSent, DeliveryStore.NOT_SENT);
+        }
+        if (!silenced.isEmpty()) {
+            store.markNotSent(silenced, DeliveryStore.SILENCED);
+            silencedTotal.increment(silenced.size());
         }
         byReceiver.forEach((receiverId, groups) -> {
             Receiver receiver = known.get(receiverId);
-            List<AlertItem> firing = store.firing(receiverId);
+            List<AlertItem> firing = unmuted(store.firing(receiverId), now);
             groups.forEach((group, unsent) -> {
                 List<AlertItem> stillFiring = firing.stream()
                         .filter(a -> Group.of(receiverId, receiver.groupBy(), a.labels()).equals(group)).toList();
@@ -209,12 +231,17 @@ public class Dispatcher {
                 continue;
             }
             Group group = new Group(receiver.id(), sent.groupLabels());
-            List<AlertItem> firing = store.firing(receiver.id()).stream()
+            List<AlertItem> firing = unmuted(store.firing(receiver.id()), now).stream()
                     .filter(a -> Group.of(receiver.id(), receiver.groupBy(), a.labels()).equals(group)).toList();
             if (!firing.isEmpty()) {
                 create(receiver.id(), group, "repeat", receiver.type(), firing, List.of(), now);
             }
         }
+    }
+
+    /** The alerts no silence mutes at {@code now}. */
+    private List<AlertItem> unmuted(List<AlertItem> alerts, Instant now) {
+        return alerts.stream().filter(a -> silences.muting(a.labels(), now).isEmpty()).toList();
     }
 
     private void create(String receiverId, Group group, String kind, String type, List<AlertItem> alerts,

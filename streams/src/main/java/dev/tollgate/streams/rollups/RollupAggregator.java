@@ -59,7 +59,10 @@ public abstract class RollupAggregator<V> implements Processor<String, V, String
     /** Adds {@code value} to what one of its windows has pending. */
     abstract void addTo(Pending pending, V value);
 
-    /** The org group: (org), (org, model) and (org, key), one sample per usage event, in the org's task. */
+    /**
+     * The org group: (org), (org, model), (org, key) and, for a key with a team, (org, team); one sample per usage
+     * event, in the org's task.
+     */
     public static final class OfSamples extends RollupAggregator<RollupSample> {
 
         /** @param grace how late an event may be per window size */
@@ -70,7 +73,12 @@ public abstract class RollupAggregator<V> implements Processor<String, V, String
         @Override
         List<String> keys(String orgId, RollupSample sample) {
             String org = RollupKey.org(sample.orgId());
-            return List.of(org, RollupKey.withModel(org, sample.model()), RollupKey.withKey(org, sample.keyId()));
+            String model = RollupKey.withModel(org, sample.model());
+            String key = RollupKey.withKey(org, sample.keyId());
+            // A team is a fourth key of the same org task: no re-key, no repartition topic, no new store; only the
+            // events of keys that have a team pay for it.
+            return sample.teamId() == null ? List.of(org, model, key)
+                    : List.of(org, model, key, RollupKey.withTeam(org, sample.teamId()));
         }
 
         @Override

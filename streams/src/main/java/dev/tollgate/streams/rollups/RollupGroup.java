@@ -10,7 +10,7 @@ import dev.tollgate.streams.topology.CommitFlush;
  */
 public enum RollupGroup {
 
-    /** (org), (org, model) and (org, key), partitioned by org id like the usage topic. */
+    /** (org), (org, model), (org, key) and (org, team), partitioned by org id like the usage topic. */
     ORG("org"),
 
     /** (endpoint), partitioned by endpoint id. */

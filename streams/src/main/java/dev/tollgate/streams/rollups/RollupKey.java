@@ -29,6 +29,16 @@ public final class RollupKey {
         return org(orgId) + "&key=" + enc(keyId);
     }
 
+    /** The rollup of a team within an org. */
+    public static String orgTeam(String orgId, String teamId) {
+        return org(orgId) + "&team=" + enc(teamId);
+    }
+
+    /** The rollup of a team within the org whose key {@link #org} returned {@code orgKey}. */
+    static String withTeam(String orgKey, String teamId) {
+        return orgKey + "&team=" + enc(teamId);
+    }
+
     /** The rollup of a model within the org whose key {@link #org} returned {@code orgKey}. */
     static String withModel(String orgKey, String model) {
         return orgKey + "&model=" + enc(model);

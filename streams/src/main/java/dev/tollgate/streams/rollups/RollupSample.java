@@ -10,6 +10,7 @@ import dev.tollgate.events.v1.UsageEvent;
  * @param orgId            the org
  * @param model            the model asked for
  * @param keyId            the API key's public id
+ * @param teamId           the team (or project) of the key within the org, or {@code null} when the key has none
  * @param endpointId       the endpoint that served it, or {@code null}
  * @param status           the {@code RequestStatus} name
  * @param httpStatus       the HTTP status the client received
@@ -23,6 +24,7 @@ public record RollupSample(
         String orgId,
         String model,
         String keyId,
+        String teamId,
         String endpointId,
         String status,
         int httpStatus,
@@ -34,7 +36,8 @@ public record RollupSample(
 
     /** The sample of {@code event}. */
     public static RollupSample of(UsageEvent event) {
-        return new RollupSample(event.getOrgId(), event.getModel(), event.getKeyId(), event.getEndpointId(),
+        return new RollupSample(event.getOrgId(), event.getModel(), event.getKeyId(), event.getTeamId(),
+                event.getEndpointId(),
                 event.getStatus().name(), event.getHttpStatus(), event.getPromptTokens(), event.getCompletionTokens(),
                 event.getCostMicros(), event.getLatencyMs(), event.getTtftMs());
     }

@@ -33,11 +33,11 @@ import dev.tollgate.streams.query.RemoteQueryClient;
 import io.smallrye.common.annotation.Blocking;
 
 /**
- * {@code GET /v1/usage?org=&model=&key=&endpoint=&from=&to=&granularity=1m|1h|1d}: the rollup windows of one
+ * {@code GET /v1/usage?org=&model=&key=&team=&endpoint=&from=&to=&granularity=1m|1h|1d}: the rollup windows of one
  * rollup key whose start is in {@code [from, to]}, oldest first; windows without usage are left out.
  * <ul>
- *   <li>The key is {@code endpoint} alone, or {@code org} alone, or {@code org} with one of {@code model} and
- *       {@code key}.</li>
+ *   <li>The key is {@code endpoint} alone, or {@code org} alone, or {@code org} with one of {@code model},
+ *       {@code key} and {@code team}.</li>
  *   <li>{@code from} and {@code to} are ISO-8601 instants; {@code granularity} defaults to {@code 1h}. At most
  *       {@value #MAX_WINDOWS} windows may be asked for at once.</li>
  *   <li>400 ({@code invalid_request}) for a bad combination or value; 503 ({@code usage_unavailable}) with
@@ -78,8 +78,8 @@ public class UsageRollupsResource {
     @Blocking
     @Operation(summary = "Usage rollups (requests, errors, tokens, cost, latency and TTFT percentiles) per window")
     public Response usage(@QueryParam("org") String org, @QueryParam("model") String model,
-            @QueryParam("key") String key, @QueryParam("endpoint") String endpoint,
-            @QueryParam("from") String from, @QueryParam("to") String to,
+            @QueryParam("key") String key, @QueryParam("team") String team,
+            @QueryParam("endpoint") String endpoint, @QueryParam("from") String from, @QueryParam("to") String to,
             @QueryParam("granularity") String granularity,
             @HeaderParam(RemoteQueryClient.FORWARDED_BY) String forwardedBy, @Context UriInfo uri) {
         Optional<Granularity> size = Granularity.ofLabel(granularity == null ? "1h" : granularity);
@@ -94,10 +94,11 @@ public class UsageRollupsResource {
         if (end.isEmpty()) {
             return badRequest("to", "to is a required ISO-8601 instant, e.g. 2026-11-22T07:00:00Z");
         }
-        return usage(org, model, key, endpoint, start.get(), end.get(), size.get(), forwardedBy != null, uri);
+        return usage(org, new Within(model, key, team), endpoint, start.get(), end.get(), size.get(),
+                forwardedBy != null, uri);
     }
 
-    private Response usage(String org, String model, String key, String endpoint, Instant start, Instant end,
+    private Response usage(String org, Within within, String endpoint, Instant start, Instant end,
             Granularity size, boolean forwarded, UriInfo uri) {
         if (end.isBefore(start)) {
             return badRequest("to", "to must not be before from");
@@ -107,17 +108,19 @@ public class UsageRollupsResource {
         }
         Selection selection;
         if (endpoint != null) {
-            if (org != null || model != null || key != null) {
-                return badRequest("endpoint", "endpoint cannot be combined with org, model or key");
+            if (org != null || within.count() > 0) {
+                return badRequest("endpoint", "endpoint cannot be combined with org, model, key or team");
             }
             selection = new Selection(RollupGroup.ENDPOINT, endpoint, RollupKey.endpoint(endpoint));
         } else if (org == null) {
             return badRequest("org", "org or endpoint is required");
-        } else if (model != null && key != null) {
-            return badRequest("model", "model and key cannot be combined");
+        } else if (within.count() > 1) {
+            return badRequest(within.model() != null ? "model" : "key", "model, key and team cannot be combined: "
+                    + "rollups are per org, per (org, model), per (org, key) and per (org, team)");
         } else {
-            String rollupKey = model != null ? RollupKey.orgModel(org, model)
-                    : key != null ? RollupKey.orgKey(org, key) : RollupKey.org(org);
+            String rollupKey = within.model() != null ? RollupKey.orgModel(org, within.model())
+                    : within.key() != null ? RollupKey.orgKey(org, within.key())
+                    : within.team() != null ? RollupKey.orgTeam(org, within.team()) : RollupKey.org(org);
             selection = new Selection(RollupGroup.ORG, org, rollupKey);
         }
         String store = selection.group().storeName(size);
@@ -154,6 +157,19 @@ public class UsageRollupsResource {
 
     private static Response badRequest(String param, String message) {
         return Response.status(Response.Status.BAD_REQUEST).entity(ApiError.invalidParameter(param, message)).build();
+    }
+
+    /**
+     * The dimension within an org a request names, at most one of them.
+     *
+     * @param model a model of the org
+     * @param key   a key id of the org
+     * @param team  a team id of the org
+     */
+    private record Within(String model, String key, String team) {
+        int count() {
+            return (model != null ? 1 : 0) + (key != null ? 1 : 0) + (team != null ? 1 : 0);
+        }
     }
 
     /**

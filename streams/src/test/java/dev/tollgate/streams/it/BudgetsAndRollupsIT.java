@@ -71,7 +71,8 @@ class BudgetsAndRollupsIT {
                     .isEqualTo(200));
             for (int i = 0; i < 3; i++) {
                 producer.send(new ProducerRecord<>(Topics.USAGE, org, UsageEvents.ok(org, now.plusMillis(i))
-                        .setEndpointId("ep-" + org).build())).get(30, TimeUnit.SECONDS);
+                        .setEndpointId("ep-" + org).setTeamId(i < 2 ? "search" : null).build()))
+                        .get(30, TimeUnit.SECONDS);
             }
         }
 
@@ -102,6 +103,14 @@ class BudgetsAndRollupsIT {
             assertThat(usage.getLong("data[0].latency_ms.p50")).isEqualTo(250);
         });
 
+        JsonPath byTeam = given().queryParam("org", org).queryParam("team", "search").queryParam("granularity", "1d")
+                .queryParam("from", now.minus(Duration.ofDays(1)).toString())
+                .queryParam("to", now.plus(Duration.ofDays(1)).toString())
+                .get("/v1/usage").then().statusCode(200).extract().jsonPath();
+        assertThat(byTeam.getString("key")).isEqualTo("org=" + org + "&team=search");
+        assertThat(byTeam.getLong("data[0].requests")).isEqualTo(2);
+        assertThat(byTeam.getLong("data[0].cost_micros")).isEqualTo(3_000);
+
         // The endpoint rollups are counted after a repartition, so they may be written one commit later.
         Eventually.within(PATIENCE, () -> {
             JsonPath byEndpoint = given().queryParam("endpoint", "ep-" + org).queryParam("granularity", "1h")
@@ -124,6 +133,10 @@ class BudgetsAndRollupsIT {
                 .jsonPath();
         assertThat(error.getString("error.code")).isEqualTo("invalid_request");
         assertThat(error.getString("error.param")).isEqualTo("from");
+        JsonPath twoDimensions = given().queryParam("org", "acme").queryParam("team", "t").queryParam("key", "k")
+                .queryParam("from", "2026-11-22T00:00:00Z").queryParam("to", "2026-11-22T01:00:00Z").get("/v1/usage")
+                .then().statusCode(400).extract().jsonPath();
+        assertThat(twoDimensions.getString("error.message")).contains("(org, team)");
     }
 
     @Test

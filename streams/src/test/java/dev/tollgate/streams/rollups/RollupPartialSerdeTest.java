@@ -14,8 +14,8 @@ class RollupPartialSerdeTest {
     @Test
     void roundTripsAPartialWithErrorsAndBothSketches() {
         Rollup rollup = Rollup.empty().addAll(List.of(
-                new RollupSample("o", "m", "k", "e", "OK", 200, 10, 20, 30, 120, 15L),
-                new RollupSample("o", "m", "k", "e", "UPSTREAM_ERROR", 502, 0, 0, 0, 2_000, null)));
+                new RollupSample("o", "m", "k", null, "e", "OK", 200, 10, 20, 30, 120, 15L),
+                new RollupSample("o", "m", "k", null, "e", "UPSTREAM_ERROR", 502, 0, 0, 0, 2_000, null)));
         RollupPartial partial = new RollupPartial(1_795_000_020_000L, rollup);
 
         RollupPartial read = RollupPartialSerde.decode(RollupPartialSerde.encode(partial));

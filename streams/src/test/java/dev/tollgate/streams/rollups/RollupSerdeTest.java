@@ -19,7 +19,7 @@ import dev.tollgate.streams.sketch.LatencySketch;
 class RollupSerdeTest {
 
     private static RollupSample sample(String status, int httpStatus, long latency, Long ttft) {
-        return new RollupSample("acme", "m1", "k1", "e1", status, httpStatus, 100, 20, 1_500, latency, ttft);
+        return new RollupSample("acme", "m1", "k1", null, "e1", status, httpStatus, 100, 20, 1_500, latency, ttft);
     }
 
     @Test

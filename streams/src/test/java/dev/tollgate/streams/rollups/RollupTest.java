@@ -19,7 +19,7 @@ class RollupTest {
             List<RollupSample> samples = new ArrayList<>();
             for (int i = 0; i < 1 + random.nextInt(50); i++) {
                 boolean ok = random.nextInt(10) > 0;
-                samples.add(new RollupSample("o", "m", "k", "e", ok ? "OK" : "UPSTREAM_ERROR", ok ? 200 : 502,
+                samples.add(new RollupSample("o", "m", "k", null, "e", ok ? "OK" : "UPSTREAM_ERROR", ok ? 200 : 502,
                         random.nextInt(1_000), random.nextInt(500), random.nextInt(9_000),
                         1 + random.nextInt(30_000), random.nextBoolean() ? (long) random.nextInt(900) : null));
             }

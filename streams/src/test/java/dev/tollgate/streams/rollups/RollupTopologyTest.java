@@ -92,6 +92,45 @@ class RollupTopologyTest {
     }
 
     @Test
+    void rollsUpSpendAndTokensPerTeamOfAnOrgAndLeavesKeysWithoutATeamOutOfEveryTeam() {
+        send(UsageEvents.ok("acme", T0).setKeyId("k1").setTeamId("search").setCostMicros(1_000).build());
+        send(UsageEvents.ok("acme", T0.plusSeconds(5)).setKeyId("k2").setTeamId("search").setCostMicros(2_000)
+                .setCompletionTokens(30).build());
+        send(UsageEvents.ok("acme", T0.plusSeconds(6)).setKeyId("k3").setTeamId("ads").setCostMicros(4_000).build());
+        send(UsageEvents.ok("acme", T0.plusSeconds(7)).setKeyId("k4").setCostMicros(8_000).build());
+        send(UsageEvents.ok("globex", T0.plusSeconds(8)).setKeyId("g1").setTeamId("search").setCostMicros(16_000)
+                .build());
+
+        long minute = T0.toEpochMilli();
+        Rollup search = rollup("rollups-org-1m", RollupKey.orgTeam("acme", "search"), minute);
+        assertThat(search.requests()).isEqualTo(2);
+        assertThat(search.costMicros()).isEqualTo(3_000);
+        assertThat(search.promptTokens()).isEqualTo(200);
+        assertThat(search.completionTokens()).isEqualTo(50);
+        assertThat(rollup("rollups-org-1h", RollupKey.orgTeam("acme", "ads"), minute).costMicros()).isEqualTo(4_000);
+        long day = Instant.parse("2026-11-10T00:00:00Z").toEpochMilli();
+        assertThat(rollup("rollups-org-1d", RollupKey.orgTeam("globex", "search"), day).costMicros())
+                .isEqualTo(16_000);
+        // The org counts every key, with a team or not; a team, only its own keys.
+        assertThat(rollup("rollups-org-1m", RollupKey.org("acme"), minute).costMicros()).isEqualTo(15_000);
+        WindowStore<String, Rollup> minutes = driver.getWindowStore("rollups-org-1m");
+        assertThat(minutes.fetch(RollupKey.orgTeam("acme", ""), minute)).isNull();
+        assertThat(rollups.readKeyValuesToMap()).containsKey("1d/" + day + "/org=acme&team=search")
+                .doesNotContainKey("1d/" + day + "/org=acme&team=");
+    }
+
+    @Test
+    void keepsATeamApartFromAKeyWhoseIdLooksLikeATeamKey() {
+        send(UsageEvents.ok("acme", T0).setKeyId("k1").setTeamId("x&key=k1").build());
+        send(UsageEvents.ok("acme", T0.plusSeconds(1)).setKeyId("k1").build());
+
+        assertThat(rollup("rollups-org-1m", RollupKey.orgTeam("acme", "x&key=k1"), T0.toEpochMilli()).requests())
+                .isEqualTo(1);
+        assertThat(rollup("rollups-org-1m", RollupKey.orgKey("acme", "k1"), T0.toEpochMilli()).requests())
+                .isEqualTo(2);
+    }
+
+    @Test
     void publishesEveryUpdatedWindowKeyedByGranularityWindowAndRollupKey() {
         send(UsageEvents.ok("acme", T0).setEndpointId("e1").build());
 

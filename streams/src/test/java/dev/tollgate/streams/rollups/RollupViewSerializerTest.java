@@ -24,10 +24,10 @@ class RollupViewSerializerTest {
         List<RollupView> views = List.of(
                 RollupView.of(Granularity.HOUR, "org=acme&model=llama-3-8b", 1_763_800_000_000L - 1_763_800_000_000L % 3_600_000,
                         Rollup.empty().addAll(List.of(
-                                new RollupSample("acme", "llama-3-8b", "k", "e", "OK", 200, 10, 2, 3, 250, 80L),
-                                new RollupSample("acme", "llama-3-8b", "k", "e", "UPSTREAM_ERROR", 502, 0, 0, 0, 9, null)))),
+                                new RollupSample("acme", "llama-3-8b", "k", null, "e", "OK", 200, 10, 2, 3, 250, 80L),
+                                new RollupSample("acme", "llama-3-8b", "k", null, "e", "UPSTREAM_ERROR", 502, 0, 0, 0, 9, null)))),
                 RollupView.of(Granularity.MINUTE, "endpoint=ep-1", 0,
-                        Rollup.empty().add(new RollupSample("a", "m", "k", "ep-1", "OK", 200, 1, 1, 1, 1, null))),
+                        Rollup.empty().add(new RollupSample("a", "m", "k", null, "ep-1", "OK", 200, 1, 1, 1, 1, null))),
                 new RollupView("usage.rollup", "1d", "org=we\"ird\\\u0001", "s", "e", 4, 4, statuses, -1, 0,
                         Long.MAX_VALUE, new RollupView.Percentiles(1, 2, 3, 4, 5), null),
                 new RollupView("usage.rollup", "1d", "k", null, "e", 0, 0, null, 0, 0, 0, null,

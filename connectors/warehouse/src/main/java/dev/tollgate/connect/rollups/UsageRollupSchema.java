@@ -26,7 +26,7 @@ import org.apache.kafka.connect.errors.DataException;
 public final class UsageRollupSchema {
 
     /** Increase when a field is added; fields are only ever added, as optional, so a sink adds a column. */
-    static final int VERSION = 1;
+    static final int VERSION = 2;
 
     public static final Schema SCHEMA = SchemaBuilder.struct().name("dev.tollgate.warehouse.UsageRollup")
             .version(VERSION)
@@ -55,6 +55,8 @@ public final class UsageRollupSchema {
             .field("ttft_p95_ms", Schema.OPTIONAL_INT64_SCHEMA)
             .field("ttft_p99_ms", Schema.OPTIONAL_INT64_SCHEMA)
             .field("ttft_max_ms", Schema.OPTIONAL_INT64_SCHEMA)
+            // Version 2: the (org, team) rollups.
+            .field("team_id", Schema.OPTIONAL_STRING_SCHEMA)
             .build();
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -104,6 +106,7 @@ public final class UsageRollupSchema {
                 case "model" -> row.put("model", value);
                 case "key" -> row.put("key_id", value);
                 case "endpoint" -> row.put("endpoint_id", value);
+                case "team" -> row.put("team_id", value);
                 default -> {
                     // a later dimension: kept in rollup_key
                 }

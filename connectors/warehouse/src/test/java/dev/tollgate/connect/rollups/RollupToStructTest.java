@@ -64,6 +64,21 @@ class RollupToStructTest {
     }
 
     @Test
+    void splitsATeamRollupKeyIntoOrgAndTeam() {
+        String teamWindow = "{\"object\":\"usage.rollup\",\"granularity\":\"1d\",\"key\":\"org=acme&team=search%20ml\","
+                + "\"window_start\":\"2026-11-22T00:00:00Z\",\"window_end\":\"2026-11-23T00:00:00Z\",\"requests\":2,"
+                + "\"errors\":0,\"prompt_tokens\":5,\"completion_tokens\":6,\"cost_micros\":7}";
+
+        Struct row = (Struct) transform.apply(record(teamWindow)).value();
+
+        assertThat(row.getString("org_id")).isEqualTo("acme");
+        assertThat(row.getString("team_id")).isEqualTo("search ml");
+        assertThat(row.getString("model")).isNull();
+        assertThat(row.getString("key_id")).isNull();
+        row.validate();
+    }
+
+    @Test
     void leavesAbsentPercentilesAndStatusesNull() {
         String endpointWindow = "{\"object\":\"usage.rollup\",\"granularity\":\"1m\",\"key\":\"endpoint=ep%2F1\","
                 + "\"window_start\":\"2026-11-22T06:01:00Z\",\"window_end\":\"2026-11-22T06:02:00Z\",\"requests\":1,"

@@ -20,6 +20,8 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.jboss.logging.Logger;
 
@@ -32,6 +34,8 @@ public final class KafkaBroker implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(KafkaBroker.class);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+    private static final Duration LEADERS_TIMEOUT = Duration.ofSeconds(30);
+    private static final int NODE_ID = 1;
 
     private final Config config;
     private final String clusterId = Uuid.randomUuid().toString();
@@ -107,6 +111,7 @@ public final class KafkaBroker implements AutoCloseable {
                     .map(t -> new NewTopic(t.name(), t.partitions(), (short) 1).configs(t.configs()))
                     .toList();
             admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+            awaitLeaders(admin, topics.stream().map(TopicSpec::name).toList());
             LOG.infof("topics created=%s", missing.stream().map(NewTopic::name).collect(Collectors.joining(",")));
         } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
             throw new IllegalStateException("cannot create topics: " + e.getMessage(), e);
@@ -114,6 +119,50 @@ public final class KafkaBroker implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
         }
+    }
+
+    /**
+     * Waits until every partition of the topics has a leader and the broker has opened its log. A created topic is
+     * accepted by the controller before the broker leads its partitions, and the metadata names the leader before the
+     * broker's replica manager has created the log. A producer that starts in that gap gets its first batch to a
+     * partition refused while its later batches are taken; the retried first batch is then out of sequence for ever
+     * (seen in CI: {@code OutOfOrderSequenceException ... 0 (incoming seq. number), 1643 (current end sequence
+     * number)} until the delivery timeout).
+     */
+    private static void awaitLeaders(Admin admin, List<String> topics)
+            throws ExecutionException, InterruptedException, java.util.concurrent.TimeoutException {
+        long deadline = System.nanoTime() + LEADERS_TIMEOUT.toNanos();
+        while (true) {
+            Map<String, TopicDescription> described = admin.describeTopics(topics).allTopicNames()
+                    .get(30, TimeUnit.SECONDS);
+            Set<TopicPartition> opened = openedReplicas(admin);
+            List<String> unready = described.values().stream()
+                    .filter(d -> d.partitions().stream().anyMatch(p -> p.leader() == null || p.leader().isEmpty()
+                            || !opened.contains(new TopicPartition(d.name(), p.partition()))))
+                    .map(TopicDescription::name).toList();
+            if (unready.isEmpty()) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("partitions without a leader or an opened log after "
+                        + LEADERS_TIMEOUT.toSeconds() + " s: " + unready);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    /** The partitions whose log the broker has opened, in any of its log directories. */
+    private static Set<TopicPartition> openedReplicas(Admin admin)
+            throws ExecutionException, InterruptedException, java.util.concurrent.TimeoutException {
+        return admin.describeLogDirs(List.of(NODE_ID)).allDescriptions().get(30, TimeUnit.SECONDS)
+                .getOrDefault(NODE_ID, Map.of()).values().stream()
+                .flatMap(dir -> dir.replicaInfos().keySet().stream())
+                .collect(Collectors.toSet());
+    }
+
+    /** The last lines of the broker's log, for test failure messages. */
+    public String logTail(int lines) {
+        return process == null ? "(broker not running)" : process.logTail(lines);
     }
 
     /** A new admin client for this broker; the caller closes it. */
@@ -144,8 +193,8 @@ public final class KafkaBroker implements AutoCloseable {
     private Path writeServerProperties() {
         Properties p = new Properties();
         p.setProperty("process.roles", "broker,controller");
-        p.setProperty("node.id", "1");
-        p.setProperty("controller.quorum.voters", "1@127.0.0.1:" + config.controllerPort());
+        p.setProperty("node.id", Integer.toString(NODE_ID));
+        p.setProperty("controller.quorum.voters", NODE_ID + "@127.0.0.1:" + config.controllerPort());
         p.setProperty("listeners", "PLAINTEXT://127.0.0.1:" + config.port() + ",CONTROLLER://127.0.0.1:"
                 + config.controllerPort());
         p.setProperty("advertised.listeners", "PLAINTEXT://127.0.0.1:" + config.port());

@@ -30,7 +30,8 @@ final class Banner {
                 LaunchOptions.WAREHOUSE_DATABASE);
     }
 
-    static String text(LaunchOptions o, LocalPlatform platform, Secrets secrets, double seconds) {
+    static String text(LaunchOptions o, LocalPlatform platform, Secrets secrets, String readOnlyToken,
+                       double seconds) {
         String apiKey = secrets.apiKey();
         PlatformPorts p = o.ports();
         String gateway = "http://127.0.0.1:" + p.gateway();
@@ -60,7 +61,9 @@ final class Banner {
                 Admin API token (orgs, keys, endpoints, budgets, alert rules and receivers; see docs/admin-api.md):
                   curl -s %s/admin/v1/endpoints -H "Authorization: Bearer %s"
 
-                Web console (sign in with the admin token; docs/console.md):
+                Read-only console token (sees everything, changes nothing; docs/security.md):
+                  %s
+                Web console (sign in with the read-only token, or the admin token to act; docs/console.md):
                   %s/console/
                 The tollgate CLI (docs/cli.md), in another terminal:
                   export TOLLGATE_ADMIN_URL=%s TOLLGATE_STREAMS_URL=http://127.0.0.1:%d TOLLGATE_ADMIN_TOKEN=%s
@@ -78,6 +81,6 @@ final class Banner {
                 LaunchOptions.SECOND_MODEL,
                 platform.kafka().bootstrapServers(), platform.registry().url(), p.postgres(), warehouse(o, platform),
                 o.dataDir().resolve("logs"), LaunchOptions.ORG, apiKey, gateway, apiKey, o.model(), gateway,
-                secrets.adminToken(), gateway, gateway, p.streams(), secrets.adminToken());
+                secrets.adminToken(), readOnlyToken, gateway, gateway, p.streams(), secrets.adminToken());
     }
 }

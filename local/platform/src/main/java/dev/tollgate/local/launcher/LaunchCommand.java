@@ -123,9 +123,19 @@ public final class LaunchCommand implements Callable<Integer> {
             out.println("Stopped.");
             stopped.countDown();
         }, "stop-tollgate"));
-        out.print(Banner.text(options, platform, secrets, (System.nanoTime() - begin) / 1e9));
+        out.print(Banner.text(options, platform, secrets, consoleToken(platform, secrets),
+                (System.nanoTime() - begin) / 1e9));
         stopped.await();
         return 0;
+    }
+
+    /** A read-only credential for the console and the CLI; a failure is said in the banner, never fatal. */
+    private static String consoleToken(LocalPlatform platform, Secrets secrets) {
+        try {
+            return platform.createReadOnlyCredential(secrets, "local console");
+        } catch (IllegalStateException e) {
+            return "(not created: " + e.getMessage() + "; use the admin token)";
+        }
     }
 
     private static void prepareDataDir(LaunchOptions options) throws Exception {

@@ -97,6 +97,15 @@ final class LocalPlatform implements AutoCloseable {
         }
     }
 
+    /**
+     * Creates a read-only admin credential named {@code name} on the running gateway and returns its token, for the
+     * console or the CLI (docs/security.md#admin-credentials); call after {@link #start}.
+     */
+    String createReadOnlyCredential(Secrets secrets, String name) {
+        return ConsoleCredential.create("http://127.0.0.1:" + options.ports().gateway(0),
+                secrets.adminToken(), name);
+    }
+
     KafkaBroker kafka() {
         return kafka;
     }
@@ -166,6 +175,12 @@ final class LocalPlatform implements AutoCloseable {
             config.put("tollgate.console.streams-url", "http://127.0.0.1:" + options.ports().streams());
         }
         config.put("tollgate.routing.load-metrics.enabled", "true");
+        // Upstream API keys are sealed with a KEK (docs/security.md): TOLLGATE_SECRETS_KEKS when set (the child JVM
+        // inherits it), else the one generated once for this data directory.
+        String keks = System.getenv(LocalKeks.ENV);
+        if (keks == null || keks.isBlank()) {
+            config.put("tollgate.secrets.kek-dir", LocalKeks.ensure(options.dataDir()).toAbsolutePath().toString());
+        }
         return recorded(QuarkusApp.start("gateway", installation.quarkusApp("gateway"), "256m", config,
                 Map.of("TOLLGATE_BOOTSTRAP_API_KEY", secrets.apiKey(), "TOLLGATE_ADMIN_TOKEN", secrets.adminToken()),
                 logs().resolve(replica == 0 ? "gateway.log" : "gateway-" + (replica + 1) + ".log"),
