@@ -3,9 +3,11 @@ package dev.tollgate.gateway.policy;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.tollgate.gateway.admin.AdminException;
+import dev.tollgate.gateway.admin.AuditNotes;
 import dev.tollgate.gateway.admin.JsonBody;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -26,7 +28,7 @@ import org.jboss.logging.Logger;
  * The gateway policy of an org or a key: {@code /admin/v1/policies/org/{id}} and {@code /admin/v1/policies/key/{id}}.
  * {@code PUT} replaces the whole policy, {@code GET} shows it, {@code DELETE} removes it. Each change is committed to
  * PostgreSQL, then published on {@code tollgate.gateway-policies.v1} for every replica (docs/cache.md,
- * docs/redaction.md).
+ * docs/redaction.md). The audit trail gets the policy as it was before a change (AuditNotes).
  */
 @Path("/admin/v1/policies/{scope}/{id}")
 @Produces(MediaType.APPLICATION_JSON)
@@ -71,7 +73,8 @@ public class PoliciesResource {
      * "redaction_detectors":["email","card"]}}; an absent field is not set at this scope.
      */
     @PUT
-    public Uni<PolicyView> put(@PathParam("scope") String scopeName, @PathParam("id") String scopeId, String raw) {
+    public Uni<PolicyView> put(@PathParam("scope") String scopeName, @PathParam("id") String scopeId, String raw,
+                               RoutingContext ctx) {
         Scope scope = scope(scopeName, scopeId);
         JsonBody body = JsonBody.parse(raw);
         body.rejectUnknownFields(FIELDS);
@@ -83,6 +86,9 @@ public class PoliciesResource {
                 DETECTOR, "one of " + Detectors.NAMES) : null;
         String id = scope.id(scopeId);
         return Panache.withTransaction(() -> PolicyEntity.<PolicyEntity>findById(id).flatMap(existing -> {
+                    if (existing != null) {
+                        AuditNotes.before(ctx, PolicyView.of(existing));
+                    }
                     PolicyEntity row = existing != null ? existing : new PolicyEntity();
                     row.id = id;
                     row.scope = scope.wireName();
@@ -108,9 +114,11 @@ public class PoliciesResource {
 
     /** Removes the policy; 404 when none is set. */
     @DELETE
-    public Uni<PolicyView> delete(@PathParam("scope") String scopeName, @PathParam("id") String scopeId) {
+    public Uni<PolicyView> delete(@PathParam("scope") String scopeName, @PathParam("id") String scopeId,
+                                  RoutingContext ctx) {
         String id = scope(scopeName, scopeId).id(scopeId);
-        return Panache.withTransaction(() -> require(id).call(row -> row.delete()))
+        return Panache.withTransaction(() -> require(id).invoke(row -> AuditNotes.before(ctx, PolicyView.of(row)))
+                        .call(row -> row.delete()))
                 .call(row -> feed.publishRemoval(row.id))
                 .invoke(row -> LOG.infof("event=policy_removed policy=%s", row.id))
                 .map(PolicyView::of);
