@@ -1,11 +1,15 @@
 package dev.tollgate.gateway.redaction;
 
 import java.math.BigInteger;
+import java.util.regex.Pattern;
 
 /** The checksums and shape checks that tell real data from look-alikes. */
 final class Checks {
 
     private static final BigInteger NINETY_SEVEN = BigInteger.valueOf(97);
+    /** Compiled once: {@code String.matches} compiles its expression on every call. */
+    private static final Pattern DATE = Pattern.compile(
+            "\\(?\\d{4}[-./]\\d{2}[-./]\\d{2}\\)?|\\d{2}[-./]\\d{2}[-./]\\d{4}");
 
     private Checks() {
     }
@@ -106,6 +110,6 @@ final class Checks {
 
     /** Separated digits that read as a date (2024-01-15, 15.01.2024): not a phone number. */
     static boolean looksLikeDate(String s) {
-        return s.matches("\\(?\\d{4}[-./]\\d{2}[-./]\\d{2}\\)?|\\d{2}[-./]\\d{2}[-./]\\d{4}");
+        return DATE.matcher(s).matches();
     }
 }

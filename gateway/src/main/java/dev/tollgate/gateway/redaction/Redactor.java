@@ -33,8 +33,16 @@ public final class Redactor {
             return text;
         }
         String out = text;
+        byte[] chars = null; // what the detectors scan, made again only after one of them changed the text
         for (Detector detector : detectors) {
-            out = detector.redact(out);
+            if (chars == null) {
+                chars = Starts.latin1(out);
+            }
+            String redacted = detector.redact(out, chars);
+            if (redacted != out) {
+                out = redacted;
+                chars = null;
+            }
         }
         return out;
     }
