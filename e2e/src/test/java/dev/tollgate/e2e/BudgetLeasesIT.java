@@ -253,7 +253,12 @@ class BudgetLeasesIT {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         BudgetClients.StreamsView last = null;
         while (System.nanoTime() < deadline) {
-            last = BudgetClients.streamsView(ports.get("streams"), budgetId);
+            try {
+                last = BudgetClients.streamsView(ports.get("streams"), budgetId);
+            } catch (java.net.http.HttpTimeoutException e) {
+                // 64 clients on four replicas keep two cores busy; a query that waits its 5 s is asked again
+                continue;
+            }
             if (last != null && match.test(last)) {
                 return last;
             }
