@@ -41,7 +41,7 @@ class BudgetLeasesIT {
      * The hard limit of the fault scenarios: large enough that the fault lands mid-budget with leases outstanding on
      * every replica, small enough that spending the rest after recovery does not dominate the suite's time.
      */
-    private static final long FAULT_LIMIT_MICROS = 200_000;
+    private static final long FAULT_LIMIT_MICROS = 100_000;
 
     private static Path dataDir;
     private static LauncherProcess launcher;
