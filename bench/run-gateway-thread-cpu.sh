@@ -47,7 +47,14 @@ bench_warm_jit "$GATEWAY_PID" "$JIT_WARMUP" "$JIT_WARMUP_MAX" load --url "$GATEW
 echo "== direct ($DURATION)" >&2
 load --url "http://127.0.0.1:$((PORT_BASE + 1))/v1/chat/completions" --duration "$DURATION" --warmup 1s > "$OUT/direct.json"
 echo "== through the gateway ($DURATION)" >&2
-[ "${PROFILE:-0}" = 1 ] && jcmd "$GATEWAY_PID" JFR.start name=bench settings=profile >/dev/null
+if [ "${PROFILE:-0}" = 1 ]; then
+  # JFR's "profile" settings with method samples every millisecond instead of every 10 ms: a thread that is busy a
+  # tenth of the time still gets thousands of samples in the window.
+  java_home=$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")
+  sed 's|<setting name="period" control="method-sampling-java-interval">10 ms</setting>|<setting name="period" control="method-sampling-java-interval">1 ms</setting>|' \
+    "$java_home/lib/jfr/profile.jfc" > "$OUT/profile-1ms.jfc"
+  jcmd "$GATEWAY_PID" JFR.start name=bench settings="$(pwd)/$OUT/profile-1ms.jfc" >/dev/null
+fi
 threads > "$OUT/threads-before.txt"
 load --url "$GATEWAY" -H "Authorization: Bearer $KEY" --duration "$DURATION" --warmup 0s > "$OUT/gateway.json"
 threads > "$OUT/threads-after.txt"
