@@ -223,8 +223,11 @@ public class DatasetsResource {
      * removes, or none: a dataset can hold thousands of examples, and an audit event must stay one small record.
      */
     private static Uni<Void> noteBefore(RoutingContext ctx, DatasetEntity d, List<String> exampleKeys) {
+        // Detached once read: an add replaces these rows with new ones of the same ids in the same session.
         Uni<List<DatasetExampleEntity>> touched = exampleKeys.isEmpty() ? Uni.createFrom().item(List.of())
-                : DatasetExampleEntity.list("id in ?1 order by exampleId", exampleKeys);
+                : DatasetExampleEntity.<DatasetExampleEntity>list("id in ?1 order by exampleId", exampleKeys)
+                        .call(rows -> DatasetExampleEntity.getSession()
+                                .invoke(session -> rows.forEach(session::detach)));
         return DatasetExampleEntity.count("datasetId", d.id).flatMap(count -> touched.invoke(rows ->
                 AuditNotes.before(ctx, new DatasetView(d.id, "dataset", d.name, d.description, count,
                         exampleKeys.isEmpty() ? null : rows.stream().map(ExampleView::of).toList(), d.createdAt,
