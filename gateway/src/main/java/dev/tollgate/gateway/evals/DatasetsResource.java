@@ -140,7 +140,9 @@ public class DatasetsResource {
         }
         List<DatasetExampleEntity> examples = examples(given, id, now);
         List<String> keys = examples.stream().map(e -> e.id).toList();
-        return Panache.withTransaction(() -> require(id).call(dataset -> noteBefore(ctx, dataset, keys))
+        // The audit's before is the summary only: rows read here would stay in the session and clash with their
+        // replacements, which persist under the same ids.
+        return Panache.withTransaction(() -> require(id).call(dataset -> noteBefore(ctx, dataset, List.of()))
                 .call(dataset -> {
                     dataset.updatedAt = now;
                     // A bulk delete runs at once, so the replacements persist under the same ids.
@@ -219,15 +221,12 @@ public class DatasetsResource {
     }
 
     /**
-     * Records the dataset as it was for the audit trail, with only the examples (by key) that the change replaces or
-     * removes, or none: a dataset can hold thousands of examples, and an audit event must stay one small record.
+     * Records the dataset as it was for the audit trail, with only the examples (by key) that the change removes, or
+     * none: a dataset can hold thousands of examples, and an audit event must stay one small record.
      */
     private static Uni<Void> noteBefore(RoutingContext ctx, DatasetEntity d, List<String> exampleKeys) {
-        // Detached once read: an add replaces these rows with new ones of the same ids in the same session.
         Uni<List<DatasetExampleEntity>> touched = exampleKeys.isEmpty() ? Uni.createFrom().item(List.of())
-                : DatasetExampleEntity.<DatasetExampleEntity>list("id in ?1 order by exampleId", exampleKeys)
-                        .call(rows -> DatasetExampleEntity.getSession()
-                                .invoke(session -> rows.forEach(session::detach)));
+                : DatasetExampleEntity.list("id in ?1 order by exampleId", exampleKeys);
         return DatasetExampleEntity.count("datasetId", d.id).flatMap(count -> touched.invoke(rows ->
                 AuditNotes.before(ctx, new DatasetView(d.id, "dataset", d.name, d.description, count,
                         exampleKeys.isEmpty() ? null : rows.stream().map(ExampleView::of).toList(), d.createdAt,

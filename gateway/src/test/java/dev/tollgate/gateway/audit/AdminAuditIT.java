@@ -154,7 +154,9 @@ class AdminAuditIT {
                 .doesNotContain("thanks");
         assertThat(only(events, "PATCH", "/admin/v1/alert-rules/" + rule).getBefore()).contains("\"for\":\"30s\"");
         assertThat(only(events, "POST", "/admin/v1/datasets/" + dataset + "/examples").getBefore())
-                .contains("\"content\":\"Capital?\"").doesNotContain("Capital of France?");
+                .contains("\"example_count\":1").doesNotContain("Capital of France?");
+        assertThat(only(events, "DELETE", "/admin/v1/datasets/" + dataset + "/examples/fr").getBefore())
+                .contains("\"content\":\"Capital of France?\"");
         assertThat(only(events, "POST", "/admin/v1/silences/" + silence + "/expire").getBefore())
                 .contains("\"ends_at\":\"2999-01-01T00:00:00Z\"");
         AdminAuditEvent disable = only(events, "POST", "/admin/v1/endpoints/" + endpoint + "/disable");
