@@ -7,14 +7,12 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.tollgate.control.v1.DatasetExample;
 import dev.tollgate.gateway.admin.AdminException;
 import dev.tollgate.gateway.admin.AdminIds;
-import dev.tollgate.gateway.admin.AuditNotes;
 import dev.tollgate.gateway.admin.JsonBody;
 import dev.tollgate.gateway.admin.ListView;
 import dev.tollgate.gateway.sync.StatePublisher;
 import dev.tollgate.schemas.Topics;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
-import io.vertx.ext.web.RoutingContext;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -131,7 +129,7 @@ public class DatasetsResource {
      */
     @POST
     @Path("/{id}/examples")
-    public Uni<DatasetView> addExamples(@PathParam("id") String id, String raw, RoutingContext ctx) {
+    public Uni<DatasetView> addExamples(@PathParam("id") String id, String raw) {
         JsonBody body = JsonBody.parse(raw);
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         JsonNode given = body.raw("examples");
@@ -139,12 +137,9 @@ public class DatasetsResource {
             throw AdminException.invalid("examples", "'examples' is required: an array of examples.");
         }
         List<DatasetExampleEntity> examples = examples(given, id, now);
-        List<String> keys = examples.stream().map(e -> e.id).toList();
-        // The audit's before is the summary only: rows read here would stay in the session and clash with their
-        // replacements, which persist under the same ids.
-        return Panache.withTransaction(() -> require(id).call(dataset -> noteBefore(ctx, dataset, List.of()))
-                .call(dataset -> {
+        return Panache.withTransaction(() -> require(id).call(dataset -> {
                     dataset.updatedAt = now;
+                    List<String> keys = examples.stream().map(e -> e.id).toList();
                     // A bulk delete runs at once, so the replacements persist under the same ids.
                     return DatasetExampleEntity.delete("id in ?1", keys)
                             .call(deleted -> DatasetExampleEntity.persist(examples));
@@ -180,11 +175,10 @@ public class DatasetsResource {
     /** Deletes one example; its tombstone removes it from the streams app and the worker. */
     @DELETE
     @Path("/{id}/examples/{exampleId}")
-    public Uni<DatasetView> deleteExample(@PathParam("id") String id, @PathParam("exampleId") String exampleId,
-                                          RoutingContext ctx) {
+    public Uni<DatasetView> deleteExample(@PathParam("id") String id, @PathParam("exampleId") String exampleId) {
         String key = DatasetExampleEntity.key(id, exampleId);
-        return Panache.withTransaction(() -> require(id).call(d -> noteBefore(ctx, d, List.of(key)))
-                        .call(d -> DatasetExampleEntity.deleteById(key).invoke(deleted -> {
+        return Panache.withTransaction(() -> require(id).call(d -> DatasetExampleEntity.deleteById(key)
+                        .invoke(deleted -> {
                             if (!deleted) {
                                 throw AdminException.notFound("example", exampleId);
                             }
@@ -196,9 +190,8 @@ public class DatasetsResource {
     /** Deletes a dataset and publishes the tombstone of each of its examples. Runs already made keep their scores. */
     @DELETE
     @Path("/{id}")
-    public Uni<DatasetView> delete(@PathParam("id") String id, RoutingContext ctx) {
-        return Panache.withTransaction(() -> require(id).call(d -> noteBefore(ctx, d, List.of()))
-                        .flatMap(d -> view(d)
+    public Uni<DatasetView> delete(@PathParam("id") String id) {
+        return Panache.withTransaction(() -> require(id).flatMap(d -> view(d)
                         .call(v -> DatasetExampleEntity.delete("datasetId", id))
                         .call(v -> d.delete())))
                 .call(v -> {
@@ -218,19 +211,6 @@ public class DatasetsResource {
     private static Uni<DatasetEntity> require(String id) {
         return DatasetEntity.<DatasetEntity>findById(id).onItem().ifNull()
                 .failWith(() -> AdminException.notFound("dataset", id));
-    }
-
-    /**
-     * Records the dataset as it was for the audit trail, with only the examples (by key) that the change removes, or
-     * none: a dataset can hold thousands of examples, and an audit event must stay one small record.
-     */
-    private static Uni<Void> noteBefore(RoutingContext ctx, DatasetEntity d, List<String> exampleKeys) {
-        Uni<List<DatasetExampleEntity>> touched = exampleKeys.isEmpty() ? Uni.createFrom().item(List.of())
-                : DatasetExampleEntity.list("id in ?1 order by exampleId", exampleKeys);
-        return DatasetExampleEntity.count("datasetId", d.id).flatMap(count -> touched.invoke(rows ->
-                AuditNotes.before(ctx, new DatasetView(d.id, "dataset", d.name, d.description, count,
-                        exampleKeys.isEmpty() ? null : rows.stream().map(ExampleView::of).toList(), d.createdAt,
-                        d.updatedAt)))).replaceWithVoid();
     }
 
     private static Uni<DatasetView> view(DatasetEntity d) {
