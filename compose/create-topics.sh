@@ -28,6 +28,7 @@ create --topic tollgate.evals-dlq.v1 --partitions 6 --config cleanup.policy=dele
 create --topic tollgate.eval-scores.v1 --partitions 6 --config cleanup.policy=delete --config retention.ms=2592000000
 create --topic tollgate.keys.v1 --partitions 1 --config cleanup.policy=compact
 create --topic tollgate.endpoints.v1 --partitions 1 --config cleanup.policy=compact
+create --topic tollgate.gateway-policies.v1 --partitions 1 --config cleanup.policy=compact
 create --topic tollgate.alerts.v1 --partitions 6 --config cleanup.policy=delete --config retention.ms=2592000000
 create --topic tollgate.endpoint-health.v1 --partitions 6 --config cleanup.policy=delete --config retention.ms=86400000
 create --topic tollgate.endpoint-load.v1 --partitions 6 --config cleanup.policy=delete --config retention.ms=86400000

@@ -97,6 +97,10 @@ public final class BenchMain implements Callable<Integer> {
             + "alternate with --url's; its report follows --url's.")
     URI versus;
 
+    @Option(names = "--versus-header", description = "A header only the --versus run sends, 'Name: value'; "
+            + "repeatable. Lets one run compare two treatments of the same target (a cache hit and a miss).")
+    List<String> versusHeaders = List.of();
+
     @Option(names = "--versus-label", description = "Name of the --versus run in the report.")
     String versusLabel;
 
@@ -123,7 +127,8 @@ public final class BenchMain implements Callable<Integer> {
         if (versus == null) {
             print(out, label, LoadGenerator.run(spec));
         } else {
-            List<LoadResult> results = Interleaved.run(spec, spec.withTarget(versus), rounds);
+            List<LoadResult> results = Interleaved.run(spec, spec.withTarget(versus).withHeaders(
+                    parseHeaders(versusHeaders)), rounds);
             print(out, label, results.get(0));
             print(out, versusLabel, results.get(1));
         }
@@ -157,14 +162,8 @@ public final class BenchMain implements Callable<Integer> {
         if (bytes.length > 0) {
             parsed.put("content-type", "application/json");
         }
-        for (String header : headers) {
-            int colon = header.indexOf(':');
-            if (colon <= 0) {
-                throw new CommandLine.ParameterException(command.commandLine(),
-                        "--header must look like 'Name: value', not '" + header + "'");
-            }
-            parsed.put(header.substring(0, colon).trim().toLowerCase(Locale.ROOT), header.substring(colon + 1).trim());
-        }
+        parsed.putAll(parseHeaders(headers));
+        parseHeaders(versusHeaders);
         try {
             LoadSpec spec = new LoadSpec(url, method, bytes, parsed, mode, connections, rate, duration, warmup, stream,
                     eventLoops, timeout, maxInFlight);
@@ -175,6 +174,19 @@ public final class BenchMain implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(command.commandLine(), e.getMessage());
         }
+    }
+
+    private Map<String, String> parseHeaders(List<String> given) {
+        Map<String, String> parsed = new LinkedHashMap<>();
+        for (String header : given) {
+            int colon = header.indexOf(':');
+            if (colon <= 0) {
+                throw new CommandLine.ParameterException(command.commandLine(),
+                        "--header must look like 'Name: value', not '" + header + "'");
+            }
+            parsed.put(header.substring(0, colon).trim().toLowerCase(Locale.ROOT), header.substring(colon + 1).trim());
+        }
+        return parsed;
     }
 
     /** Parses {@code 250ms}, {@code 30s}, {@code 2m}, or an ISO-8601 duration such as {@code PT30S}. */

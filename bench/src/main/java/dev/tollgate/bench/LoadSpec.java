@@ -2,6 +2,7 @@ package dev.tollgate.bench;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -86,6 +87,14 @@ public record LoadSpec(
     /** The same load against another target. */
     public LoadSpec withTarget(URI other) {
         return new LoadSpec(other, method, body, headers, mode, connections, rate, duration, warmup, streaming,
+                eventLoops, timeout, maxInFlight);
+    }
+
+    /** The same load with {@code extra} headers added (or replacing those of the same name). */
+    public LoadSpec withHeaders(Map<String, String> extra) {
+        Map<String, String> merged = new LinkedHashMap<>(headers);
+        merged.putAll(extra);
+        return new LoadSpec(target, method, body, merged, mode, connections, rate, duration, warmup, streaming,
                 eventLoops, timeout, maxInFlight);
     }
 

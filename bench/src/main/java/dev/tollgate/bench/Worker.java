@@ -15,10 +15,13 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import java.net.ConnectException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The load of one event loop: its own HTTP client and connection pool, its own {@link Recorder}, and every callback
@@ -28,9 +31,14 @@ import java.util.Set;
  * ended, until the end time. Open loop: request {@code i} is due at {@code start + phase + i / rate}; a 1 ms timer
  * sends every request that has come due, and each latency counts from the due time, so a slow server or a late
  * client shows as latency instead of silently lowering the rate. Requests due beyond {@code maxInFlight}
- * outstanding are skipped and counted. A periodic sweep resets exchanges silent for longer than the timeout.
+ * outstanding are skipped and counted. A periodic sweep resets exchanges silent for longer than the timeout. A failed
+ * answer is counted by its status and the {@code error.code} of its body ({@code status 503 events_unavailable}).
  */
 final class Worker extends AbstractVerticle {
+
+    /** How much of a failed answer's body is kept to find its error code. */
+    private static final int ERROR_BODY_CHARS = 1024;
+    private static final Pattern ERROR_CODE = Pattern.compile("\"code\"\\s*:\\s*\"([^\"]{1,64})\"");
 
     private final LoadSpec spec;
     private final int connections;
@@ -231,6 +239,18 @@ final class Worker extends AbstractVerticle {
         closed.onComplete(v -> done.tryComplete(recorder));
     }
 
+    /**
+     * The {@code error.code} of an OpenAI-shaped error body, after a space ({@code " events_unavailable"}), so that
+     * failures of one status but different causes are counted apart; empty when the body has none.
+     */
+    static String errorCode(CharSequence body) {
+        if (body == null) {
+            return "";
+        }
+        Matcher code = ERROR_CODE.matcher(body);
+        return code.find() ? " " + code.group(1) : "";
+    }
+
     /** Names a failure so that the report groups like with like. */
     static String classify(Throwable failure) {
         if (failure instanceof HttpClosedException) {
@@ -257,6 +277,8 @@ final class Worker extends AbstractVerticle {
         private HttpClientRequest request;
         private boolean timedOut;
         private boolean ended;
+        /** The start of a failed answer's body, for its error code; null for a 2xx. */
+        private StringBuilder errorBody;
 
         Exchange(long dueNanos, long sentNanos, Runnable next) {
             this.dueNanos = dueNanos;
@@ -267,6 +289,9 @@ final class Worker extends AbstractVerticle {
 
         void receive(HttpClientResponse response) {
             lastActivityNanos = System.nanoTime();
+            if (response.statusCode() < 200 || response.statusCode() > 299) {
+                errorBody = new StringBuilder();
+            }
             response.handler(this);
             response.end().onComplete(ar -> end(response.statusCode(), ar.failed() ? ar.cause() : null));
         }
@@ -278,6 +303,9 @@ final class Worker extends AbstractVerticle {
                 firstByteNanos = lastActivityNanos;
             }
             bytes += chunk.length();
+            if (errorBody != null && errorBody.length() < ERROR_BODY_CHARS) {
+                errorBody.append(chunk.toString(StandardCharsets.UTF_8));
+            }
         }
 
         void end(int status, Throwable failure) {
@@ -294,7 +322,7 @@ final class Worker extends AbstractVerticle {
                 } else if (failure != null) {
                     recorder.error(classify(failure));
                 } else if (status < 200 || status > 299) {
-                    recorder.error("status " + status);
+                    recorder.error("status " + status + errorCode(errorBody));
                 } else {
                     long firstByte = spec.streaming() && firstByteNanos >= 0 ? firstByteNanos - dueNanos : -1;
                     recorder.success(now - dueNanos, now - sentNanos, firstByte, bytes);

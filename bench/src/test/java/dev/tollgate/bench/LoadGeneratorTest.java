@@ -99,6 +99,25 @@ class LoadGeneratorTest {
     }
 
     @Test
+    void countsFailuresByStatusAndTheErrorCodeOfTheirBody() throws Exception {
+        AtomicInteger count = new AtomicInteger();
+        URI target = serve(request -> {
+            if (count.incrementAndGet() % 2 == 0) {
+                request.response().setStatusCode(503).end("{\"error\":{\"message\":\"full\",\"type\":"
+                        + "\"server_error\",\"param\":null,\"code\":\"events_unavailable\"}}");
+            } else {
+                request.response().setStatusCode(429).end("{\"error\": {\"code\": \"rate_limit_exceeded\"}}");
+            }
+        });
+
+        LoadResult result = LoadGenerator.run(spec(target, LoadSpec.Mode.OPEN, 2, 100, false,
+                Duration.ofSeconds(1), Duration.ZERO));
+
+        assertThat(result.errors()).containsOnlyKeys("status 503 events_unavailable", "status 429 rate_limit_exceeded");
+        assertThat(Worker.errorCode("not json")).isEmpty();
+    }
+
+    @Test
     void measuresTimeToFirstByteOfAStream() throws Exception {
         URI target = serve(request -> {
             request.response().setChunked(true).putHeader("content-type", "text/event-stream");

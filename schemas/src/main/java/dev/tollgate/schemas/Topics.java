@@ -37,6 +37,11 @@ public final class Topics {
      */
     public static final String ENDPOINTS = "tollgate.endpoints.v1";
     /**
+     * The latest {@code GatewayPolicy} (response cache and redaction settings) per org or key, keyed by
+     * {@code org:<id>} or {@code key:<id>}, compacted; a tombstone removes a policy. Followed by every gateway replica.
+     */
+    public static final String GATEWAY_POLICIES = "tollgate.gateway-policies.v1";
+    /**
      * Budget definitions ({@code BudgetDefinition}) keyed by budget id, as the admin API publishes them. Compacted:
      * the latest definition of every budget is always there to load; a tombstone deletes a budget.
      */
@@ -171,6 +176,8 @@ public final class Topics {
                     "ApiKeyState per key id, compacted; digests only, never a plain key"),
             new TopicSpec(ENDPOINTS, 1, true, Duration.ZERO,
                     "EndpointState per endpoint id, compacted; tombstone on deregister; holds upstream secrets"),
+            new TopicSpec(GATEWAY_POLICIES, 1, true, Duration.ZERO,
+                    "GatewayPolicy per org or key (cache and redaction settings), compacted; tombstone on delete"),
             new TopicSpec(EVALUATORS, 1, true, Duration.ZERO,
                     "EvaluatorState per evaluator id, compacted; tombstone on delete"),
             new TopicSpec(DATASET_EXAMPLES, 1, true, Duration.ZERO,

@@ -1,5 +1,6 @@
 package dev.tollgate.gateway.audit;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -7,7 +8,8 @@ import java.util.Set;
  * What an admin call's path says about the change: the collection ({@code keys}), the resource id, and the action.
  * {@code POST /admin/v1/keys} creates, {@code POST /admin/v1/keys/k1/revoke} revokes k1, {@code DELETE
  * /admin/v1/endpoints/e1} deletes e1, {@code PUT}/{@code PATCH} update; a nested collection
- * ({@code /admin/v1/datasets/d1/examples}) is an action on its parent.
+ * ({@code /admin/v1/datasets/d1/examples}) is an action on its parent. A gateway policy is named by its scope and id
+ * ({@code PUT /admin/v1/policies/org/acme} updates {@code org/acme}).
  *
  * @param resourceType the collection under {@code /admin/v1/}
  * @param resourceId   the id in the path, or null
@@ -16,6 +18,8 @@ import java.util.Set;
 record AuditedCall(String resourceType, String resourceId, String action) {
 
     private static final Set<String> CHANGES = Set.of("POST", "PUT", "PATCH", "DELETE");
+    /** Collections whose resources are named by two path segments. */
+    private static final Set<String> TWO_SEGMENT_IDS = Set.of("policies");
 
     /** Whether a call with this method changes state and so is audited. */
     static boolean changes(String method) {
@@ -23,7 +27,10 @@ record AuditedCall(String resourceType, String resourceId, String action) {
     }
 
     static AuditedCall of(String method, String path) {
-        List<String> segments = List.of(path.replaceAll("^/+|/+$", "").split("/+"));
+        List<String> segments = new ArrayList<>(List.of(path.replaceAll("^/+|/+$", "").split("/+")));
+        if (segments.size() > 4 && TWO_SEGMENT_IDS.contains(segments.get(2))) {
+            segments.set(3, segments.get(3) + "/" + segments.remove(4));
+        }
         // admin, v1, collection, id?, action...
         String type = segments.size() > 2 ? segments.get(2) : "admin";
         String id = segments.size() > 3 ? segments.get(3) : null;

@@ -11,6 +11,8 @@ import dev.tollgate.events.v1.TraceEvent;
 import dev.tollgate.gateway.openai.AnswerContent;
 import dev.tollgate.gateway.openai.ApiRequest;
 import dev.tollgate.gateway.openai.OpenAiApi;
+import dev.tollgate.gateway.redaction.Redaction;
+import dev.tollgate.gateway.redaction.Redactor;
 import dev.tollgate.schemas.EventKeys;
 import dev.tollgate.schemas.Topics;
 import jakarta.inject.Inject;
@@ -37,10 +39,12 @@ public class ExchangeEvents implements ExchangeListener {
 
     private final EventPublisher publisher;
     private final Set<String> captureOrgs;
+    private final Redaction redaction;
 
     @Inject
-    ExchangeEvents(EventPublisher publisher, EventsConfig config) {
+    ExchangeEvents(EventPublisher publisher, EventsConfig config, Redaction redaction) {
         this.publisher = publisher;
+        this.redaction = redaction;
         this.captureOrgs = Set.copyOf(config.captureContentOrgs().orElse(List.of()));
     }
 
@@ -59,7 +63,11 @@ public class ExchangeEvents implements ExchangeListener {
         boolean capture = captureOrgs.contains(org) || (finished.eval() != null && finished.eval().capturesContent());
         ParamsSummary params = ParamsSummary.of(finished.request());
         ExchangeFinished kept = capture ? finished : finished.withoutContent();
-        boolean queued = publisher.publishLater(Topics.REQUESTS, key, () -> requestEvent(kept, params, capture));
+        // Which detectors apply is looked up here (map reads); the redacting runs where the event is built, on the
+        // publisher's thread, before the event is journaled or sent (docs/redaction.md).
+        Redactor redactor = capture ? redaction.forKey(org, finished.outcome().principal().keyId()) : Redactor.NONE;
+        boolean queued = publisher.publishLater(Topics.REQUESTS, key,
+                () -> requestEvent(kept, params, capture, redactor));
         List<Trace.Span> steps = finished.trace().spans(); // as they stand now, not as a late callback leaves them
         queued &= publisher.publishLater(Topics.TRACES, key, () -> traceEvent(kept, steps));
         if (!queued) {
@@ -72,6 +80,12 @@ public class ExchangeEvents implements ExchangeListener {
      * are summarised beforehand, so that {@code finished} need not carry the body unless {@code capture}.
      */
     static RequestEvent requestEvent(ExchangeFinished finished, ParamsSummary params, boolean capture) {
+        return requestEvent(finished, params, capture, Redactor.NONE);
+    }
+
+    /** The request event, its captured content passed through {@code redactor}. */
+    static RequestEvent requestEvent(ExchangeFinished finished, ParamsSummary params, boolean capture,
+                                     Redactor redactor) {
         UsageRecorder.Outcome o = finished.outcome();
         ApiRequest request = finished.request();
         JsonNode body = request == null ? null : request.body();
@@ -93,7 +107,7 @@ public class ExchangeEvents implements ExchangeListener {
         event.setFinishReason(finished.finishReason());
         event.setReceivedAt(o.startedAt());
         event.setCompletedAt(o.completedAt());
-        event.setContent(capture && body != null ? content(request, finished.output().get()) : null);
+        event.setContent(capture && body != null ? content(request, finished.output().get(), redactor) : null);
         event.setTags(params.tags());
         event.setEval(eval(finished.eval()));
         return event;
@@ -144,26 +158,27 @@ public class ExchangeEvents implements ExchangeListener {
      * or input as one message whose role is the field's name ({@code prompt}, {@code input}). Token-id prompts
      * carry no text and are left out.
      */
-    private static CapturedContent content(ApiRequest request, AnswerContent output) {
+    private static CapturedContent content(ApiRequest request, AnswerContent output, Redactor redactor) {
         List<CapturedMessage> messages = new ArrayList<>();
         JsonNode body = request.body();
         if (request.api() == OpenAiApi.CHAT_COMPLETIONS) {
             for (JsonNode message : body.path("messages")) {
-                messages.add(new CapturedMessage(message.path("role").asText(""), text(message.path("content"))));
+                messages.add(new CapturedMessage(message.path("role").asText(""),
+                        redactor.redact(text(message.path("content")))));
             }
         } else {
             JsonNode prompt = body.path(request.promptField());
             for (JsonNode item : prompt.isArray() ? prompt : List.of(prompt)) {
                 if (item.isTextual()) {
-                    messages.add(new CapturedMessage(request.promptField(), item.asText()));
+                    messages.add(new CapturedMessage(request.promptField(), redactor.redact(item.asText())));
                 }
             }
         }
         List<CapturedToolCall> calls = new ArrayList<>(output.toolCalls().size());
         for (AnswerContent.ToolCall call : output.toolCalls()) {
-            calls.add(new CapturedToolCall(call.name(), call.arguments()));
+            calls.add(new CapturedToolCall(call.name(), redactor.redact(call.arguments())));
         }
-        return new CapturedContent(messages, output.text(), calls);
+        return new CapturedContent(messages, redactor.redact(output.text()), calls);
     }
 
     private static dev.tollgate.events.v1.EvalMarking eval(EvalMarking marking) {

@@ -96,12 +96,23 @@ public class UsageRecorder {
      * @param attempt     attempts made on endpoints, retries included (1 when none was retried or reached)
      * @param budgetLeases the spend lease of each hard budget the request was admitted under (budget id to lease
      *                     id), or null when none
+     * @param cacheHit    whether the gateway answered from its response cache (no endpoint was called)
+     * @param costSavedMicros on a cache hit, what the cached answer cost when it was generated; 0 otherwise
      */
     public record Outcome(String requestId, Principal principal, String model, Endpoint endpoint,
                           Environment environment, String user,
                           boolean streaming, Instant startedAt, long latencyMs, Long ttftMs, TokenUsage usage,
                           RequestStatus status, int httpStatus, String errorCode, int attempt,
-                          Map<String, String> budgetLeases) {
+                          Map<String, String> budgetLeases, boolean cacheHit, long costSavedMicros) {
+
+        /** An outcome that was not answered from the response cache. */
+        public Outcome(String requestId, Principal principal, String model, Endpoint endpoint,
+                       Environment environment, String user, boolean streaming, Instant startedAt, long latencyMs,
+                       Long ttftMs, TokenUsage usage, RequestStatus status, int httpStatus, String errorCode,
+                       int attempt, Map<String, String> budgetLeases) {
+            this(requestId, principal, model, endpoint, environment, user, streaming, startedAt, latencyMs, ttftMs,
+                    usage, status, httpStatus, errorCode, attempt, budgetLeases, false, 0);
+        }
 
         /** An outcome admitted under no budget lease. */
         public Outcome(String requestId, Principal principal, String model, Endpoint endpoint,
@@ -112,9 +123,12 @@ public class UsageRecorder {
                     usage, status, httpStatus, errorCode, attempt, null);
         }
 
-        /** What the request cost at its endpoint's price, in micro-dollars; 0 when no endpoint was reached. */
+        /**
+         * What the request cost at its endpoint's price, in micro-dollars; 0 when no endpoint was reached, and 0 for
+         * a cache hit, which no endpoint served.
+         */
         public long costMicros() {
-            return endpoint == null ? 0 : endpoint.price().costMicros(usage.promptTokens(), usage.completionTokens());
+            return endpoint == null || cacheHit ? 0 : endpoint.price().costMicros(usage.promptTokens(), usage.completionTokens());
         }
 
         /** When the last byte was sent: the usage event's {@code completed_at}. */
@@ -177,6 +191,8 @@ public class UsageRecorder {
         event.setStartedAt(o.startedAt());
         event.setCompletedAt(o.completedAt());
         event.setBudgetLeases(o.budgetLeases());
+        event.setCacheHit(o.cacheHit());
+        event.setCostSavedMicros(o.costSavedMicros());
         return event;
     }
 }

@@ -13,6 +13,7 @@ import dev.tollgate.gateway.openai.OpenAiError;
 import dev.tollgate.gateway.openai.TokenUsage;
 import dev.tollgate.gateway.routing.Endpoint;
 import dev.tollgate.gateway.routing.Environment;
+import io.vertx.core.buffer.Buffer;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -56,6 +57,10 @@ public final class Exchange {
     private volatile int attempt = 1;
     private volatile Map<String, String> budgetLeases;
     private volatile EvalMarking eval;
+    private volatile AnswerTap answerTap = AnswerTap.NONE;
+    private volatile boolean cacheHit;
+    private volatile long costSavedMicros;
+    private volatile Buffer bodyOverride;
 
     public Exchange(UsageRecorder recorder, OpenAiApi api, String requestId, Principal principal) {
         this(recorder, api, requestId, principal, Trace.start(null, System.nanoTime()));
@@ -130,6 +135,41 @@ public final class Exchange {
         this.endpoint = endpoint;
     }
 
+    /** The endpoint serving the request, or null before one was chosen (or when none will be). */
+    public Endpoint endpoint() {
+        return endpoint;
+    }
+
+    /** Who sees a successful answer as it is relayed (the response cache); {@link AnswerTap#NONE} by default. */
+    public void answerTap(AnswerTap tap) {
+        this.answerTap = tap;
+    }
+
+    public AnswerTap answerTap() {
+        return answerTap;
+    }
+
+    /**
+     * The request was answered from the response cache: its usage event costs nothing and records what the cached
+     * answer cost when it was generated.
+     */
+    public void cacheHit(long costSavedMicros) {
+        this.cacheHit = true;
+        this.costSavedMicros = costSavedMicros;
+    }
+
+    /**
+     * The body to send upstream instead of the client's, when a feature took a gateway-only field out of it (the
+     * cache directive); null to send the client's bytes as they came.
+     */
+    public void bodyOverride(Buffer body) {
+        this.bodyOverride = body;
+    }
+
+    public Buffer bodyOverride() {
+        return bodyOverride;
+    }
+
     /**
      * The spend lease of each hard budget the request was admitted under (budget id to lease id), set by the budget
      * gate; its usage event names them, so that each budget's owner settles the lease against the real cost.
@@ -192,7 +232,7 @@ public final class Exchange {
         UsageRecorder.Outcome outcome = new UsageRecorder.Outcome(requestId, principal, r == null ? null : r.model(),
                 endpoint, environment, r == null ? null : r.user(), r != null && r.stream(), startedAt,
                 TimeUnit.NANOSECONDS.toMillis(now - startNanos), ttft, usage, status, httpStatus, errorCode, attempt,
-                budgetLeases);
+                budgetLeases, cacheHit, costSavedMicros);
         ExchangeFinished done = new ExchangeFinished(outcome, api, r, trace, finishReason, output, upstreamNanos,
                 eval);
         recorder.record(done, answer);

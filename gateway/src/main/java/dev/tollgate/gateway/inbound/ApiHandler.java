@@ -2,6 +2,7 @@ package dev.tollgate.gateway.inbound;
 
 import dev.tollgate.events.v1.RequestStatus;
 import dev.tollgate.gateway.budget.BudgetGate;
+import dev.tollgate.gateway.cache.CacheFront;
 import dev.tollgate.gateway.exchange.Exchange;
 import dev.tollgate.gateway.openai.ApiRequest;
 import dev.tollgate.gateway.openai.ErrorCode;
@@ -32,9 +33,12 @@ public class ApiHandler {
     private final UpstreamCall upstream;
     private final RateLimitGate rateLimits;
     private final BudgetGate budgets;
+    private final CacheFront cache;
 
     @Inject
-    ApiHandler(EndpointRegistry endpoints, UpstreamCall upstream, RateLimitGate rateLimits, BudgetGate budgets) {
+    ApiHandler(EndpointRegistry endpoints, UpstreamCall upstream, RateLimitGate rateLimits, BudgetGate budgets,
+               CacheFront cache) {
+        this.cache = cache;
         this.endpoints = endpoints;
         this.upstream = upstream;
         this.rateLimits = rateLimits;
@@ -81,6 +85,10 @@ public class ApiHandler {
             return;
         }
         if (!rateLimits.admit(ctx, exchange, request)) {
+            return;
+        }
+        // A hit counts against the rate limits like any request, and skips the budgets: it costs nothing.
+        if (cache.answer(ctx, exchange, request)) {
             return;
         }
         // Admitted at once from a lease held in memory, or after a bounded wait for one (never blocking the loop).

@@ -116,6 +116,9 @@ final class Attempt {
         TokenUsage usage = status == 200 ? AnswerUsage.ofWhole(answerBody, call.request, call.exchange)
                 : TokenUsage.NONE;
         String type = contentType(answer);
+        if (status == 200) {
+            call.exchange.answerTap().wholeAnswered(type, answerBody, usage);
+        }
         call.exchange.finish(statusOf(status), status, status >= 400 ? "upstream_" + status : null, usage, () -> {
             if (!response.closed()) {
                 response.setStatusCode(status).putHeader("content-type", type).end(answerBody);
@@ -138,6 +141,7 @@ final class Attempt {
                             .putHeader("cache-control", "no-cache");
                 }
                 response.write(out);
+                call.exchange.answerTap().streamed(out);
                 if (response.writeQueueFull()) {
                     answer.pause();
                     response.drainHandler(v -> answer.resume());
@@ -164,16 +168,21 @@ final class Attempt {
         }
         SseRelay done = relay;
         call.exchange.answered(done.finishReason(), done::content);
+        TokenUsage usage = AnswerUsage.ofStream(done, call.request);
         // The relay held back [DONE]: it goes out with the end of the stream, after the usage event was journaled.
         call.exchange.finish(complete ? RequestStatus.OK : RequestStatus.UPSTREAM_ERROR, 200,
-                complete ? null : ErrorCode.UPSTREAM_PROTOCOL_ERROR.code(), AnswerUsage.ofStream(done, call.request),
+                complete ? null : ErrorCode.UPSTREAM_PROTOCOL_ERROR.code(), usage,
                 () -> {
                     if (!response.closed()) {
                         if (!response.headWritten()) {
                             response.setStatusCode(200).setChunked(true).putHeader("content-type",
                                     "text/event-stream");
                         }
-                        response.end(done.remainder());
+                        Buffer remainder = done.remainder();
+                        if (complete) {
+                            call.exchange.answerTap().streamCompleted(remainder, usage);
+                        }
+                        response.end(remainder);
                     }
                 });
     }

@@ -69,7 +69,9 @@ public class UpstreamCall {
             this.exchange = exchange;
             this.request = request;
             this.environment = environment;
-            this.body = request.stream() ? AnswerUsage.withUsageRequested(request) : ctx.body().buffer();
+            Buffer override = exchange.bodyOverride();
+            this.body = request.stream() ? AnswerUsage.withUsageRequested(request)
+                    : override != null ? override : ctx.body().buffer();
             this.timeoutMs = router.requestTimeout(request.model()).toMillis();
             // The only close handler of the response: RoutingContext.addEndHandler would replace it, so every
             // attempt settles its own lease on each way it ends, and its timer guarantees that one of them comes.

@@ -36,7 +36,8 @@ class AdminCredentialsIT {
     static final List<String> READS = List.of("/admin/v1/orgs", "/admin/v1/keys", "/admin/v1/endpoints",
             "/admin/v1/deployments", "/admin/v1/budgets", "/admin/v1/receivers", "/admin/v1/alert-rules",
             "/admin/v1/evaluators", "/admin/v1/datasets", "/admin/v1/eval-runs", "/admin/v1/eval-backfills",
-            "/admin/v1/credentials", "/admin/v1/secrets", "/admin/v1/console/session", "/admin/v1/console/usage");
+            "/admin/v1/credentials", "/admin/v1/secrets", "/admin/v1/console/session", "/admin/v1/console/usage",
+            "/admin/v1/policies/org/o");
 
     /** Every kind of change the admin API offers, with ids that need not exist: the role is checked first. */
     static final List<String[]> WRITES = List.of(new String[] {"POST", "/admin/v1/orgs"},
@@ -51,7 +52,8 @@ class AdminCredentialsIT {
             new String[] {"POST", "/admin/v1/datasets"}, new String[] {"POST", "/admin/v1/datasets/d/examples"},
             new String[] {"POST", "/admin/v1/eval-runs"}, new String[] {"POST", "/admin/v1/eval-backfills"},
             new String[] {"POST", "/admin/v1/credentials"}, new String[] {"POST", "/admin/v1/credentials/c/revoke"},
-            new String[] {"POST", "/admin/v1/secrets/rewrap"});
+            new String[] {"POST", "/admin/v1/secrets/rewrap"}, new String[] {"PUT", "/admin/v1/policies/org/o"},
+            new String[] {"DELETE", "/admin/v1/policies/key/k"});
 
     @ConfigProperty(name = "quarkus.datasource.jdbc.url")
     String jdbcUrl;

@@ -19,6 +19,10 @@ class AuditedCallTest {
         assertThat(AuditedCall.of("POST", "/admin/v1/secrets/rewrap"))
                 .isEqualTo(new AuditedCall("secrets", null, "rewrap"));
         assertThat(AuditedCall.of("POST", "/admin/v1/orgs/acme/teams")).isEqualTo(new AuditedCall("orgs", "acme", "teams"));
+        assertThat(AuditedCall.of("PUT", "/admin/v1/policies/org/acme"))
+                .isEqualTo(new AuditedCall("policies", "org/acme", "update"));
+        assertThat(AuditedCall.of("DELETE", "/admin/v1/policies/key/k1"))
+                .isEqualTo(new AuditedCall("policies", "key/k1", "delete"));
     }
 
     @Test

@@ -90,6 +90,19 @@ class ExchangeEventsTest {
     }
 
     @Test
+    void redactsCapturedContentBeforeTheEventIsBuiltWhole() {
+        ExchangeFinished finished = finished(Trace.start(null, System.nanoTime()));
+        finished.request().body().withArray("messages").addObject().put("role", "user")
+                .put("content", "write to jane@example.com");
+
+        RequestEvent event = ExchangeEvents.requestEvent(finished, ParamsSummary.of(finished.request()), true,
+                dev.tollgate.gateway.redaction.Redactor.ALL);
+
+        assertThat(event.getContent().getInputMessages()).extracting(m -> m.getContent())
+                .contains("write to [EMAIL]");
+    }
+
+    @Test
     void capturesMessagesAndOutputWhenTheOrgHasCaptureOn() {
         RequestEvent event = requestEvent(finished(Trace.start(null, System.nanoTime())), true);
 

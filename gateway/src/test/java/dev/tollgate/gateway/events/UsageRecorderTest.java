@@ -36,6 +36,28 @@ class UsageRecorderTest {
     }
 
     @Test
+    void aCacheHitCostsNothingAndRecordsTheCostItSaved() {
+        UsageEvent event = UsageRecorder.toEvent(new UsageRecorder.Outcome("req-h", ACME, "llama", null, null, null,
+                false, Instant.now(), 2, null, new TokenUsage(1000, 500, 0, false), RequestStatus.OK, 200, null, 1,
+                null, true, 2000));
+
+        assertThat(event.getCacheHit()).isTrue();
+        assertThat(event.getCostMicros()).isZero();
+        assertThat(event.getCostSavedMicros()).isEqualTo(2000);
+        assertThat(event.getEndpointId()).isNull();
+        assertThat(event.getTotalTokens()).isEqualTo(1500);
+    }
+
+    @Test
+    void anAnswerFromAnEndpointIsNoCacheHit() {
+        UsageEvent event = UsageRecorder.toEvent(outcome(ENDPOINT, new TokenUsage(10, 5, 0, false), RequestStatus.OK,
+                200));
+
+        assertThat(event.getCacheHit()).isFalse();
+        assertThat(event.getCostSavedMicros()).isZero();
+    }
+
+    @Test
     void fillsEveryFieldOfTheUsageEventFromItsOwnSource() throws Exception {
         Instant start = Instant.parse("2026-11-22T10:00:00Z");
         UsageEvent event = UsageRecorder.toEvent(new UsageRecorder.Outcome("req-1", ACME, "llama", ENDPOINT,

@@ -2,11 +2,24 @@ package dev.tollgate.streams.budgets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tollgate.events.v1.BudgetDefinition;
+import dev.tollgate.events.v1.BudgetEnforcement;
+import dev.tollgate.events.v1.BudgetPeriod;
+import dev.tollgate.events.v1.BudgetScopeType;
+import dev.tollgate.events.v1.BudgetState;
+import dev.tollgate.events.v1.BudgetStatus;
+import dev.tollgate.events.v1.BudgetThresholdCrossed;
+import dev.tollgate.events.v1.UsageEvent;
+import dev.tollgate.schemas.Topics;
+import dev.tollgate.streams.intake.UsageIntake;
+import dev.tollgate.streams.serde.InMemoryRegistry;
+import dev.tollgate.streams.serde.TestSerdes;
+import dev.tollgate.streams.topology.StreamsApplication;
+import dev.tollgate.streams.usage.UsageEvents;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Properties;
-
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -19,21 +32,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import dev.tollgate.events.v1.BudgetDefinition;
-import dev.tollgate.events.v1.BudgetEnforcement;
-import dev.tollgate.events.v1.BudgetPeriod;
-import dev.tollgate.events.v1.BudgetScopeType;
-import dev.tollgate.events.v1.BudgetState;
-import dev.tollgate.events.v1.BudgetStatus;
-import dev.tollgate.events.v1.BudgetThresholdCrossed;
-import dev.tollgate.events.v1.UsageEvent;
-import dev.tollgate.schemas.Topics;
-import dev.tollgate.streams.topology.StreamsApplication;
-import dev.tollgate.streams.serde.InMemoryRegistry;
-import dev.tollgate.streams.serde.TestSerdes;
-import dev.tollgate.streams.usage.UsageEvents;
-import dev.tollgate.streams.intake.UsageIntake;
 
 class BudgetTopologyTest {
 
@@ -151,6 +149,18 @@ class BudgetTopologyTest {
         spend("acme", T0, 1_000);
 
         assertThat(states.isEmpty()).isTrue();
+    }
+
+    @Test
+    void chargesNothingForAGatewayCacheHit() {
+        define(budget("b-org", BudgetScopeType.ORG, "acme", 10_000, BudgetPeriod.DAILY).build());
+        spend("acme", T0, 1_000);
+        UsageEvent hit = UsageEvents.ok("acme", T0.plusSeconds(1)).setCacheHit(true).setCostMicros(0)
+                .setCostSavedMicros(1_000).setEndpointId(null).build();
+
+        usage.pipeInput("acme", hit, T0.plusSeconds(1));
+
+        assertThat(lastState("b-org").getSpentMicros()).isEqualTo(1_000);
     }
 
     @Test
