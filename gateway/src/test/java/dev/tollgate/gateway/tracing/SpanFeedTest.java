@@ -59,7 +59,7 @@ class SpanFeedTest {
             ledger.exported(10);
 
             long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
-            while (feed.waiting() > 0 && System.nanoTime() < deadline) {
+            while ((feed.waiting() > 0 || ledger.pending() > 0) && System.nanoTime() < deadline) {
                 Thread.sleep(5);
             }
             assertThat(feed.waiting()).isZero();
