@@ -14,7 +14,10 @@
 # kernel (system time), and thread-cpu.json.
 #
 # Knobs (environment): DURATION (12s), JIT_WARMUP (30s), JIT_WARMUP_MAX (180s), CONNECTIONS (64), SKIP_BUILD=1,
-# MVN_FLAGS (e.g. -o), PORT_BASE (19100), GATEWAY_ENV (extra variables for the gateway, e.g. "QUARKUS_LOG_CONSOLE_ASYNC=false").
+# MVN_FLAGS (e.g. -o), PORT_BASE (19100), GATEWAY_ENV (extra variables for the gateway, e.g. "QUARKUS_LOG_CONSOLE_ASYNC=false"),
+# PROFILE=1 (also record JFR's method samples over the measured window: $OUT/gateway.jfr, and the hottest frames per
+# thread group in $OUT/profile.txt; the recording costs the gateway a little CPU, so compare profiled runs only with
+# each other).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -44,9 +47,23 @@ bench_warm_jit "$GATEWAY_PID" "$JIT_WARMUP" "$JIT_WARMUP_MAX" load --url "$GATEW
 echo "== direct ($DURATION)" >&2
 load --url "http://127.0.0.1:$((PORT_BASE + 1))/v1/chat/completions" --duration "$DURATION" --warmup 1s > "$OUT/direct.json"
 echo "== through the gateway ($DURATION)" >&2
+if [ "${PROFILE:-0}" = 1 ]; then
+  # JFR's "profile" settings with method samples every millisecond instead of every 10 ms: a thread that is busy a
+  # tenth of the time still gets thousands of samples in the window.
+  java_home=$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")
+  sed 's|<setting name="period" control="method-sampling-java-interval">10 ms</setting>|<setting name="period" control="method-sampling-java-interval">1 ms</setting>|' \
+    "$java_home/lib/jfr/profile.jfc" > "$OUT/profile-1ms.jfc"
+  jcmd "$GATEWAY_PID" JFR.start name=bench settings="$(pwd)/$OUT/profile-1ms.jfc" >/dev/null
+fi
 threads > "$OUT/threads-before.txt"
 load --url "$GATEWAY" -H "Authorization: Bearer $KEY" --duration "$DURATION" --warmup 0s > "$OUT/gateway.json"
 threads > "$OUT/threads-after.txt"
+if [ "${PROFILE:-0}" = 1 ]; then
+  jcmd "$GATEWAY_PID" JFR.stop name=bench filename="$(pwd)/$OUT/gateway.jfr" >/dev/null
+  jfr print --events jdk.ExecutionSample --stack-depth 64 "$OUT/gateway.jfr" > "$OUT/samples.txt"
+  python3 bench/jfr-hot-frames.py "$OUT/samples.txt" > "$OUT/profile.txt"
+  echo "profile: $OUT/profile.txt" >&2
+fi
 
 python3 - "$OUT" "$(getconf CLK_TCK)" <<'PY'
 import collections, json, re, sys

@@ -5,7 +5,8 @@
 # the same run, alternating rounds) and the gateway's CPU per request in the closed-loop comparison. Prints the median
 # and range over the runs of each mode. Run it under the build lock: flock /work/build.lock bench/run-journal-bench.sh
 #
-# Knobs: RUNS (3), FSYNC (a third mode with tollgate.events.journal.fsync-interval=FSYNC, e.g. 1s; empty: none), and
+# Knobs: RUNS (3), FSYNC (a third mode with tollgate.events.journal.fsync-interval=FSYNC, e.g. 1s; empty: none),
+# USAGE_ONLY=1 (a mode "usage" with tollgate.events.journal.scope=usage: only usage events journaled), and
 # every knob of run-gateway-bench.sh (this script sets SKIP_PORTKEY=1 and, after the first build, SKIP_BUILD=1).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,12 +16,15 @@ rm -rf "$OUT"; mkdir -p "$OUT"
 export SKIP_PORTKEY=1
 modes=(on off)
 if [[ -n "${FSYNC:-}" ]]; then modes+=(fsync); fi
+if [[ "${USAGE_ONLY:-0}" == 1 ]]; then modes+=(usage); fi
 for run in $(seq 1 "$RUNS"); do
   for mode in "${modes[@]}"; do
     echo "== run $run, journal $mode" >&2
     case $mode in
       on) env TOLLGATE_EVENTS_JOURNAL_ENABLED=true bench/run-gateway-bench.sh > "$OUT/$mode-$run.log" 2>&1 ;;
       off) env TOLLGATE_EVENTS_JOURNAL_ENABLED=false bench/run-gateway-bench.sh > "$OUT/$mode-$run.log" 2>&1 ;;
+      usage) env TOLLGATE_EVENTS_JOURNAL_ENABLED=true TOLLGATE_EVENTS_JOURNAL_SCOPE=usage \
+        bench/run-gateway-bench.sh > "$OUT/$mode-$run.log" 2>&1 ;;
       fsync) env TOLLGATE_EVENTS_JOURNAL_ENABLED=true TOLLGATE_EVENTS_JOURNAL_FSYNC_INTERVAL="$FSYNC" \
         bench/run-gateway-bench.sh > "$OUT/$mode-$run.log" 2>&1 ;;
     esac

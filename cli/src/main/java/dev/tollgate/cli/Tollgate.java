@@ -1,5 +1,6 @@
 package dev.tollgate.cli;
 
+import dev.tollgate.cli.access.CredentialsCommand;
 import dev.tollgate.cli.alerts.AlertsCommand;
 import dev.tollgate.cli.budgets.BudgetsCommand;
 import dev.tollgate.cli.config.ConfigCommand;
@@ -13,6 +14,7 @@ import dev.tollgate.cli.core.Settings;
 import dev.tollgate.cli.evals.EvalsCommand;
 import dev.tollgate.cli.registry.DeploymentCommand;
 import dev.tollgate.cli.registry.RegistryCommand;
+import dev.tollgate.cli.secrets.SecretsCommand;
 import dev.tollgate.cli.tenancy.KeysCommand;
 import dev.tollgate.cli.tenancy.OrgsCommand;
 import dev.tollgate.cli.tenancy.TeamsCommand;
@@ -30,7 +32,7 @@ import picocli.CommandLine;
  */
 @CommandLine.Command(name = "tollgate", mixinStandardHelpOptions = true, versionProvider = Tollgate.Version.class,
         description = "Operate a Tollgate platform: orgs, teams and keys; the model registry and deployment status; "
-                + "budgets and usage; alerts and silences; evals.",
+                + "budgets and usage; alerts and silences; evals; admin credentials and secrets.",
         subcommands = {
                 OrgsCommand.class,
                 TeamsCommand.class,
@@ -41,6 +43,8 @@ import picocli.CommandLine;
                 UsageCommand.class,
                 AlertsCommand.class,
                 EvalsCommand.class,
+                CredentialsCommand.class,
+                SecretsCommand.class,
                 ConfigCommand.class,
                 AutoComplete.GenerateCompletion.class,
                 CommandLine.HelpCommand.class},

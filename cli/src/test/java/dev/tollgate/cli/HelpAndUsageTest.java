@@ -61,13 +61,15 @@ class HelpAndUsageTest {
         List<String> names = everyCommand().map(p -> String.join(" ", p)).toList();
 
         assertThat(names).contains("orgs list", "orgs create", "teams list", "teams create", "keys create", "keys list",
-                "keys revoke", "registry register", "registry deregister", "registry enable", "registry disable",
-                "registry drain", "registry list", "deployment status", "budgets set", "budgets list", "budgets show",
-                "usage", "generate-completion", "config show", "alerts list", "alerts rules", "alerts receivers",
-                "alerts silence create", "alerts silence list", "alerts silence expire", "evals evaluators list",
-                "evals evaluators show", "evals evaluators create", "evals datasets list", "evals datasets show",
-                "evals datasets create", "evals runs list", "evals runs show", "evals runs start", "evals compare",
-                "evals backfill start", "evals backfill progress");
+                "keys environments", "keys revoke", "registry register", "registry deregister", "registry enable",
+                "registry disable", "registry drain", "registry list", "deployment status", "budgets set",
+                "budgets list", "budgets show", "usage", "generate-completion", "config show", "alerts list",
+                "alerts rules", "alerts receivers", "alerts silence create", "alerts silence list",
+                "alerts silence expire", "evals evaluators list", "evals evaluators show", "evals evaluators create",
+                "evals datasets list", "evals datasets show", "evals datasets create", "evals runs list",
+                "evals runs show", "evals runs start", "evals compare", "evals backfill start",
+                "evals backfill progress", "credentials create", "credentials list", "credentials revoke",
+                "secrets status", "secrets rewrap");
     }
 
     @Test
@@ -134,7 +136,8 @@ class HelpAndUsageTest {
 
         assertThat(run.exitCode()).isZero();
         assertThat(run.out()).contains("complete -F _complete_tollgate", "registry", "deployment", "budgets",
-                "--environment", "alerts", "silence", "evals", "backfill", "compare", "--matcher", "llm_judge");
+                "--environment", "alerts", "silence", "evals", "backfill", "compare", "--matcher", "llm_judge",
+                "--allowed-environment", "credentials", "read_only", "secrets", "rewrap");
     }
 
     @Test

@@ -41,7 +41,7 @@ class BudgetLeasesIT {
      * The hard limit of the fault scenarios: large enough that the fault lands mid-budget with leases outstanding on
      * every replica, small enough that spending the rest after recovery does not dominate the suite's time.
      */
-    private static final long FAULT_LIMIT_MICROS = 200_000;
+    private static final long FAULT_LIMIT_MICROS = 100_000;
 
     private static Path dataDir;
     private static LauncherProcess launcher;
@@ -253,7 +253,12 @@ class BudgetLeasesIT {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         BudgetClients.StreamsView last = null;
         while (System.nanoTime() < deadline) {
-            last = BudgetClients.streamsView(ports.get("streams"), budgetId);
+            try {
+                last = BudgetClients.streamsView(ports.get("streams"), budgetId);
+            } catch (java.net.http.HttpTimeoutException e) {
+                // 64 clients on four replicas keep two cores busy; a query that waits its 5 s is asked again
+                continue;
+            }
             if (last != null && match.test(last)) {
                 return last;
             }

@@ -2,10 +2,12 @@ package dev.tollgate.gateway.alerting;
 
 import dev.tollgate.gateway.admin.AdminException;
 import dev.tollgate.gateway.admin.AdminIds;
+import dev.tollgate.gateway.admin.AuditNotes;
 import dev.tollgate.gateway.admin.JsonBody;
 import dev.tollgate.gateway.admin.ListView;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -89,7 +91,7 @@ public class AlertRulesResource {
      */
     @PATCH
     @Path("/{id}")
-    public Uni<AlertingRecords.RuleView> update(@PathParam("id") String id, String raw) {
+    public Uni<AlertingRecords.RuleView> update(@PathParam("id") String id, String raw, RoutingContext ctx) {
         JsonBody patch = JsonBody.parse(raw);
         if (patch.has("id")) {
             throw AdminException.invalid("id", "'id' cannot change; create another rule.");
@@ -101,6 +103,7 @@ public class AlertRulesResource {
                     }
                     RuleSpec spec = RuleSpec.parse(AlertingRecords.body(rule).overlaidWith(patch));
                     return requireReceivers(spec.receivers()).map(ignored -> {
+                        AuditNotes.before(ctx, AlertingRecords.view(rule));
                         spec.applyTo(rule);
                         rule.updatedAt = laterThan(rule.updatedAt);
                         return rule;
@@ -114,8 +117,9 @@ public class AlertRulesResource {
     /** Deletes a rule and publishes its tombstone; its alerts resolve at the streams app's next evaluation. */
     @DELETE
     @Path("/{id}")
-    public Uni<AlertingRecords.RuleView> delete(@PathParam("id") String id) {
-        return Panache.withTransaction(() -> require(id).call(rule -> rule.delete()))
+    public Uni<AlertingRecords.RuleView> delete(@PathParam("id") String id, RoutingContext ctx) {
+        return Panache.withTransaction(() -> require(id).invoke(rule -> AuditNotes.before(ctx,
+                        AlertingRecords.view(rule))).call(rule -> rule.delete()))
                 .call(rule -> publisher.rule(rule.id, null))
                 .invoke(rule -> LOG.infof("alert rule deleted rule=%s", rule.id))
                 .map(AlertingRecords::view);

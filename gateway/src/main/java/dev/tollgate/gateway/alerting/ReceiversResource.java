@@ -2,10 +2,12 @@ package dev.tollgate.gateway.alerting;
 
 import dev.tollgate.gateway.admin.AdminException;
 import dev.tollgate.gateway.admin.AdminIds;
+import dev.tollgate.gateway.admin.AuditNotes;
 import dev.tollgate.gateway.admin.JsonBody;
 import dev.tollgate.gateway.admin.ListView;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -78,12 +80,14 @@ public class ReceiversResource {
     /** Changes any field but {@code id}; the result is validated as a whole, like a create. */
     @PATCH
     @Path("/{id}")
-    public Uni<AlertingRecords.ReceiverView> update(@PathParam("id") String id, String raw) {
+    public Uni<AlertingRecords.ReceiverView> update(@PathParam("id") String id, String raw,
+                                                   RoutingContext ctx) {
         JsonBody patch = JsonBody.parse(raw);
         if (patch.has("id")) {
             throw AdminException.invalid("id", "'id' cannot change; create another receiver.");
         }
         return Panache.withTransaction(() -> require(id).map(receiver -> {
+                    AuditNotes.before(ctx, AlertingRecords.view(receiver));
                     ReceiverSpec.parse(AlertingRecords.body(receiver).overlaidWith(patch)).applyTo(receiver);
                     receiver.updatedAt = AlertRulesResource.laterThan(receiver.updatedAt);
                     return receiver;
@@ -96,8 +100,9 @@ public class ReceiversResource {
     /** Deletes a receiver no rule names (409 naming the rules otherwise) and publishes its tombstone. */
     @DELETE
     @Path("/{id}")
-    public Uni<AlertingRecords.ReceiverView> delete(@PathParam("id") String id) {
+    public Uni<AlertingRecords.ReceiverView> delete(@PathParam("id") String id, RoutingContext ctx) {
         return Panache.withTransaction(() -> require(id)
+                        .invoke(receiver -> AuditNotes.before(ctx, AlertingRecords.view(receiver)))
                         .call(receiver -> AlertRuleEntity.<AlertRuleEntity>listAll().map(rules -> {
                             List<String> using = rules.stream().filter(r -> r.receiverList().contains(id))
                                     .map(r -> r.id).toList();

@@ -6,10 +6,12 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.tollgate.control.v1.AlertSilence;
 import dev.tollgate.gateway.admin.AdminException;
 import dev.tollgate.gateway.admin.AdminIds;
+import dev.tollgate.gateway.admin.AuditNotes;
 import dev.tollgate.gateway.admin.JsonBody;
 import dev.tollgate.gateway.admin.ListView;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -141,9 +143,10 @@ public class SilencesResource {
      */
     @POST
     @Path("/{id}/expire")
-    public Uni<SilenceView> expire(@PathParam("id") String id) {
+    public Uni<SilenceView> expire(@PathParam("id") String id, RoutingContext ctx) {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         return Panache.withTransaction(() -> require(id).map(silence -> {
+                    AuditNotes.before(ctx, view(silence, now));
                     if (silence.endsAt.isAfter(now)) {
                         silence.endsAt = now.isAfter(silence.startsAt) ? now : silence.startsAt.plusMillis(1);
                         silence.updatedAt = AlertRulesResource.laterThan(silence.updatedAt);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.tollgate.gateway.admin.AdminException;
 import dev.tollgate.gateway.admin.AdminIds;
+import dev.tollgate.gateway.admin.AuditNotes;
 import dev.tollgate.gateway.admin.JsonBody;
 import dev.tollgate.gateway.admin.ListView;
 import dev.tollgate.gateway.tenancy.ApiKeyEntity;
@@ -11,6 +12,7 @@ import dev.tollgate.gateway.tenancy.OrgEntity;
 import dev.tollgate.gateway.tenancy.TeamEntity;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -168,7 +170,7 @@ public class BudgetsResource {
      */
     @PATCH
     @Path("/{id}")
-    public Uni<BudgetView> update(@PathParam("id") String id, String raw) {
+    public Uni<BudgetView> update(@PathParam("id") String id, String raw, RoutingContext ctx) {
         JsonBody body = JsonBody.parse(raw);
         var amount = body.optionalLong("amount_micros", 0, MAX_AMOUNT);
         var period = body.optionalChoice("period", PERIODS);
@@ -176,6 +178,7 @@ public class BudgetsResource {
         var thresholds = thresholds(body);
         var enforcement = body.optionalChoice("enforcement", ENFORCEMENTS);
         return Panache.withTransaction(() -> require(id).invoke(b -> {
+                    AuditNotes.before(ctx, view(b, null));
                     amount.ifPresent(a -> b.amountMicros = a);
                     period.ifPresent(p -> b.period = p);
                     zone.ifPresent(z -> b.timeZone = z);
@@ -192,8 +195,9 @@ public class BudgetsResource {
     /** Deletes a budget: its row is deleted and its tombstone published; spend is no longer capped by it. */
     @DELETE
     @Path("/{id}")
-    public Uni<BudgetView> delete(@PathParam("id") String id) {
-        return Panache.withTransaction(() -> require(id).call(b -> b.delete()))
+    public Uni<BudgetView> delete(@PathParam("id") String id, RoutingContext ctx) {
+        return Panache.withTransaction(() -> require(id).invoke(b -> AuditNotes.before(ctx, view(b, null)))
+                        .call(b -> b.delete()))
                 .call(b -> feed.publish(b.id, null))
                 .invoke(b -> LOG.infof("budget deleted budget=%s org=%s", b.id, b.orgId))
                 .map(b -> view(b, null));

@@ -10,12 +10,14 @@ import dev.tollgate.evals.definition.InvalidDefinition;
 import dev.tollgate.evals.definition.Selector;
 import dev.tollgate.gateway.admin.AdminException;
 import dev.tollgate.gateway.admin.AdminIds;
+import dev.tollgate.gateway.admin.AuditNotes;
 import dev.tollgate.gateway.admin.JsonBody;
 import dev.tollgate.gateway.admin.ListView;
 import dev.tollgate.gateway.sync.StatePublisher;
 import dev.tollgate.schemas.Topics;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -149,10 +151,10 @@ public class EvaluatorsResource {
      */
     @PUT
     @Path("/{id}")
-    public Uni<EvaluatorView> update(@PathParam("id") String id, String raw) {
+    public Uni<EvaluatorView> update(@PathParam("id") String id, String raw, RoutingContext ctx) {
         JsonBody body = JsonBody.parse(raw);
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-        return Panache.withTransaction(() -> require(id).flatMap(e -> {
+        return Panache.withTransaction(() -> require(id).call(e -> noteBefore(ctx, e)).flatMap(e -> {
                     EvaluatorVersionEntity version = version(body, id, e.currentVersion + 1, now);
                     e.currentVersion = version.number;
                     e.name = version.name;
@@ -167,22 +169,23 @@ public class EvaluatorsResource {
     /** Puts an evaluator back on live traffic (no new version). */
     @POST
     @Path("/{id}/enable")
-    public Uni<EvaluatorView> enable(@PathParam("id") String id) {
-        return setActive(id, true);
+    public Uni<EvaluatorView> enable(@PathParam("id") String id, RoutingContext ctx) {
+        return setActive(id, true, ctx);
     }
 
     /** Takes an evaluator off live traffic; runs and backfills that name it still work (no new version). */
     @POST
     @Path("/{id}/disable")
-    public Uni<EvaluatorView> disable(@PathParam("id") String id) {
-        return setActive(id, false);
+    public Uni<EvaluatorView> disable(@PathParam("id") String id, RoutingContext ctx) {
+        return setActive(id, false, ctx);
     }
 
     /** Deletes an evaluator and its versions; its tombstone stops live scoring. Scores already given stay. */
     @DELETE
     @Path("/{id}")
-    public Uni<EvaluatorView> delete(@PathParam("id") String id) {
+    public Uni<EvaluatorView> delete(@PathParam("id") String id, RoutingContext ctx) {
         return Panache.withTransaction(() -> require(id).flatMap(e -> view(e, e.currentVersion)
+                        .invoke(v -> AuditNotes.before(ctx, v))
                         .call(v -> EvaluatorVersionEntity.delete("evaluatorId", id))
                         .call(v -> e.delete())))
                 .call(v -> publisher.publish(Topics.EVALUATORS, id, null, "evaluator=" + id))
@@ -197,15 +200,20 @@ public class EvaluatorsResource {
         return view(e, version.number).map(view -> new Changed(e, version, view));
     }
 
-    private Uni<EvaluatorView> setActive(String id, boolean active) {
+    private Uni<EvaluatorView> setActive(String id, boolean active, RoutingContext ctx) {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-        return Panache.withTransaction(() -> require(id).invoke(e -> {
+        return Panache.withTransaction(() -> require(id).call(e -> noteBefore(ctx, e)).invoke(e -> {
                     e.active = active;
                     e.updatedAt = now;
                 }).flatMap(e -> currentVersion(e).flatMap(v -> changed(e, v))))
                 .call(changed -> publish(changed.evaluator(), changed.version()))
                 .invoke(changed -> LOG.infof("evaluator %s evaluator=%s", active ? "enabled" : "disabled", id))
                 .map(Changed::view);
+    }
+
+    /** Records the evaluator as it is, before the change, for the audit trail. */
+    private static Uni<EvaluatorView> noteBefore(RoutingContext ctx, EvaluatorEntity e) {
+        return view(e, e.currentVersion).invoke(v -> AuditNotes.before(ctx, v));
     }
 
     private Uni<Void> publish(EvaluatorEntity evaluator, EvaluatorVersionEntity version) {

@@ -38,6 +38,8 @@ public class EventJournal {
     private static final Logger LOG = Logger.getLogger(EventJournal.class);
 
     private final Journal journal;
+    /** Whether request and trace events are journaled too, not only usage events. */
+    private final boolean journalsAll;
     private final JournalCodec codec;
     private final double highWater;
     private final AtomicLong unjournaled = new AtomicLong();
@@ -49,11 +51,17 @@ public class EventJournal {
 
     @Inject
     EventJournal(EventsConfig config, MeterRegistry metrics) {
-        this(config.journal().enabled() ? open(config.journal()) : null, config.readinessHighWater(), metrics);
+        this(config.journal().enabled() ? open(config.journal()) : null, config.journal().scope(),
+                config.readinessHighWater(), metrics);
     }
 
     EventJournal(Journal journal, double highWater, MeterRegistry metrics) {
+        this(journal, EventsConfig.Scope.ALL, highWater, metrics);
+    }
+
+    EventJournal(Journal journal, EventsConfig.Scope scope, double highWater, MeterRegistry metrics) {
         this.journal = journal;
+        this.journalsAll = journal != null && scope == EventsConfig.Scope.ALL;
         this.codec = journal == null ? null : new JournalCodec(journal.settings().directory());
         this.highWater = highWater;
         if (journal != null) {
@@ -99,6 +107,11 @@ public class EventJournal {
     /** Whether events are journaled at all. */
     public boolean enabled() {
         return journal != null;
+    }
+
+    /** Whether request and trace events are journaled too ({@code tollgate.events.journal.scope=all}). */
+    boolean journalsAll() {
+        return journalsAll;
     }
 
     /**

@@ -107,14 +107,15 @@ public class EventPublisher {
     /**
      * Queues an event that the publisher thread builds with {@code event}, once, off the caller's thread: the
      * request path pays for a queue entry, not for building Avro records. {@code event} must not block, and what
-     * it reads must no longer change. Never blocks. With the journal on, the publisher thread journals the event
-     * once built, before handing it to the producer: a crash loses it only while it waits in memory to be built.
+     * it reads must no longer change. Never blocks. With the journal on for every event ({@code scope=all}), the
+     * publisher thread journals the event once built, before handing it to the producer: a crash loses it only while
+     * it waits in memory to be built.
      *
      * @return false when the buffer is full; the caller decides what that means for its request
      */
     public boolean publishLater(String topic, String key, Supplier<? extends SpecificRecord> event) {
         Queued queued = new Queued(topic, key, event);
-        queued.journalWhenBuilt = journal.enabled();
+        queued.journalWhenBuilt = journal.journalsAll();
         return offer(queued);
     }
 

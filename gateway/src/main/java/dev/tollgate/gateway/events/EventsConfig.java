@@ -80,6 +80,23 @@ public interface EventsConfig {
          */
         @WithDefault("0s")
         Duration fsyncInterval();
+
+        /**
+         * Which events are journaled. {@code usage} (the default): only the usage events, which bill and charge
+         * budgets; request, trace and endpoint-signal events (analytics, eval inputs, traces) live in memory until
+         * Kafka has them, as with the journal off, and a crash loses those waiting. {@code all}: those too, at about
+         * 20 µs more CPU per request on the publisher thread (docs/events.md, docs/benchmarks.md).
+         */
+        @WithDefault("usage")
+        Scope scope();
+    }
+
+    /** Which events the journal keeps. */
+    enum Scope {
+        /** Usage events only. */
+        USAGE,
+        /** Usage, request and trace events. */
+        ALL
     }
 
     /** The policy for requests that arrive while the event buffer is full. */

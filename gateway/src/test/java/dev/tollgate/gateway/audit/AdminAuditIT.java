@@ -77,15 +77,35 @@ class AdminAuditIT {
                 + org + "\",\"amount_micros\":5000000,\"period\":\"daily\"}", 201));
         changes.add(call("PATCH", "/admin/v1/budgets/" + budget, "{\"amount_micros\":6000000}", 200));
         changes.add(call("DELETE", "/admin/v1/budgets/" + budget, null, 200));
-        changes.add(call("POST", "/admin/v1/evaluators", "{\"id\":\"audit-eval-" + run + "\",\"name\":\"Polite\","
+        String evaluator = "audit-eval-" + run;
+        changes.add(call("POST", "/admin/v1/evaluators", "{\"id\":\"" + evaluator + "\",\"name\":\"Polite\","
                 + "\"type\":\"regex\",\"definition\":{\"pattern\":\"please\"}}", 201));
         String receiver = "audit-rcv-" + run;
         changes.add(call("POST", "/admin/v1/receivers", "{\"id\":\"" + receiver + "\",\"type\":\"webhook\","
                 + "\"url\":\"https://hooks.example.org/secret-path-" + run + "\"}", 201));
-        changes.add(call("POST", "/admin/v1/alert-rules", "{\"id\":\"audit-rule-" + run + "\",\"name\":\"Down\","
+        String rule = "audit-rule-" + run;
+        changes.add(call("POST", "/admin/v1/alert-rules", "{\"id\":\"" + rule + "\",\"name\":\"Down\","
                 + "\"kind\":\"endpoint_down\",\"for\":\"30s\",\"receivers\":[\"" + receiver + "\"]}", 201));
-        changes.add(call("POST", "/admin/v1/datasets", "{\"id\":\"audit-ds-" + run + "\",\"name\":\"Capitals\","
+        String dataset = "audit-ds-" + run;
+        changes.add(call("POST", "/admin/v1/datasets", "{\"id\":\"" + dataset + "\",\"name\":\"Capitals\","
                 + "\"examples\":[{\"id\":\"fr\",\"messages\":[{\"role\":\"user\",\"content\":\"Capital?\"}]}]}", 201));
+        String silence = admin().body("{\"matchers\":{\"rule\":\"" + rule + "\"},"
+                        + "\"ends_at\":\"2999-01-01T00:00:00Z\",\"comment\":\"maintenance\"}")
+                .post("/admin/v1/silences").then().statusCode(201).extract().path("id");
+        changes.add(new String[] {"POST", "/admin/v1/silences", silence});
+        List<String[]> edits = List.of(
+                call("PUT", "/admin/v1/evaluators/" + evaluator, "{\"name\":\"Polite v2\",\"type\":\"regex\","
+                        + "\"definition\":{\"pattern\":\"thanks\"}}", 200),
+                call("POST", "/admin/v1/evaluators/" + evaluator + "/disable", "", 200),
+                call("POST", "/admin/v1/evaluators/" + evaluator + "/enable", "", 200),
+                call("PATCH", "/admin/v1/receivers/" + receiver, "{\"url\":\"https://hooks.example.org/"
+                        + "secret-path-" + run + "-2\"}", 200),
+                call("PATCH", "/admin/v1/alert-rules/" + rule, "{\"for\":\"60s\"}", 200),
+                call("POST", "/admin/v1/silences/" + silence + "/expire", "", 200),
+                call("DELETE", "/admin/v1/alert-rules/" + rule, null, 200),
+                call("DELETE", "/admin/v1/receivers/" + receiver, null, 200),
+                call("DELETE", "/admin/v1/evaluators/" + evaluator, null, 200));
+        changes.addAll(edits);
         String credentialToken = admin().body("{\"name\":\"audit-cred-" + run + "\"}").post("/admin/v1/credentials")
                 .then().statusCode(201).extract().path("token");
         String credentialId = admin().get("/admin/v1/credentials").then().extract()
@@ -116,6 +136,21 @@ class AdminAuditIT {
         assertThat(revoke.getBefore()).contains("\"revoked_at\":null");
         assertThat(revoke.getAfter()).doesNotContain("\"revoked_at\":null");
         assertThat(only(events, "POST", "/admin/v1/keys").getAfter()).contains("\"key\":\"[redacted]\"");
+        List<String[]> changedExisting = new ArrayList<>(edits);
+        changedExisting.add(new String[] {"PATCH", "/admin/v1/budgets/" + budget});
+        changedExisting.add(new String[] {"DELETE", "/admin/v1/budgets/" + budget});
+        changedExisting.add(new String[] {"DELETE", "/admin/v1/endpoints/" + endpoint});
+        for (String[] change : changedExisting) {
+            assertThat(only(events, change[0], change[1]).getBefore()).as("before of %s %s", change[0], change[1])
+                    .isNotNull();
+        }
+        assertThat(only(events, "PATCH", "/admin/v1/budgets/" + budget).getBefore())
+                .contains("\"amount_micros\":5000000");
+        assertThat(only(events, "PUT", "/admin/v1/evaluators/" + evaluator).getBefore()).contains("please")
+                .doesNotContain("thanks");
+        assertThat(only(events, "PATCH", "/admin/v1/alert-rules/" + rule).getBefore()).contains("\"for\":\"30s\"");
+        assertThat(only(events, "POST", "/admin/v1/silences/" + silence + "/expire").getBefore())
+                .contains("\"ends_at\":\"2999-01-01T00:00:00Z\"");
         AdminAuditEvent disable = only(events, "POST", "/admin/v1/endpoints/" + endpoint + "/disable");
         assertThat(disable.getResourceType()).isEqualTo("endpoints");
         assertThat(disable.getResourceId()).isEqualTo(endpoint);

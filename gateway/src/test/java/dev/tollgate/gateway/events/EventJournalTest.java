@@ -100,6 +100,20 @@ class EventJournalTest {
     }
 
     @Test
+    void scopedToUsageItLeavesRequestAndTraceEventsToMemory() {
+        EventJournal usageOnly = new EventJournal(Journal.open(new Journal.Settings(dir.resolve("usage-only"), SEGMENT,
+                8L * SEGMENT, Duration.ZERO)), EventsConfig.Scope.USAGE, 0.8, new SimpleMeterRegistry());
+        EventJournal all = journal(8);
+
+        assertThat(usageOnly.enabled()).isTrue();
+        assertThat(usageOnly.journalsAll()).as("request and trace events are not journaled").isFalse();
+        assertThat(usageOnly.append(Topics.USAGE, "org:acme", usage("req-1"))).isNotEqualTo(EventJournal.NONE);
+        assertThat(all.journalsAll()).isTrue();
+        assertThat(new EventJournal(null, EventsConfig.Scope.ALL, 0.8, new SimpleMeterRegistry()).journalsAll())
+                .as("off, nothing is journaled whatever the scope").isFalse();
+    }
+
+    @Test
     void offItJournalsNothingAndAlwaysHasRoom() {
         EventJournal off = new EventJournal(null, 0.8, new SimpleMeterRegistry());
 
