@@ -140,6 +140,6 @@ if [[ "${SKIP_PORTKEY:-0}" != 1 ]]; then
 fi
 pair direct-open "$DIRECT" tollgate-open "$TOLLGATE" "$BODY" --mode open --rate "$RATE"
 pair direct-stream "$DIRECT" tollgate-stream "$TOLLGATE" "$SBODY" --mode open --rate "$STREAM_RATE" --stream
-echo "== gateway heap and GC pauses after the runs" >&2
-curl -s "http://127.0.0.1:$((PORT_BASE + 3))/q/metrics" | grep -E '^jvm_memory_(used|max)_bytes\{area="heap"|^jvm_gc_pause_seconds_(count|max)' | head -12 || true
+echo "== gateway heap and GC pauses after the runs (and its trace export, when tracing is on)" >&2
+curl -s "http://127.0.0.1:$((PORT_BASE + 3))/q/metrics" | grep -E '^jvm_memory_(used|max)_bytes\{area="heap"|^jvm_gc_pause_seconds_(count|max)|^tollgate_tracing_spans' | head -20 || true
 echo "== results in $OUT" >&2

@@ -79,6 +79,22 @@ class PlatformChartsTest {
     }
 
     @Test
+    void gatewayExportsTracesOnlyWhenAnEndpointIsSetAndRefusesOneThatIsNotAUrl() {
+        for (String environment : Charts.ENVIRONMENTS) {
+            Map<String, Object> env = VllmModelChartTest.env(VllmModelChartTest.container(
+                    Charts.one(Charts.render("gateway", environment), "Deployment")));
+            assertThat(env).doesNotContainKeys("TOLLGATE_TRACING_ENDPOINT", "QUARKUS_OTEL_TRACES_SAMPLER_ARG");
+        }
+        Map<String, Object> on = VllmModelChartTest.env(VllmModelChartTest.container(Charts.one(Charts.render(
+                "gateway", "production", Map.of("tracing.endpoint", "http://otel-collector:4318/v1/traces",
+                        "tracing.samplerRatio", 0.25)), "Deployment")));
+        assertThat(on).containsEntry("TOLLGATE_TRACING_ENDPOINT", "http://otel-collector:4318/v1/traces")
+                .containsEntry("QUARKUS_OTEL_TRACES_SAMPLER_ARG", "0.25");
+        assertThatThrownBy(() -> Charts.render("gateway", "production", Map.of("tracing.endpoint", "otel-collector")))
+                .hasMessageContaining("tracing");
+    }
+
+    @Test
     void streamsKeepsStateOnPersistentVolumesAndStandbysInProduction() {
         Map<String, Object> statefulSet = Charts.one(Charts.render("streams", "production"), "StatefulSet").body();
         Map<String, Object> streams = Yaml.list(statefulSet, "spec.template.spec.containers").get(0);

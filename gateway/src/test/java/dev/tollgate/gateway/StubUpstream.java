@@ -18,8 +18,13 @@ public final class StubUpstream implements AutoCloseable {
 
     /** Starts the server on a free loopback port; every request goes to {@code handler}. */
     public StubUpstream(Handler<HttpServerRequest> handler) throws Exception {
+        this(0, handler);
+    }
+
+    /** Starts the server on loopback {@code port} (0: a free one); every request goes to {@code handler}. */
+    public StubUpstream(int port, Handler<HttpServerRequest> handler) throws Exception {
         try {
-            server = vertx.createHttpServer().requestHandler(handler).listen(0, "127.0.0.1")
+            server = vertx.createHttpServer().requestHandler(handler).listen(port, "127.0.0.1")
                     .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
         } catch (Exception e) {
             close();
@@ -33,7 +38,13 @@ public final class StubUpstream implements AutoCloseable {
      * gateway's background {@code GET /health} checks reach the server too.
      */
     public static StubUpstream recordingChatHeader(String header, Queue<String> seen, String answer) throws Exception {
-        return new StubUpstream(request -> {
+        return recordingChatHeader(0, header, seen, answer);
+    }
+
+    /** {@link #recordingChatHeader(String, Queue, String)} on loopback {@code port} (0: a free one). */
+    public static StubUpstream recordingChatHeader(int port, String header, Queue<String> seen, String answer)
+            throws Exception {
+        return new StubUpstream(port, request -> {
             if (request.path().equals("/v1/chat/completions")) {
                 seen.add(String.valueOf(request.getHeader(header)));
             }

@@ -16,17 +16,19 @@ import java.util.function.Supplier;
  * @param request       the validated request, or null when it never got that far (unreadable body)
  * @param trace         the request's spans
  * @param finishReason  the upstream's finish reason of the first choice, or null
+ * @param responseModel the model the upstream's answer named, or null
  * @param output        the generated text and tool calls, computed only when asked for (content capture)
  * @param upstreamNanos time spent on the upstream call, from opening it to the end; 0 when none was made
  * @param eval          how the request was marked for evaluation, or null for live traffic
  */
-public record ExchangeFinished(UsageRecorder.Outcome outcome, OpenAiApi api, ApiRequest request, Trace trace, String finishReason,
-                               Supplier<AnswerContent> output, long upstreamNanos, EvalMarking eval) {
+public record ExchangeFinished(UsageRecorder.Outcome outcome, OpenAiApi api, ApiRequest request, Trace trace,
+                               String finishReason, String responseModel, Supplier<AnswerContent> output,
+                               long upstreamNanos, EvalMarking eval) {
 
-    /** A finished exchange of live traffic (no eval marking). */
+    /** A finished exchange of live traffic (no eval marking) whose answer named no model. */
     public ExchangeFinished(UsageRecorder.Outcome outcome, OpenAiApi api, ApiRequest request, Trace trace,
                             String finishReason, Supplier<AnswerContent> output, long upstreamNanos) {
-        this(outcome, api, request, trace, finishReason, output, upstreamNanos, null);
+        this(outcome, api, request, trace, finishReason, null, output, upstreamNanos, null);
     }
 
     /** Nothing generated. */
@@ -38,6 +40,7 @@ public record ExchangeFinished(UsageRecorder.Outcome outcome, OpenAiApi api, Api
      * may be megabytes; kept whole, a stalled queue would hold its count times the largest bodies.
      */
     public ExchangeFinished withoutContent() {
-        return new ExchangeFinished(outcome, api, null, trace, finishReason, NO_OUTPUT, upstreamNanos, eval);
+        return new ExchangeFinished(outcome, api, null, trace, finishReason, responseModel, NO_OUTPUT, upstreamNanos,
+                eval);
     }
 }

@@ -37,15 +37,17 @@ public final class Trace {
 
     private final String traceId;
     private final String parentSpanId;
+    private final boolean parentSampled;
     private final String rootSpanId = TraceIds.newSpanId();
     private final long anchorEpochMicros;
     private final long anchorNanos;
     private final long startNanos;
     private final List<Span> spans = new ArrayList<>(8);
 
-    private Trace(String traceId, String parentSpanId, long startNanos) {
+    private Trace(String traceId, String parentSpanId, boolean parentSampled, long startNanos) {
         this.traceId = traceId;
         this.parentSpanId = parentSpanId;
+        this.parentSampled = parentSampled;
         Instant now = Instant.now();
         this.anchorNanos = System.nanoTime();
         this.anchorEpochMicros = TimeUnit.SECONDS.toMicros(now.getEpochSecond()) + now.getNano() / 1000;
@@ -58,8 +60,8 @@ public final class Trace {
      */
     public static Trace start(String traceparent, long startNanos) {
         TraceIds.Parent parent = TraceIds.parseTraceparent(traceparent);
-        return parent == null ? new Trace(TraceIds.newTraceId(), null, startNanos)
-                : new Trace(parent.traceId(), parent.parentSpanId(), startNanos);
+        return parent == null ? new Trace(TraceIds.newTraceId(), null, false, startNanos)
+                : new Trace(parent.traceId(), parent.parentSpanId(), parent.sampled(), startNanos);
     }
 
     public String traceId() {
@@ -69,6 +71,11 @@ public final class Trace {
     /** The caller's span, or null when the request did not come with a trace. */
     public String parentSpanId() {
         return parentSpanId;
+    }
+
+    /** Whether the caller's {@code traceparent} said it records the trace; false when there was none. */
+    public boolean parentSampled() {
+        return parentSampled;
     }
 
     /** The gateway's span for the whole request; the parent of every step span. */

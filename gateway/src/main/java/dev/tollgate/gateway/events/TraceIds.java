@@ -17,8 +17,10 @@ public final class TraceIds {
      *
      * @param traceId      the caller's trace id
      * @param parentSpanId the caller's span, which becomes the parent of the gateway's root span
+     * @param sampled      the caller's {@code sampled} flag: whether it records this trace; a parent-based sampler
+     *                     of the OpenTelemetry export follows it
      */
-    public record Parent(String traceId, String parentSpanId) {
+    public record Parent(String traceId, String parentSpanId, boolean sampled) {
     }
 
     /** A new random trace id. */
@@ -69,7 +71,7 @@ public final class TraceIds {
                 || !isLowerHex(parts[3]) || isZeros(parts[1]) || isZeros(parts[2])) {
             return null;
         }
-        return new Parent(parts[1], parts[2]);
+        return new Parent(parts[1], parts[2], (Integer.parseInt(parts[3], 16) & 1) == 1);
     }
 
     /** Whether {@code id} is a valid trace id (32 hex) or span id (16 hex) of the given length. */

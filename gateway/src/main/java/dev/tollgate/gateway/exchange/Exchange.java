@@ -53,6 +53,7 @@ public final class Exchange {
     private final List<Consumer<ExchangeFinished>> whenFinished = new CopyOnWriteArrayList<>();
     private volatile long upstreamStartNanos;
     private volatile String finishReason;
+    private volatile String responseModel;
     private volatile Supplier<AnswerContent> output = ExchangeFinished.NO_OUTPUT;
     private volatile int attempt = 1;
     private volatile Map<String, String> budgetLeases;
@@ -98,9 +99,13 @@ public final class Exchange {
         trace.span("upstream_connect", upstreamStartNanos, System.nanoTime(), ok);
     }
 
-    /** What the upstream answered: its finish reason and, for content capture only, its text and tool calls. */
-    public void answered(String finishReason, Supplier<AnswerContent> output) {
+    /**
+     * What the upstream answered: its finish reason, the model it named (or null) and, for content capture only,
+     * its text and tool calls.
+     */
+    public void answered(String finishReason, String responseModel, Supplier<AnswerContent> output) {
         this.finishReason = finishReason;
+        this.responseModel = responseModel;
         this.output = output;
     }
 
@@ -233,8 +238,8 @@ public final class Exchange {
                 endpoint, environment, r == null ? null : r.user(), r != null && r.stream(), startedAt,
                 TimeUnit.NANOSECONDS.toMillis(now - startNanos), ttft, usage, status, httpStatus, errorCode, attempt,
                 budgetLeases, cacheHit, costSavedMicros);
-        ExchangeFinished done = new ExchangeFinished(outcome, api, r, trace, finishReason, output, upstreamNanos,
-                eval);
+        ExchangeFinished done = new ExchangeFinished(outcome, api, r, trace, finishReason, responseModel, output,
+                upstreamNanos, eval);
         recorder.record(done, answer);
         for (Consumer<ExchangeFinished> hook : whenFinished) {
             try {

@@ -24,9 +24,9 @@ final class AnswerUsage {
     }
 
     /**
-     * The usage of a whole 200 answer, and its finish reason and text noted on the exchange. Only the usage and
-     * the finish reason are read now, by {@link ResponseScan}; the text is parsed only if someone asks for it
-     * (content capture, or an estimate when the endpoint reported no usage).
+     * The usage of a whole 200 answer, and its finish reason, model and text noted on the exchange. Only the usage,
+     * the finish reason and the model are read now, by {@link ResponseScan}; the text is parsed only if someone asks
+     * for it (content capture, or an estimate when the endpoint reported no usage).
      */
     static TokenUsage ofWhole(Buffer body, ApiRequest request, Exchange exchange) {
         byte[] bytes = body.getBytes();
@@ -34,7 +34,7 @@ final class AnswerUsage {
         if (scan == null) {
             return TokenEstimator.estimate(request, "");
         }
-        exchange.answered(scan.finishReason(), () -> generatedContent(bytes));
+        exchange.answered(scan.finishReason(), scan.model(), () -> generatedContent(bytes));
         return scan.usage() != null ? scan.usage() : TokenEstimator.estimate(request, generatedText(bytes));
     }
 

@@ -167,7 +167,7 @@ final class Attempt {
             lease.failed();
         }
         SseRelay done = relay;
-        call.exchange.answered(done.finishReason(), done::content);
+        call.exchange.answered(done.finishReason(), done.model(), done::content);
         TokenUsage usage = AnswerUsage.ofStream(done, call.request);
         // The relay held back [DONE]: it goes out with the end of the stream, after the usage event was journaled.
         call.exchange.finish(complete ? RequestStatus.OK : RequestStatus.UPSTREAM_ERROR, 200,
@@ -237,7 +237,7 @@ final class Attempt {
         TokenUsage used = TokenUsage.NONE;
         if (relay != null) {
             SseRelay partial = relay;
-            call.exchange.answered(partial.finishReason(), partial::content);
+            call.exchange.answered(partial.finishReason(), partial.model(), partial::content);
             used = AnswerUsage.ofStream(partial, call.request);
         } else if (upstreamRequest != null) {
             used = TokenEstimator.estimate(call.request, "");
@@ -260,7 +260,7 @@ final class Attempt {
                     : ErrorCode.UPSTREAM_PROTOCOL_ERROR;
             SseRelay broken = relay;
             if (broken != null) {
-                call.exchange.answered(broken.finishReason(), broken::content);
+                call.exchange.answered(broken.finishReason(), broken.model(), broken::content);
             }
             call.exchange.finish(RequestStatus.UPSTREAM_ERROR, 200, code.code(),
                     broken == null ? TokenUsage.NONE : AnswerUsage.ofStream(broken, call.request));

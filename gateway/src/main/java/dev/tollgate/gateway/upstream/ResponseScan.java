@@ -8,8 +8,8 @@ import dev.tollgate.gateway.openai.TokenUsage;
 import java.io.IOException;
 
 /**
- * The two things the gateway needs from a whole (non-streaming) answer: the {@code usage} the endpoint
- * reported, and the {@code finish_reason} of the first choice.
+ * What the gateway needs from a whole (non-streaming) answer: the {@code usage} the endpoint reported, the
+ * {@code finish_reason} of the first choice, and the {@code model} that answered (for the trace).
  *
  * <p>Why a scan and not a tree: building a Jackson tree of every response body, only to read these two fields,
  * was the largest single cost of relaying an answer on the event loop. The scan walks Jackson's token stream,
@@ -19,17 +19,19 @@ import java.io.IOException;
  *
  * @param usage        the reported usage, or null when absent or not well-formed
  * @param finishReason the first choice's finish reason when it is a string, else null
+ * @param model        the top-level {@code model} when it is a string, else null
  */
-record ResponseScan(TokenUsage usage, String finishReason) {
+record ResponseScan(TokenUsage usage, String finishReason, String model) {
 
     /** Scans a whole answer; null when it is not JSON. */
     static ResponseScan of(byte[] body) {
         try (JsonParser parser = RequestParser.MAPPER.createParser(body)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
-                return parser.currentToken() == null ? null : new ResponseScan(null, null);
+                return parser.currentToken() == null ? null : new ResponseScan(null, null, null);
             }
             TokenUsage usage = null;
             String finishReason = null;
+            String model = null;
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String field = parser.currentName();
                 JsonToken value = parser.nextToken();
@@ -39,6 +41,9 @@ record ResponseScan(TokenUsage usage, String finishReason) {
                     parser.skipChildren(); // a usage that is not an object: skip it whole
                 } else if ("choices".equals(field) && value == JsonToken.START_ARRAY) {
                     finishReason = firstFinishReason(parser);
+                } else if ("model".equals(field)) {
+                    model = value == JsonToken.VALUE_STRING ? parser.getText() : null;
+                    parser.skipChildren();
                 } else {
                     if ("choices".equals(field)) {
                         finishReason = null;
@@ -49,7 +54,7 @@ record ResponseScan(TokenUsage usage, String finishReason) {
             if (parser.currentToken() != JsonToken.END_OBJECT) {
                 return null;
             }
-            return new ResponseScan(usage, finishReason);
+            return new ResponseScan(usage, finishReason, model);
         } catch (IOException notJson) {
             return null;
         }

@@ -23,8 +23,8 @@ import java.util.TreeMap;
  * <p>Every event passes through here before the client sees it, so reading one is kept cheap: the
  * {@code data:} payload is found in the bytes as they came (no string copy of the event), and the chunk's JSON is
  * walked as a token stream that reads only {@code choices[].delta.content} (or {@code text}),
- * {@code choices[].delta.tool_calls} (rare: only answers that call tools have them), {@code finish_reason} and
- * {@code usage}. What an event changes is applied only when its JSON is well-formed;
+ * {@code choices[].delta.tool_calls} (rare: only answers that call tools have them), {@code finish_reason},
+ * {@code usage}, and {@code model} until one chunk has named it. What an event changes is applied only when its JSON is well-formed;
  * an event that is not JSON is forwarded as it came and changes nothing.
  *
  * <p>The {@code data: [DONE]} event, and anything after it, is held back and sent by {@link #remainder} with the end
@@ -48,6 +48,7 @@ final class SseRelay {
     private Buffer held;
     private TokenUsage usage;
     private String finishReason;
+    private String model;
     private boolean sawToken;
     private boolean sawDone;
 
@@ -108,6 +109,11 @@ final class SseRelay {
         return finishReason;
     }
 
+    /** The model the upstream named in its chunks (the first that named one), or null. */
+    String model() {
+        return model;
+    }
+
     /** Whether the upstream finished the stream with {@code data: [DONE]}. */
     boolean complete() {
         return sawDone;
@@ -128,7 +134,7 @@ final class SseRelay {
             held.appendBytes(bytes, from, to - from);
             return;
         }
-        Chunk chunk = Chunk.read(data);
+        Chunk chunk = Chunk.read(data, model == null);
         if (chunk == null) {
             out.appendBytes(bytes, from, to - from);
             return;
@@ -145,6 +151,9 @@ final class SseRelay {
         }
         if (chunk.finishReason != null) {
             finishReason = chunk.finishReason;
+        }
+        if (model == null) {
+            model = chunk.model;
         }
         if (chunk.toolDeltas != null) {
             applyToolDeltas(chunk.toolDeltas);
@@ -187,14 +196,19 @@ final class SseRelay {
         private final StringBuilder text = new StringBuilder();
         private String finishReason;
         private TokenUsage usage;
+        /** The top-level {@code model} when it is a string and was asked for, else null. */
+        private String model;
+        /** Whether to read {@code model}: only until the relay knows it, to spare a string per chunk. */
+        private boolean readModel;
         /** The {@code delta.tool_calls} array of the chunk's last choice that had one, or null. */
         private JsonNode toolDeltas;
         /** {@code choices} is an empty array: the final usage-only chunk. */
         private boolean emptyChoices;
 
-        /** Reads a chunk's JSON; null when it is not JSON. */
-        static Chunk read(byte[] data) {
+        /** Reads a chunk's JSON, and its {@code model} when {@code readModel}; null when it is not JSON. */
+        static Chunk read(byte[] data, boolean readModel) {
             Chunk chunk = new Chunk();
+            chunk.readModel = readModel;
             try (JsonParser parser = RequestParser.MAPPER.createParser(data)) {
                 JsonToken root = parser.nextToken();
                 if (root == null) {
@@ -224,6 +238,9 @@ final class SseRelay {
                     text.setLength(0);
                     finishReason = null;
                     emptyChoices = value == JsonToken.START_ARRAY && readChoices(parser);
+                    parser.skipChildren();
+                } else if (readModel && "model".equals(field)) {
+                    model = value == JsonToken.VALUE_STRING ? parser.getText() : null;
                     parser.skipChildren();
                 } else {
                     parser.skipChildren();

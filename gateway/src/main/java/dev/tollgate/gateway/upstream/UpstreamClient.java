@@ -14,6 +14,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.impl.VertxInternal;
+import io.vertx.core.tracing.TracingPolicy;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -52,7 +53,10 @@ public class UpstreamClient {
                 .setKeepAlive(true)
                 .setTcpNoDelay(true)
                 .setConnectTimeout((int) upstream.connectTimeout().toMillis())
-                .setDecompressionSupported(false);
+                .setDecompressionSupported(false)
+                // The request carries the gateway's own traceparent (open); a Vert.x tracer must not replace it
+                // with a span of its own, which no TraceEvent or exported trace would contain.
+                .setTracingPolicy(TracingPolicy.IGNORE);
         int loops = eventLoops(vertx);
         this.pool = new PoolOptions().setMaxWaitQueueSize(-1)
                 .setHttp1MaxSize(Math.max(1, (upstream.maxConnectionsPerEndpoint() + loops - 1) / loops));

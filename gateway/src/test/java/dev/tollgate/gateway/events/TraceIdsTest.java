@@ -34,7 +34,16 @@ class TraceIdsTest {
     void takesTheTraceIdAndParentSpanOfAValidTraceparent() {
         TraceIds.Parent parent = TraceIds.parseTraceparent("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
 
-        assertThat(parent).isEqualTo(new TraceIds.Parent("4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7"));
+        assertThat(parent).isEqualTo(new TraceIds.Parent("4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7",
+                true));
+    }
+
+    @Test
+    void readsTheSampledFlagFromTheLowestBitOfTheFlags() {
+        assertThat(TraceIds.parseTraceparent("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00").sampled())
+                .isFalse();
+        assertThat(TraceIds.parseTraceparent("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-03").sampled())
+                .isTrue();
     }
 
     @Test
@@ -64,7 +73,9 @@ class TraceIdsTest {
 
         assertThat(joined.traceId()).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
         assertThat(joined.parentSpanId()).isEqualTo("00f067aa0ba902b7");
+        assertThat(joined.parentSampled()).isTrue();
         assertThat(own.traceId()).matches("[0-9a-f]{32}");
         assertThat(own.parentSpanId()).isNull();
+        assertThat(own.parentSampled()).isFalse();
     }
 }

@@ -26,6 +26,13 @@ class ResponseScanTest {
         assertThat(scan.finishReason()).isEqualTo("length");
     }
 
+    @Test
+    void readsTheModelThatAnsweredOnlyWhenItIsAString() {
+        assertThat(ResponseScan.of(bytes(VLLM)).model()).isEqualTo("llama");
+        assertThat(ResponseScan.of(bytes("{\"model\":{\"name\":\"x\"},\"choices\":[]}")).model()).isNull();
+        assertThat(ResponseScan.of(bytes("{\"choices\":[]}")).model()).isNull();
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {
         VLLM,
@@ -38,6 +45,8 @@ class ResponseScanTest {
         "{\"choices\":[\"x\",{\"finish_reason\":\"stop\"}]}",
         "{\"choices\":[{\"finish_reason\":\"stop\"}],\"choices\":5}",
         "{\"usage\":{\"prompt_tokens\":1},\"usage\":{\"prompt_tokens\":2}}",
+        "{\"model\":7,\"choices\":[]}",
+        "{\"model\":\"a\",\"model\":\"b\"}",
         "[1,2,3]",
         "\"just a string\"",
         "{\"a\":1} trailing",
@@ -51,6 +60,7 @@ class ResponseScanTest {
         assertThat(scan).isNotNull();
         assertThat(scan.usage()).isEqualTo(UsageParser.fromResponse(tree));
         assertThat(scan.finishReason()).isEqualTo(reason.isTextual() ? reason.asText() : null);
+        assertThat(scan.model()).isEqualTo(tree.path("model").isTextual() ? tree.path("model").asText() : null);
     }
 
     @ParameterizedTest

@@ -29,6 +29,16 @@ class SseRelayTest {
     }
 
     @Test
+    void keepsTheModelTheFirstChunkThatNamesOneNamed() {
+        SseRelay relay = new SseRelay(false, () -> { });
+
+        relay.accept(Buffer.buffer(ROLE + "data: {\"model\":\"llama-3\",\"choices\":[]}\n\n"
+                + "data: {\"model\":\"other\",\"choices\":[]}\n\n" + DONE));
+
+        assertThat(relay.model()).isEqualTo("llama-3");
+    }
+
+    @Test
     void forwardsTheUsageChunkWhenTheClientAskedForIt() {
         SseRelay relay = new SseRelay(true, () -> { });
 
