@@ -53,6 +53,14 @@ import dev.tollgate.streams.serde.RegistryUnavailableException;
  * into memory at the first record or punctuation after {@code init} (a restored or revived task reads what was
  * committed), and written through on every change that matters to a restart: data, and an alert's state and
  * {@code keep_firing_for} clock. An alert's latest value is written at most every {@link #VALUE_WRITE_EVERY_MS}.
+ *
+ * <p><b>Series, one entry per minute:</b> {@code alerts-series} holds each subject's minute under
+ * {@link Series#storeKey} (subject and minute), and a usage partial rewrites only its minute. Why: a partial arrives
+ * per subject, minute and org task commit (hundreds per second), and writing the subject's whole series (up to
+ * three hours of minutes, each with two sketches) each time made encoding the series, its store write and its
+ * changelog record the largest single cost of the app (about a fifth of the stream thread in a profile of the
+ * streams benchmark, docs/benchmarks.md). The former layout, a subject's whole series under its key, is still read
+ * and rewritten per minute ({@link #readSeries}).
  */
 final class AlertEvaluator implements Processor<String, Signal, String, byte[]> {
 
@@ -133,7 +141,8 @@ final class AlertEvaluator implements Processor<String, Signal, String, byte[]> 
             Subject subject = partial.subject();
             Series held = series.computeIfAbsent(subject.key(), k -> Series.empty());
             held.add(partial.minuteStartMs(), partial.bucket());
-            seriesStore.put(subject.key(), held);
+            long minute = partial.minuteStartMs();
+            seriesStore.put(Series.storeKey(subject.key(), minute), held.minute(minute));
             return subject;
         }
         Signal.Encoded encoded = (Signal.Encoded) signal;
@@ -341,13 +350,41 @@ final class AlertEvaluator implements Processor<String, Signal, String, byte[]> 
         if (loaded) {
             return;
         }
-        read(seriesStore, series);
+        readSeries();
         read(signalsStore, signals);
         read(alertStore, alerts);
         loaded = true;
         if (!alerts.isEmpty()) {
             LOG.infof("event=alerts_restored task=%s alerts=%d subjects=%d", context.taskId(), alerts.size(),
                     series.size() + signals.size());
+        }
+    }
+
+    /**
+     * Reads the series store into {@link #series}: one entry per subject and minute. An entry of the former layout
+     * (a subject's whole series under its key) is read too, and rewritten as one entry per minute, in this
+     * transaction, so each store holds one layout after the first commit.
+     */
+    private void readSeries() {
+        series.clear();
+        List<String> formerKeys = new ArrayList<>();
+        try (KeyValueIterator<String, Series> all = seriesStore.all()) {
+            while (all.hasNext()) {
+                KeyValue<String, Series> entry = all.next();
+                String subjectKey = Series.subjectOfStoreKey(entry.key);
+                if (subjectKey == null) {
+                    subjectKey = entry.key;
+                    formerKeys.add(entry.key);
+                }
+                series.computeIfAbsent(subjectKey, k -> Series.empty()).addAll(entry.value);
+            }
+        }
+        for (String key : formerKeys) {
+            Series held = series.get(key);
+            for (long minute : held.minuteStarts()) {
+                seriesStore.put(Series.storeKey(key, minute), held.minute(minute));
+            }
+            seriesStore.delete(key);
         }
     }
 
@@ -366,11 +403,11 @@ final class AlertEvaluator implements Processor<String, Signal, String, byte[]> 
         long oldestMinute = Series.minuteOf(now - settings.seriesRetention().toMillis());
         for (String key : new ArrayList<>(series.keySet())) {
             Series held = series.get(key);
+            for (long minute : held.minutesBefore(oldestMinute)) {
+                seriesStore.delete(Series.storeKey(key, minute));
+            }
             if (held.pruneBefore(oldestMinute)) {
                 series.remove(key);
-                seriesStore.delete(key);
-            } else {
-                seriesStore.put(key, held);
             }
         }
         for (String key : new ArrayList<>(signals.keySet())) {

@@ -1,5 +1,7 @@
 package dev.tollgate.streams.alerts;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
@@ -17,12 +19,15 @@ import dev.tollgate.streams.sketch.LatencySketch;
  * minutes is the current minute and the N-1 before it, so it spans between N-1 and N minutes of time.
  *
  * <p>Stored in binary ({@link #serde()}): byte {@code 0x01}, the number of minutes, then per minute the gap to the
- * previous minute's start in minutes and the bucket (varints, as in the rollups' format).
+ * previous minute's start in minutes and the bucket (varints, as in the rollups' format). The store holds one minute
+ * per entry, under {@link #storeKey} (see {@code AlertEvaluator} for why); entries of the former layout, a whole
+ * series under the subject's key, use the same format.
  */
 public final class Series {
 
     static final long MINUTE_MS = 60_000;
     private static final int FORMAT = 1;
+    private static final char SEPARATOR = '\u0000';
 
     private final NavigableMap<Long, Bucket> minutes;
 
@@ -40,6 +45,54 @@ public final class Series {
             a.merge(b);
             return a;
         });
+    }
+
+    /**
+     * The store key of one subject's minute: the subject's key, a NUL, and the minute's start in epoch ms. NUL
+     * cannot be typed into an id, so a key of the former layout (the subject's key alone) never looks like one.
+     */
+    static String storeKey(String subjectKey, long minuteStartMs) {
+        return subjectKey + SEPARATOR + minuteStartMs;
+    }
+
+    /** The subject's key of a store key written by {@link #storeKey}, or {@code null} for a former-layout key. */
+    static String subjectOfStoreKey(String storeKey) {
+        int at = storeKey.lastIndexOf(SEPARATOR);
+        if (at < 0 || at == storeKey.length() - 1) {
+            return null;
+        }
+        for (int i = at + 1; i < storeKey.length(); i++) {
+            char c = storeKey.charAt(i);
+            if ((c < '0' || c > '9') && !(c == '-' && i == at + 1)) {
+                return null;
+            }
+        }
+        return storeKey.substring(0, at);
+    }
+
+    /** The series of just the minute starting at {@code minuteStartMs} (sharing its bucket), to store it. */
+    Series minute(long minuteStartMs) {
+        TreeMap<Long, Bucket> one = new TreeMap<>();
+        Bucket bucket = minutes.get(minuteStartMs);
+        if (bucket != null) {
+            one.put(minuteStartMs, bucket);
+        }
+        return new Series(one);
+    }
+
+    /** Adds every minute of {@code other} to this series. */
+    void addAll(Series other) {
+        other.minutes.forEach(this::add);
+    }
+
+    /** The starts of the minutes held, oldest first. */
+    List<Long> minuteStarts() {
+        return new ArrayList<>(minutes.keySet());
+    }
+
+    /** The starts of the minutes that started before {@code oldestMs}, which {@link #pruneBefore} would drop. */
+    List<Long> minutesBefore(long oldestMs) {
+        return new ArrayList<>(minutes.headMap(oldestMs, false).keySet());
     }
 
     /** Drops the minutes that started before {@code oldestMs}; true when none is left. */
@@ -91,7 +144,7 @@ public final class Series {
     }
 
     byte[] toBytes() {
-        BinaryCodec.Writer out = new BinaryCodec.Writer(16 + minutes.size() * 32);
+        BinaryCodec.Writer out = new BinaryCodec.Writer(16 + minutes.size() * 512);
         out.writeByte(FORMAT);
         out.writeVarLong(minutes.size());
         long previous = 0;

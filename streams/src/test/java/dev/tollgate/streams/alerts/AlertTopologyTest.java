@@ -218,6 +218,50 @@ class AlertTopologyTest {
     }
 
     @Test
+    void keepsEachMinuteOfASubjectsUsageUnderItsOwnStoreKey() {
+        start(T0);
+        usage(UsageEvents.ok("acme", now).build());
+        usage(UsageEvents.ok("acme", now).build());
+        skip(Duration.ofMinutes(1));
+        usage(UsageEvents.ok("acme", now).build());
+
+        Map<String, Series> stored = seriesStore();
+        long first = Series.minuteOf(T0.toEpochMilli());
+        long second = Series.minuteOf(now.toEpochMilli());
+        assertThat(stored).as("one entry per minute, none for the whole series")
+                .containsOnlyKeys(Series.storeKey("org:acme", first), Series.storeKey("org:acme", second),
+                        Series.storeKey("model:llama-3-8b", first), Series.storeKey("model:llama-3-8b", second));
+        assertThat(stored.get(Series.storeKey("org:acme", first)).minuteStarts()).containsExactly(first);
+        assertThat(stored.get(Series.storeKey("org:acme", first)).sum(first, first + 60_000).requests())
+                .as("both requests of the first minute").isEqualTo(2);
+        assertThat(stored.get(Series.storeKey("org:acme", second)).sum(second, second + 60_000).requests())
+                .isEqualTo(1);
+    }
+
+    @Test
+    void readsAWholeSeriesOfTheFormerLayoutAndRewritesItOneEntryPerMinute() {
+        start(T0);
+        long minute = Series.minuteOf(T0.toEpochMilli());
+        Series former = Series.empty();
+        for (int i = 0; i < 3; i++) {
+            Bucket bucket = Bucket.empty();
+            bucket.add(UsageEvents.upstreamError("acme", T0).build());
+            former.add(minute - 60_000L * i, bucket);
+        }
+        driver.<String, Series>getKeyValueStore(AlertTopology.SERIES_STORE).put("model:llama-3-8b", former);
+        rule(rule("errors", AlertRuleKind.ERROR_RATE, AlertScope.MODEL).setWindowMs(180_000).setThreshold(0.5)
+                .setMinRequests(3).build());
+
+        advance(TICK);
+
+        assertThat(states()).as("the former series counts: three errors in the window").containsExactly(
+                AlertState.FIRING);
+        assertThat(seriesStore()).containsOnlyKeys(Series.storeKey("model:llama-3-8b", minute),
+                Series.storeKey("model:llama-3-8b", minute - 60_000), Series.storeKey("model:llama-3-8b",
+                        minute - 120_000));
+    }
+
+    @Test
     void anEndpointIsDownOnlyWhenEveryReplicaThatReportedRecentlySeesItDown() {
         start(T0);
         rule(endpointDown("down", Duration.ZERO, Duration.ZERO));
@@ -394,6 +438,15 @@ class AlertTopologyTest {
 
     private List<AlertState> states() {
         return transitions().stream().map(AlertTransition::getState).toList();
+    }
+
+    private Map<String, Series> seriesStore() {
+        Map<String, Series> entries = new HashMap<>();
+        KeyValueStore<String, Series> store = driver.getKeyValueStore(AlertTopology.SERIES_STORE);
+        try (KeyValueIterator<String, Series> all = store.all()) {
+            all.forEachRemaining(entry -> entries.put(entry.key, entry.value));
+        }
+        return entries;
     }
 
     /** What the evaluator's stores hold, as a restarted task restores it from their changelogs. */
