@@ -6,8 +6,9 @@
 # and range over the runs of each mode. Run it under the build lock: flock /work/build.lock bench/run-journal-bench.sh
 #
 # Knobs: RUNS (3), FSYNC (a third mode with tollgate.events.journal.fsync-interval=FSYNC, e.g. 1s; empty: none),
-# USAGE_ONLY=1 (a mode "usage" with tollgate.events.journal.scope=usage: only usage events journaled), and
-# every knob of run-gateway-bench.sh (this script sets SKIP_PORTKEY=1 and, after the first build, SKIP_BUILD=1).
+# USAGE_ONLY=1 (a mode "usage" with tollgate.events.journal.scope=usage: only usage events journaled), MODES (the
+# modes to run, overriding the three knobs before, e.g. MODES="on fsync" with FSYNC=1s to set what forcing the journal
+# to disk costs against the journal without it, side by side), and every knob of run-gateway-bench.sh (this script sets SKIP_PORTKEY=1 and, after the first build, SKIP_BUILD=1).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-3}
@@ -17,6 +18,8 @@ export SKIP_PORTKEY=1
 modes=(on off)
 if [[ -n "${FSYNC:-}" ]]; then modes+=(fsync); fi
 if [[ "${USAGE_ONLY:-0}" == 1 ]]; then modes+=(usage); fi
+if [[ -n "${MODES:-}" ]]; then read -r -a modes <<< "$MODES"; fi
+if [[ " ${modes[*]} " == *" fsync "* && -z "${FSYNC:-}" ]]; then echo "mode fsync needs FSYNC (e.g. 1s)" >&2; exit 2; fi
 for run in $(seq 1 "$RUNS"); do
   for mode in "${modes[@]}"; do
     echo "== run $run, journal $mode" >&2
