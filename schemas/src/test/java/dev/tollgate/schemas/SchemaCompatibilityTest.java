@@ -30,6 +30,22 @@ class SchemaCompatibilityTest {
     }
 
     @Test
+    void consumersOnTheReleasedUsageEventReadEventsCarryingTheProducerStamp() throws Exception {
+        Schema released = SchemaCompatibility.load(RELEASED).get("dev.tollgate.events.v1.UsageEvent");
+        Schema current = SchemaCompatibility.load(CURRENT).get("dev.tollgate.events.v1.UsageEvent");
+
+        // FORWARD: a consumer not yet upgraded (billing, warehouse sinks) must read what an upgraded gateway writes.
+        assertThat(org.apache.avro.SchemaCompatibility.checkReaderWriterCompatibility(released, current).getType())
+                .isEqualTo(org.apache.avro.SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE);
+        for (String stamp : new String[] {"producer_id", "producer_sequence"}) {
+            Schema.Field field = current.getField(stamp);
+            assertThat(field).as(stamp).isNotNull();
+            assertThat(field.hasDefaultValue()).as("%s has a default", stamp).isTrue();
+            assertThat(field.defaultVal()).as("%s defaults to null", stamp).isEqualTo(org.apache.avro.JsonProperties.NULL_VALUE);
+        }
+    }
+
+    @Test
     void detectsANewFieldWithoutDefault() {
         Schema old = record("{\"name\":\"a\",\"type\":\"string\"}");
         Schema changed = record("{\"name\":\"a\",\"type\":\"string\"},{\"name\":\"b\",\"type\":\"long\"}");
