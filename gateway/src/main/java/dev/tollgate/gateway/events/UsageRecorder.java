@@ -42,6 +42,7 @@ public class UsageRecorder {
     UsageRecorder(EventPublisher publisher, @All List<ExchangeListener> listeners) {
         this.publisher = publisher;
         this.listeners = List.copyOf(listeners);
+        LOG.infof("event=usage_producer producer_id=%s", ProducerStamp.PROCESS.producerId());
     }
 
     /** Queues the usage event of a finished request, then calls every listener, each even if another failed. */
@@ -155,13 +156,19 @@ public class UsageRecorder {
         return true;
     }
 
-    /**
-     * The usage event of {@code o}, with a new event id on every call. Every field of the contract is set, through
-     * the record's own setters rather than its builder: the builder validates each value and deep-copies the
-     * schema default of each field left unset, which was about a sixth of the publisher thread's time
-     * (docs/benchmarks.md). {@code UsageRecorderTest} checks the result against the schema.
-     */
+    /** The usage event of {@code o}, stamped with this process's {@link ProducerStamp}. */
     static UsageEvent toEvent(Outcome o) {
+        return toEvent(o, ProducerStamp.PROCESS);
+    }
+
+    /**
+     * The usage event of {@code o}, with a new event id and the next number of {@code producer} on every call, so
+     * both are fixed before the event is journaled or queued and travel with it through any replay. Every field of
+     * the contract is set, through the record's own setters rather than its builder: the builder validates each
+     * value and deep-copies the schema default of each field left unset, which was about a sixth of the publisher
+     * thread's time (docs/benchmarks.md). {@code UsageRecorderTest} checks the result against the schema.
+     */
+    static UsageEvent toEvent(Outcome o, ProducerStamp producer) {
         TokenUsage usage = o.usage();
         Endpoint endpoint = o.endpoint();
         UsageEvent event = new UsageEvent();
@@ -193,6 +200,8 @@ public class UsageRecorder {
         event.setBudgetLeases(o.budgetLeases());
         event.setCacheHit(o.cacheHit());
         event.setCostSavedMicros(o.costSavedMicros());
+        event.setProducerId(producer.producerId());
+        event.setProducerSequence(producer.next());
         return event;
     }
 }

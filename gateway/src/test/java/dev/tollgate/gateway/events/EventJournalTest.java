@@ -56,6 +56,29 @@ class EventJournalTest {
     }
 
     @Test
+    void aReplayedUsageEventKeepsTheProducerStampItWasJournaledWith() {
+        // The replaying process has a stamp of its own; the event must keep the one of the process that created it,
+        // or the streams app could not recognise a replay of an event Kafka already had.
+        UsageEvent event = UsageRecorder.toEvent(new UsageRecorder.Outcome("req-9", ACME, "llama", ENDPOINT, null,
+                null, false, Instant.parse("2026-11-22T10:00:00Z"), 42, null, new TokenUsage(100, 20, 0, false),
+                RequestStatus.OK, 200, null, 1), new ProducerStamp("gateway-before-the-crash"));
+        EventJournal first = journal(8);
+        first.append(Topics.USAGE, "org:acme", event);
+        first.close();
+
+        EventJournal second = journal(8);
+        List<ProducerRecord<String, SpecificRecord>> replayed = replay(second);
+
+        assertThat(replayed).singleElement().satisfies(r -> {
+            UsageEvent again = (UsageEvent) r.value();
+            assertThat(again.getProducerId()).isEqualTo("gateway-before-the-crash");
+            assertThat(again.getProducerSequence()).isEqualTo(1L);
+            assertThat(again.getEventId()).isEqualTo(event.getEventId());
+        });
+        second.close();
+    }
+
+    @Test
     void anEventKafkaAcknowledgedIsNeverReplayed() {
         EventJournal first = journal(8);
         long acknowledged = first.append(Topics.USAGE, "org:acme", usage("req-1"));

@@ -120,6 +120,32 @@ class UsageRecorderTest {
     }
 
     @Test
+    void stampsEveryEventWithItsProducerAndTheNextNumberOfThatProducersSequence() throws Exception {
+        var outcome = outcome(ENDPOINT, TokenUsage.NONE, RequestStatus.OK, 200);
+        ProducerStamp producer = new ProducerStamp("gateway-1");
+
+        UsageEvent first = UsageRecorder.toEvent(outcome, producer);
+        UsageEvent second = UsageRecorder.toEvent(outcome, producer);
+
+        assertThat(first.getProducerId()).isEqualTo("gateway-1");
+        assertThat(second.getProducerId()).isEqualTo("gateway-1");
+        assertThat(first.getProducerSequence()).isEqualTo(1L);
+        assertThat(second.getProducerSequence()).isEqualTo(2L);
+        assertThat(UsageEvent.fromByteBuffer(second.toByteBuffer())).isEqualTo(second); // the stamp survives encoding
+    }
+
+    @Test
+    void stampsEventsWithThisProcesssProducerIdAndARisingSequence() {
+        var outcome = outcome(ENDPOINT, TokenUsage.NONE, RequestStatus.OK, 200);
+
+        UsageEvent first = UsageRecorder.toEvent(outcome);
+        UsageEvent second = UsageRecorder.toEvent(outcome);
+
+        assertThat(first.getProducerId()).isEqualTo(ProducerStamp.PROCESS.producerId()).matches("[0-9a-f-]{36}");
+        assertThat(second.getProducerSequence()).isGreaterThan(first.getProducerSequence());
+    }
+
+    @Test
     void recordsTheAttemptThatServedTheRequest() {
         var outcome = new UsageRecorder.Outcome("req-2", ACME, "llama", ENDPOINT, null, null, false,
                 Instant.parse("2026-11-22T10:00:00Z"), 42, null, TokenUsage.NONE, RequestStatus.OK, 200, null, 2);
