@@ -21,7 +21,8 @@ import dev.tollgate.streams.deadletter.DeadLetterWriter;
 
 /**
  * The usage intake every capability counts from: {@code tollgate.usage.v1} read once, decoded, checked, dead-lettered
- * when unusable, and deduplicated by {@code event_id}.
+ * when unusable, and deduplicated: by producer and sequence number where the gateway stamped them, else by
+ * {@code event_id} ({@link EventDeduplicator}).
  *
  * <pre>
  * tollgate.usage.v1 (String org id, raw bytes)
@@ -30,7 +31,8 @@ import dev.tollgate.streams.deadletter.DeadLetterWriter;
  *   usage-split-
  *     usage-split-rejected  usage-dlq-unwrap, usage-dlq-write  -> usage-dlq-sink -> tollgate.usage-dlq.v1
  *     usage-split-accepted  usage-unwrap
- *       usage-dedupe         [store usage-dedupe-ids: window store, retention = dedupe horizon]
+ *       usage-dedupe         [store usage-dedupe-windows: replay window per producer, cached key-value store]
+ *                            [store usage-dedupe-ids: window store, retention = dedupe horizon]
  *                            -> the deduplicated usage stream, keyed by org id, handed to every capability
  * </pre>
  *
@@ -53,13 +55,26 @@ public final class UsageIntake {
     public static final String DLQ_SINK = "usage-dlq-sink";
     public static final String DEDUPE = "usage-dedupe";
 
-    /** Seen event ids, a window store bounded by the dedupe horizon. */
+    /** Seen event ids, a window store bounded by the dedupe horizon: events without a producer stamp. */
     public static final String DEDUPE_STORE = "usage-dedupe-ids";
 
-    /** The internal topics the intake makes Kafka Streams create: one changelog, no repartition topic. */
-    public static final List<String> INTERNAL_TOPICS = List.of(StreamsApplication.changelogTopic(DEDUPE_STORE));
+    /** The anti-replay window of each producer seen in the task within the horizon, by producer id. */
+    public static final String WINDOWS_STORE = "usage-dedupe-windows";
+
+    /** The default of {@link IntakeConfig#replayWindow()}. */
+    public static final int DEFAULT_REPLAY_WINDOW = 4096;
+
+    /** The internal topics the intake makes Kafka Streams create: two changelogs, no repartition topic. */
+    public static final List<String> INTERNAL_TOPICS = List.of(StreamsApplication.changelogTopic(DEDUPE_STORE),
+            StreamsApplication.changelogTopic(WINDOWS_STORE));
 
     private UsageIntake() {
+    }
+
+    /** {@link #build(StreamsBuilder, Duration, int, Supplier)} with the default replay window. */
+    public static KStream<String, UsageEvent> build(StreamsBuilder builder, Duration dedupeHorizon,
+            Supplier<Deserializer<UsageEvent>> deserializers) {
+        return build(builder, dedupeHorizon, DEFAULT_REPLAY_WINDOW, deserializers);
     }
 
     /**
@@ -67,10 +82,13 @@ public final class UsageIntake {
      * id). Call it once per builder, before any capability.
      *
      * @param builder       the application's builder
-     * @param dedupeHorizon how long an event id is remembered, see {@link IntakeConfig#dedupeHorizon()}
+     * @param dedupeHorizon how long an event id, and an idle producer, is remembered, see
+     *                      {@link IntakeConfig#dedupeHorizon()}
+     * @param replayWindow  sequence numbers per producer window, see {@link IntakeConfig#replayWindow()}
      * @param deserializers makes one value deserializer per task; each is closed with its task
+     * @throws IllegalArgumentException when {@code replayWindow} is not a multiple of 64 between 64 and 2^20
      */
-    public static KStream<String, UsageEvent> build(StreamsBuilder builder, Duration dedupeHorizon,
+    public static KStream<String, UsageEvent> build(StreamsBuilder builder, Duration dedupeHorizon, int replayWindow,
             Supplier<Deserializer<UsageEvent>> deserializers) {
         KStream<String, UsageDecoding> decoded = builder
                 .stream(Topics.USAGE, Consumed.with(Serdes.String(), Serdes.ByteArray()).withName(SOURCE))
@@ -82,7 +100,8 @@ public final class UsageIntake {
                 .defaultBranch(Branched.as(ACCEPTED));
         return branches.get(SPLIT + ACCEPTED)
                 .mapValues(decoding -> ((UsageDecoding.Accepted) decoding).event(), Named.as(UNWRAP))
-                .processValues(EventDeduplicator.supplier(DEDUPE_STORE, dedupeHorizon), Named.as(DEDUPE));
+                .processValues(EventDeduplicator.supplier(DEDUPE_STORE, WINDOWS_STORE, dedupeHorizon, replayWindow),
+                        Named.as(DEDUPE));
     }
 
     private static void deadLetter(KStream<String, UsageDecoding> rejected) {

@@ -299,13 +299,16 @@ class UsageTotalsTopologyTest {
         assertThat(description).doesNotContain("KSTREAM-", "KTABLE-", "-repartition");
         assertThat(description).contains(
                 UsageIntake.SOURCE, UsageIntake.DECODE, UsageIntake.DEDUPE,
-                UsageTotalsTopology.AGGREGATE, UsageIntake.DLQ_SINK,
-                "stores: [" + UsageIntake.DEDUPE_STORE + "]");
+                UsageTotalsTopology.AGGREGATE, UsageIntake.DLQ_SINK);
+        assertThat(description).containsPattern("Processor: " + UsageIntake.DEDUPE + " \\(stores: \\[("
+                + UsageIntake.DEDUPE_STORE + ", " + UsageIntake.WINDOWS_STORE + "|" + UsageIntake.WINDOWS_STORE + ", "
+                + UsageIntake.DEDUPE_STORE + ")\\]\\)");
         // the totals processor holds its store and its commit hook (which has no changelog)
         assertThat(description).containsPattern("Processor: " + UsageTotalsTopology.AGGREGATE + " \\(stores: \\[("
                 + UsageTotalsTopology.TOTALS_STORE + ", " + OrgTotalsAggregator.COMMIT_HOOK + "|"
                 + OrgTotalsAggregator.COMMIT_HOOK + ", " + UsageTotalsTopology.TOTALS_STORE + ")\\]\\)");
-        assertThat(UsageIntake.INTERNAL_TOPICS).containsExactly("tollgate-streams-usage-dedupe-ids-changelog");
+        assertThat(UsageIntake.INTERNAL_TOPICS).containsExactly("tollgate-streams-usage-dedupe-ids-changelog",
+                "tollgate-streams-usage-dedupe-windows-changelog");
         assertThat(UsageTotalsTopology.INTERNAL_TOPICS).containsExactly("tollgate-streams-usage-totals-by-org-changelog");
     }
 
