@@ -21,9 +21,18 @@ import dev.tollgate.events.v1.UsageSource;
  * streamed (those have a time to first token), token counts and latencies that vary by two orders of magnitude,
  * and a small share of duplicate deliveries (same {@code event_id}, as after a producer retry).
  *
+ * <p>Every event carries a producer stamp as the gateway sets it ({@code producer_id}, {@code producer_sequence}):
+ * {@value #PRODUCERS} gateway replicas take the events in turn, each numbering its own from 1, so each partition of
+ * the usage topic sees every producer with gaps in its numbers (the events of other orgs went to other partitions),
+ * and a duplicate delivery keeps the stamp of its original, as a re-publish does. The stamps are assigned without
+ * drawing from the random generator, so the events are otherwise the same as before they were stamped.
+ *
  * <p>Why deterministic: two runs of the benchmark then process the same backlog, so their figures compare.
  */
 public final class UsageWorkload {
+
+    /** The gateway replicas the events come from. */
+    public static final int PRODUCERS = 4;
 
     private static final String[] MODELS = {"llama-3-8b", "llama-3-70b", "mistral-7b", "qwen-2.5-32b",
         "gemma-2-9b", "phi-3-mini"};
@@ -33,6 +42,8 @@ public final class UsageWorkload {
     private final int keysPerOrg;
     private final double duplicateShare;
     private final double[] cumulativeOrgWeight;
+    private final long[] sequences = new long[PRODUCERS];
+    private long created;
     private UsageEvent previous;
 
     /**
@@ -57,6 +68,11 @@ public final class UsageWorkload {
         }
     }
 
+    /** The instance id of gateway replica {@code index}, fixed so that two runs stamp the same events alike. */
+    public static String producer(int index) {
+        return "00000000-0000-4000-8000-00000000000" + index;
+    }
+
     /** The id of org {@code index}. */
     public static String org(int index) {
         return "org-" + index;
@@ -72,6 +88,7 @@ public final class UsageWorkload {
             previous = null;
             return duplicate;
         }
+        int producerIndex = (int) (created++ % PRODUCERS);
         int orgIndex = pickOrg();
         int modelIndex = random.nextInt(MODELS.length);
         boolean streaming = random.nextInt(3) == 0;
@@ -108,6 +125,8 @@ public final class UsageWorkload {
                 .setTtftMs(streaming && ok ? Math.max(1, latency / 8) : null)
                 .setStartedAt(completedAt.minusMillis(latency))
                 .setCompletedAt(completedAt)
+                .setProducerId(producer(producerIndex))
+                .setProducerSequence(++sequences[producerIndex])
                 .build();
         previous = event;
         return event;
