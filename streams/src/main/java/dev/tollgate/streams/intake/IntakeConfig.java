@@ -16,7 +16,8 @@ public interface IntakeConfig {
      * How far apart, in record time, two copies of one {@code event_id} may be and still be counted once. Copies
      * come from producer retries and gateway re-publishes, which are seconds to minutes apart; a copy arriving
      * later than this is counted again. The dedupe store keeps every event id for at least this long (and at most
-     * about 1.5 times it), so its size is the event rate times this horizon.
+     * about 1.5 times it), so its size is the event rate times this horizon. A producer (gateway process) whose
+     * events stopped this long ago has its replay window deleted.
      */
     @WithDefault("PT24H")
     Duration dedupeHorizon();

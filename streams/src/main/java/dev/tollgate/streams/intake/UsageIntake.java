@@ -55,7 +55,10 @@ public final class UsageIntake {
     public static final String DLQ_SINK = "usage-dlq-sink";
     public static final String DEDUPE = "usage-dedupe";
 
-    /** Seen event ids, a window store bounded by the dedupe horizon: events without a producer stamp. */
+    /**
+     * Seen event ids, a window store bounded by the dedupe horizon: events without a producer stamp, and stamped ones
+     * older than their producer's window.
+     */
     public static final String DEDUPE_STORE = "usage-dedupe-ids";
 
     /** The anti-replay window of each producer seen in the task within the horizon, by producer id. */
