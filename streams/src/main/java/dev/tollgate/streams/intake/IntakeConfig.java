@@ -23,12 +23,21 @@ public interface IntakeConfig {
     Duration dedupeHorizon();
 
     /**
-     * How many of a producer's latest sequence numbers its anti-replay window remembers, per task (a multiple of 64).
-     * A copy of a stamped event is recognised while its number is within this many of the highest number of its
-     * producer seen in the task; an event older than that goes to the event-id dedupe. It counts all of a gateway's
-     * usage events, whichever partition they went to: 4,096 is about 4 s of a gateway at 1,000 requests per second.
-     * Each window is stored as {@code size / 8} bytes plus 21, written about once per producer and commit.
+     * How many of a producer's latest sequence numbers its anti-replay window remembers, per task (a multiple of 64,
+     * at most 2^20). A copy of a stamped event is recognised while its number is within this many of the highest
+     * number of its producer seen in the task; an event older than that goes to the event-id dedupe, and a copy that
+     * late of an event the window accepted is counted again. It counts all of a gateway's usage events, whichever
+     * partition they went to. The default, 131,072 (2^17), is more than a gateway's whole event buffer
+     * ({@code tollgate.events.buffer-capacity}, 100,000 events), so a copy re-published after an outage of the whole
+     * cluster is within it; after an outage of some partitions only, while the others take the gateway's newer
+     * numbers, it covers about 131 s of a gateway at 1,000 usage events per second (13 s at 10,000).
+     *
+     * <p>The cost: each window is {@code size / 8 + 21} bytes (16,405 by default), held in memory per producer and
+     * task, and written whole to the store and its changelog once per commit in which it changed: with the 100 ms
+     * commit interval, a busy gateway changes its window in every task at every commit, 10 records per second per
+     * task (about 1 MB/s of changelog per gateway over six partitions by default; 7.9 MB/s at 2^20). See
+     * docs/streams.md, "The anti-replay window of a producer".
      */
-    @WithDefault("4096")
+    @WithDefault("131072")
     int replayWindow();
 }

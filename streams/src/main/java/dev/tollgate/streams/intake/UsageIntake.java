@@ -31,7 +31,8 @@ import dev.tollgate.streams.deadletter.DeadLetterWriter;
  *   usage-split-
  *     usage-split-rejected  usage-dlq-unwrap, usage-dlq-write  -> usage-dlq-sink -> tollgate.usage-dlq.v1
  *     usage-split-accepted  usage-unwrap
- *       usage-dedupe         [store usage-dedupe-windows: replay window per producer, cached key-value store]
+ *       usage-dedupe         [store usage-dedupe-windows: replay window per producer, written once per commit]
+ *                            [store usage-dedupe-windows-commit: the commit hook that writes them, no data]
  *                            [store usage-dedupe-ids: window store, retention = dedupe horizon]
  *                            -> the deduplicated usage stream, keyed by org id, handed to every capability
  * </pre>
@@ -64,8 +65,14 @@ public final class UsageIntake {
     /** The anti-replay window of each producer seen in the task within the horizon, by producer id. */
     public static final String WINDOWS_STORE = "usage-dedupe-windows";
 
-    /** The default of {@link IntakeConfig#replayWindow()}. */
-    public static final int DEFAULT_REPLAY_WINDOW = 4096;
+    /**
+     * The commit hook of the dedupe ({@link dev.tollgate.streams.topology.CommitFlush}): writes the windows that changed
+     * to {@link #WINDOWS_STORE} once per commit. It holds nothing and has no changelog.
+     */
+    public static final String WINDOWS_COMMIT_HOOK = EventDeduplicator.commitHookName(WINDOWS_STORE);
+
+    /** The default of {@link IntakeConfig#replayWindow()}: 2^17, see there. */
+    public static final int DEFAULT_REPLAY_WINDOW = 131_072;
 
     /** The internal topics the intake makes Kafka Streams create: two changelogs, no repartition topic. */
     public static final List<String> INTERNAL_TOPICS = List.of(StreamsApplication.changelogTopic(DEDUPE_STORE),

@@ -108,6 +108,39 @@ class EventDeduplicatorTest {
     }
 
     @Test
+    void dropsACopyHundredThousandNumbersLateWithTheDefaultWindow() {
+        start();
+        UsageEvent early = stamped("gw-a", 7, T0);
+        send(early);
+        // The producer's other partitions took the numbers in between; this one saw a few of them, then the copy.
+        send(stamped("gw-a", 40_007, T0.plusSeconds(40)));
+        send(stamped("gw-a", 70_007, T0.plusSeconds(70)));
+        send(stamped("gw-a", 100_007, T0.plusSeconds(100)));
+
+        usage.pipeInput("acme", early, T0.plusSeconds(101));
+
+        assertThat(counted.readValuesToList()).hasSize(4).doesNotHaveDuplicates();
+        WindowStore<String, Long> ids = driver.getWindowStore(UsageIntake.DEDUPE_STORE);
+        assertThat(ids.fetch(early.getEventId(), T0.toEpochMilli())).as("judged by the window, not by id").isNull();
+    }
+
+    @Test
+    void countsAgainACopyLaterThanItsWindowBecauseTheEventIdStoreNeverSawTheOriginal() {
+        start(64, stateDir);
+        UsageEvent early = stamped("gw-a", 1, T0);
+        UsageEvent later = stamped("gw-a", 1_000, T0.plusMillis(1));
+        send(early);
+        send(later);
+
+        usage.pipeInput("acme", early, T0.plusSeconds(5));
+
+        // The documented gap (docs/streams.md): a copy older than the window goes to the event-id dedupe, which
+        // never saw the original the window accepted, so it is counted a second time.
+        assertThat(counted.readValuesToList()).containsExactly(early.getEventId(), later.getEventId(),
+                early.getEventId());
+    }
+
+    @Test
     void acceptsNumbersWithGapsAndOutOfOrder() {
         start();
         List<UsageEvent> events = List.of(stamped("gw-a", 10, T0), stamped("gw-a", 16, T0),
@@ -133,6 +166,28 @@ class EventDeduplicatorTest {
         KeyValueStore<String, ReplayWindow> windows = driver.getKeyValueStore(UsageIntake.WINDOWS_STORE);
         assertThat(windows.get("gw-a").highWaterMark()).isEqualTo(5);
         assertThat(windows.get("gw-b").highWaterMark()).isEqualTo(5);
+    }
+
+    @Test
+    void writesTheChangedWindowToItsStoreAndChangelogAtEachCommitAndAnUnchangedOneNot() {
+        start();
+        TestOutputTopic<String, byte[]> changelog = driver.createOutputTopic(WINDOWS_CHANGELOG,
+                new StringDeserializer(), new ByteArrayDeserializer());
+        UsageEvent first = stamped("gw-a", 5, T0);
+
+        send(first); // the driver commits after every record
+        send(stamped("gw-a", 9, T0.plusMillis(1)));
+        send(first); // a copy: the window does not change, so nothing is written
+
+        KeyValueStore<String, ReplayWindow> windows = driver.getKeyValueStore(UsageIntake.WINDOWS_STORE);
+        ReplayWindow stored = windows.get("gw-a");
+        assertThat(stored.highWaterMark()).isEqualTo(9);
+        assertThat(stored.size()).isEqualTo(UsageIntake.DEFAULT_REPLAY_WINDOW);
+        assertThat(stored.offer(5, 0)).as("the stored window knows 5").isEqualTo(ReplayWindow.Verdict.DUPLICATE);
+        assertThat(stored.offer(7, 0)).isEqualTo(ReplayWindow.Verdict.NEW);
+        List<TestRecord<String, byte[]>> written = changelog.readRecordsToList();
+        assertThat(written).as("one record per commit that changed the window").hasSize(2)
+                .allSatisfy(r -> assertThat(r.value()).hasSize(UsageIntake.DEFAULT_REPLAY_WINDOW / 8 + 21));
     }
 
     @Test
@@ -195,6 +250,23 @@ class EventDeduplicatorTest {
 
         assertThat(changelog).isNotEmpty().allSatisfy(r -> assertThat(r.key()).isEqualTo("gw-a"));
         assertThat(counted.readValuesToList()).as("only the new number 45").hasSize(1);
+    }
+
+    @Test
+    void stillDropsACopyOfAProducerIdleForSomeMinutesWhoseWindowLeftMemory() {
+        start();
+        UsageEvent event = stamped("gw-a", 5, T0);
+        send(event);
+        // Another producer moves stream time on: two expiry runs, after which gw-a's window is read from the store.
+        send(stamped("gw-b", 1, T0.plus(EventDeduplicator.EXPIRY_INTERVAL.multipliedBy(2))));
+        send(stamped("gw-b", 2, T0.plus(EventDeduplicator.EXPIRY_INTERVAL.multipliedBy(4))));
+
+        usage.pipeInput("acme", event, T0.plus(EventDeduplicator.EXPIRY_INTERVAL.multipliedBy(4)));
+        send(stamped("gw-a", 6, T0.plus(EventDeduplicator.EXPIRY_INTERVAL.multipliedBy(4))));
+
+        assertThat(counted.readValuesToList()).as("5, gw-b's two, and 6").hasSize(4).doesNotHaveDuplicates();
+        KeyValueStore<String, ReplayWindow> windows = driver.getKeyValueStore(UsageIntake.WINDOWS_STORE);
+        assertThat(windows.get("gw-a").highWaterMark()).isEqualTo(6);
     }
 
     @Test
