@@ -38,7 +38,10 @@ import io.restassured.path.json.JsonPath;
  * Exactly-once across a crash: the real app (a child JVM) is killed with SIGKILL while it works through a backlog,
  * then restarted on the same {@code state.dir} and application id, and every total, budget spend and budget state
  * output still counts each distinct event exactly once. The backlog holds re-deliveries of early events at its end,
- * so the dedupe store must survive the crash too.
+ * so the dedupe state must survive the crash too. The events are stamped as two gateways would stamp them (producer
+ * id and sequence number), except one in ten left unstamped as an older gateway's: the copies are judged by the
+ * producers' replay windows (restored from their changelog after the kill; each copy is up to 27,000 numbers late,
+ * within the default window) and by the event-id store.
  *
  * <p>Its own broker: the app under test must be the only member of the {@code tollgate-streams} group, and the
  * {@code @QuarkusTest} ITs of this module run one in the test JVM against the shared broker.
@@ -49,6 +52,8 @@ class ExactlyOnceRestartIT {
     private static final int ORGS = 8;
     private static final int EVENTS = 60_000;
     private static final int REDELIVERED = 2_000;
+    /** The gateways that stamp the events, each numbering its own 1, 2, 3, ... */
+    private static final List<String> PRODUCERS = List.of("gw-restart-1", "gw-restart-2");
 
     @TempDir
     static Path workDir;
@@ -80,10 +85,16 @@ class ExactlyOnceRestartIT {
             }
             producer.flush();
             List<UsageEvent> firstCopies = new ArrayList<>();
+            long[] sequences = new long[PRODUCERS.size()];
             for (int i = 0; i < EVENTS; i++) {
                 String org = org(i % ORGS);
-                UsageEvent event = UsageEvents.ok(org, t0.plusMillis(i * 5L)).setCostMicros(1 + i % 97)
-                        .setEndpointId("ep-" + i % 3).build();
+                UsageEvent.Builder builder = UsageEvents.ok(org, t0.plusMillis(i * 5L)).setCostMicros(1 + i % 97)
+                        .setEndpointId("ep-" + i % 3);
+                if (i % 10 != 9) {
+                    int gateway = (i / ORGS) % PRODUCERS.size(); // each org gets events of both
+                    builder.setProducerId(PRODUCERS.get(gateway)).setProducerSequence(++sequences[gateway]);
+                }
+                UsageEvent event = builder.build();
                 expected.computeIfAbsent(org, o -> new Expected()).add(event);
                 producer.send(new ProducerRecord<>(Topics.USAGE, null, event.getCompletedAt().toEpochMilli(), org,
                         event));
