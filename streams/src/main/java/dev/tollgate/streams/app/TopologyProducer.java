@@ -43,10 +43,9 @@ public class TopologyProducer {
     Topology topology(Instance<StreamsCapability> capabilities, IntakeConfig intake,
             UsageEventDeserializers deserializers, RegistrySerdes serdes) {
         StreamsBuilder builder = new StreamsBuilder();
-        LOG.infof("event=intake_added dedupe_horizon=%s replay_window=%d internal_topics=%s",
-                intake.dedupeHorizon(), intake.replayWindow(), UsageIntake.INTERNAL_TOPICS);
-        KStream<String, UsageEvent> usage = UsageIntake.build(builder, intake.dedupeHorizon(), intake.replayWindow(),
-                deserializers);
+        LOG.infof("event=intake_added dedupe_horizon=%s internal_topics=%s", intake.dedupeHorizon(),
+                UsageIntake.INTERNAL_TOPICS);
+        KStream<String, UsageEvent> usage = UsageIntake.build(builder, intake.dedupeHorizon(), deserializers);
         List<StreamsCapability> all = capabilities.stream().toList();
         Topology topology = compose(builder,
                 new Intake(usage, () -> RequestIntake.build(builder, serdes::deserializer)), all);

@@ -2,7 +2,6 @@ package dev.tollgate.streams.intake;
 
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 
@@ -13,11 +12,10 @@ import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorSupplier;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.WindowStore;
+import org.apache.kafka.streams.state.WindowStoreIterator;
 import org.jboss.logging.Logger;
 
 import dev.tollgate.events.v1.UsageEvent;
@@ -27,38 +25,34 @@ import dev.tollgate.streams.topology.CommitFlush;
  * Forwards the first copy of each usage event and drops later copies. Two ways, by what the event carries:
  *
  * <p><b>Stamped events</b> ({@code producer_id} and {@code producer_sequence}, set by the gateway when it creates the
- * event, kept by every re-publish and journal replay): one {@link ReplayWindow} per producer in this task, a
- * high-water mark and a bitmap of the last {@code windowSize} numbers. A new number is accepted and marked; a marked
- * one is a copy. The windows the task uses are held in memory, decoded (read from the store the first time a
- * producer is seen after the task started), and the ones that changed are written to the store once per commit, from
- * the task's commit hook ({@link CommitFlush}): one store write and one changelog record per producer and commit,
- * and no serialisation per event. Why the commit hook and not a punctuator: the task runs the hook when it flushes
- * its caches for a commit, before it commits the {@code exactly_once_v2} transaction with the input offsets, so what
- * is committed with the offsets is always the window that judged that input; a punctuator runs on its own clock, and
- * offsets could be committed without the window of their events. The store has no record cache (the hook's writes
- * must not wait in one until the next commit). A number older than the window (a straggler, or a copy arriving that
- * late) goes to the event-id dedupe below, which is the fallback, rather than being dropped: nothing is lost, at
- * the risk of counting again a copy of an event the window accepted (docs/streams.md,
- * docs/decisions/0025-anti-replay-dedupe.md).
+ * event, kept by every re-publish and journal replay): which numbers of each producer the task has seen, as bitmaps
+ * of {@value SequenceBlock#NUMBERS} numbers ({@link SequenceBlock}), stored for the dedupe horizon like event ids
+ * were. A number not yet marked is accepted and marked; a marked one is a copy, however late it arrives within the
+ * horizon. The blocks the task uses are held in memory (read from the store the first time the task needs one) and
+ * the ones that changed are written to the store once per commit, from the task's commit hook ({@link CommitFlush}):
+ * a busy producer changes one or two blocks between commits, so that is one or two writes and changelog records of
+ * {@value SequenceBlock#BYTES} bytes per producer and commit, instead of one per event, and no serialisation per
+ * event. Why the commit hook and not a punctuator: the task runs the hook when it flushes its caches for a commit,
+ * before it commits the {@code exactly_once_v2} transaction with the input offsets, so what is committed with the
+ * offsets is always the blocks that judged that input; a punctuator runs on its own clock.
  *
- * <p>A task that is closed, revoked or crashes loses the held windows with its processor; the next {@code init}
+ * <p>The blocks live in a window store keyed by {@code producer/block}, each at the minute of its latest event, with
+ * retention equal to the horizon: Kafka Streams drops whole expired segments as stream time advances, so blocks of
+ * producers gone for the horizon (every gateway restart makes a new producer) go without a scan. A block whose
+ * latest event moved to a later minute is written at the new minute and deleted at the old one, in the same commit.
+ * The store has no record cache (the hook's writes must not wait in one until the next commit).
+ *
+ * <p>A task that is closed, revoked or crashes loses the held blocks with its processor; the next {@code init}
  * starts with none and reads them from the store, which Kafka Streams restored from the changelog up to the last
- * commit: the windows of exactly the committed input.
+ * commit: the blocks of exactly the committed input.
  *
- * <p><b>Unstamped events</b> (older gateways, other producers, and the stamped ones the window cannot judge): a
- * copy is a record with the same {@code event_id} and the same {@code completed_at}: both are part of the event, so
- * every re-delivery carries them unchanged, whatever its record timestamp. Seen events live in a window store keyed
- * by event id, at the event's {@code completed_at}, with retention equal to the horizon. Why {@code completed_at}
- * and not the record timestamp: a re-publish gets a new record timestamp, so finding a copy by record time needs a
- * range scan of ±horizon, which opens a RocksDB iterator on every segment in range for every event; at the exact
- * {@code completed_at} it is a point lookup in one segment. Measured on the streams benchmark's intake floor, both
- * variants one after the other in one run: the whole intake took 18.4 µs per event with the point lookup against
- * 24.8 with the scan (docs/benchmarks.md). Kafka Streams drops whole expired segments as the store's stream time
- * advances, so the store is bounded by the event rate times the horizon.
- *
- * <p>Producers (one per gateway process start) not seen for the horizon are forgotten by a stream-time punctuation,
- * so the window store holds the producers of about one horizon; the same punctuation drops from memory the windows
- * that were neither used nor changed since it last ran (they stay in the store).
+ * <p><b>Unstamped events</b> (older gateways, other producers): a copy is a record with the same {@code event_id} and
+ * the same {@code completed_at}: both are part of the event, so every re-delivery carries them unchanged, whatever
+ * its record timestamp. Seen events live in a window store keyed by event id, at the event's {@code completed_at},
+ * with retention equal to the horizon. Why {@code completed_at} and not the record timestamp: a re-publish gets a new
+ * record timestamp, so finding a copy by record time needs a range scan of ±horizon, which opens a RocksDB iterator
+ * on every segment in range for every event; at the exact {@code completed_at} it is a point lookup in one segment
+ * (18.4 µs per event for the whole intake against 24.8 with the scan, docs/benchmarks.md).
  *
  * <p>No repartition is needed: every copy of an event has the same key (its org id), so all copies are on the same
  * partition and reach the same task and stores.
@@ -66,69 +60,77 @@ import dev.tollgate.streams.topology.CommitFlush;
 public class EventDeduplicator implements FixedKeyProcessor<String, UsageEvent, UsageEvent> {
 
     private static final Logger LOG = Logger.getLogger(EventDeduplicator.class);
-    /** How often, in stream time, producers idle for the horizon are looked for; the store holds a few dozen. */
+    /** How often, in stream time, blocks unused since the last run leave memory (they stay in the store). */
     static final Duration EXPIRY_INTERVAL = Duration.ofMinutes(1);
+    /** Blocks are stored at the minute of their latest event, so a busy block is rewritten in place. */
+    static final Duration BLOCK_TIME_GRAIN = Duration.ofMinutes(1);
+    private static final long NOT_STORED = Long.MIN_VALUE;
 
     private final String idStoreName;
-    private final String windowStoreName;
-    private final Duration horizon;
-    private final int windowSize;
-    /** The windows of this task in memory, by producer id; the store has them as of the last commit. */
-    private final Map<String, Held> held = new HashMap<>();
+    private final String blockStoreName;
+    /** The blocks of this task in memory; the store has them as of the last commit. */
+    private final Map<BlockKey, Held> held = new HashMap<>();
     private WindowStore<String, Long> seen;
-    private KeyValueStore<String, ReplayWindow> windows;
+    private WindowStore<String, SequenceBlock> blocks;
     private FixedKeyProcessorContext<String, UsageEvent> context;
 
-    /** A window in memory: changed since the last commit ({@code dirty}), used since the last expiry run. */
-    private static final class Held {
-        final ReplayWindow window;
-        boolean dirty;
-        boolean used = true;
+    /** One block of one producer. */
+    record BlockKey(String producer, long index) {
 
-        Held(ReplayWindow window) {
-            this.window = window;
+        /** The store key: the producer id, a slash, the block index (a producer id may not be unique without it). */
+        String storeKey() {
+            return producer + '/' + index;
         }
     }
 
-    EventDeduplicator(String idStoreName, String windowStoreName, Duration horizon, int windowSize) {
-        this.idStoreName = idStoreName;
-        this.windowStoreName = windowStoreName;
-        this.horizon = horizon;
-        this.windowSize = windowSize;
+    /** A block in memory: where it is stored, whether it changed since the last commit, used since the expiry run. */
+    private static final class Held {
+        final SequenceBlock block;
+        long storedAt;
+        boolean dirty;
+        boolean used = true;
+
+        Held(SequenceBlock block, long storedAt) {
+            this.block = block;
+            this.storedAt = storedAt;
+        }
     }
 
-    /** The name of the commit hook store of a window store: it holds nothing and has no changelog. */
-    static String commitHookName(String windowStoreName) {
-        return windowStoreName + CommitFlush.HOOK_SUFFIX;
+    EventDeduplicator(String idStoreName, String blockStoreName) {
+        this.idStoreName = idStoreName;
+        this.blockStoreName = blockStoreName;
+    }
+
+    /** The name of the commit hook store of a block store: it holds nothing and has no changelog. */
+    static String commitHookName(String blockStoreName) {
+        return blockStoreName + CommitFlush.HOOK_SUFFIX;
     }
 
     /**
-     * The processor together with its stores (event ids, windows, commit hook), to hand to
+     * The processor together with its stores (event ids, sequence blocks, commit hook), to hand to
      * {@code KStream#processValues}.
      *
-     * @param idStoreName     the event-id window store (retention: the horizon)
-     * @param windowStoreName the replay windows by producer id (logged, no record cache)
-     * @param horizon         how long an event id, and a producer not seen since, is remembered
-     * @param windowSize      sequence numbers per producer window, a multiple of 64
-     * @throws IllegalArgumentException when {@code windowSize} is no multiple of 64 between 64 and 2^20
+     * @param idStoreName    the event-id window store (retention: the horizon)
+     * @param blockStoreName the producers' sequence blocks (retention: the horizon; logged, no record cache)
+     * @param horizon        how long an event id, and a sequence number, is remembered
      */
     public static FixedKeyProcessorSupplier<String, UsageEvent, UsageEvent> supplier(String idStoreName,
-            String windowStoreName, Duration horizon, int windowSize) {
-        ReplayWindow.checkSize(windowSize);
+            String blockStoreName, Duration horizon) {
         StoreBuilder<WindowStore<String, Long>> ids = Stores.windowStoreBuilder(
                 Stores.persistentWindowStore(idStoreName, horizon, horizon, false), Serdes.String(), Serdes.Long());
-        StoreBuilder<KeyValueStore<String, ReplayWindow>> producers = Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(windowStoreName), Serdes.String(), ReplayWindow.serde());
-        StoreBuilder<CommitFlush.HookStore> hook = CommitFlush.store(commitHookName(windowStoreName));
+        StoreBuilder<WindowStore<String, SequenceBlock>> sequences = Stores.windowStoreBuilder(
+                Stores.persistentWindowStore(blockStoreName, horizon, BLOCK_TIME_GRAIN, false), Serdes.String(),
+                SequenceBlock.serde());
+        StoreBuilder<CommitFlush.HookStore> hook = CommitFlush.store(commitHookName(blockStoreName));
         return new FixedKeyProcessorSupplier<>() {
             @Override
             public FixedKeyProcessor<String, UsageEvent, UsageEvent> get() {
-                return new EventDeduplicator(idStoreName, windowStoreName, horizon, windowSize);
+                return new EventDeduplicator(idStoreName, blockStoreName);
             }
 
             @Override
             public Set<StoreBuilder<?>> stores() {
-                return Set.of(ids, producers, hook);
+                return Set.of(ids, sequences, hook);
             }
         };
     }
@@ -137,12 +139,12 @@ public class EventDeduplicator implements FixedKeyProcessor<String, UsageEvent, 
     public void init(FixedKeyProcessorContext<String, UsageEvent> context) {
         this.context = context;
         this.seen = context.getStateStore(idStoreName);
-        this.windows = context.getStateStore(windowStoreName);
+        this.blocks = context.getStateStore(blockStoreName);
         // A revived task runs init again: what was held belonged to the aborted transaction; the store is restored.
         held.clear();
-        CommitFlush.HookStore hook = context.getStateStore(commitHookName(windowStoreName));
-        hook.onCommit(this::writeChangedWindows);
-        context.schedule(EXPIRY_INTERVAL, PunctuationType.STREAM_TIME, this::forgetIdleProducers);
+        CommitFlush.HookStore hook = context.getStateStore(commitHookName(blockStoreName));
+        hook.onCommit(this::writeChangedBlocks);
+        context.schedule(EXPIRY_INTERVAL, PunctuationType.STREAM_TIME, now -> releaseUnusedBlocks());
     }
 
     @Override
@@ -150,53 +152,54 @@ public class EventDeduplicator implements FixedKeyProcessor<String, UsageEvent, 
         UsageEvent event = record.value();
         String producer = event.getProducerId();
         Long sequence = event.getProducerSequence();
-        if (producer != null && !producer.isBlank() && sequence != null && sequence >= 0) {
-            Held entry = held.get(producer);
-            ReplayWindow.Verdict verdict;
-            if (entry == null) {
-                ReplayWindow stored = windows.get(producer);
-                if (stored == null) {
-                    entry = new Held(ReplayWindow.startingAt(sequence, windowSize, record.timestamp()));
-                    verdict = ReplayWindow.Verdict.NEW;
-                } else {
-                    entry = new Held(stored);
-                    verdict = stored.offer(sequence, record.timestamp());
-                }
-                held.put(producer, entry);
-            } else {
-                verdict = entry.window.offer(sequence, record.timestamp());
-            }
-            entry.used = true;
-            switch (verdict) {
-                case NEW -> {
-                    entry.dirty = true;
-                    context.forward(record);
-                    return;
-                }
-                case DUPLICATE -> {
-                    LOG.debugf("event=duplicate_dropped event_id=%s org_id=%s producer_id=%s producer_sequence=%d",
-                            event.getEventId(), record.key(), producer, sequence);
-                    return;
-                }
-                case BEFORE_WINDOW -> LOG.debugf("event=sequence_before_window event_id=%s producer_id=%s "
-                        + "producer_sequence=%d high_water_mark=%d", event.getEventId(), producer, sequence,
-                        entry.window.highWaterMark());
+        if (producer == null || producer.isBlank() || sequence == null || sequence < 0) {
+            dedupeById(record);
+            return;
+        }
+        Held entry = held.computeIfAbsent(new BlockKey(producer, SequenceBlock.indexOf(sequence)), this::load);
+        entry.used = true;
+        if (!entry.block.mark(sequence, record.timestamp())) {
+            LOG.debugf("event=duplicate_dropped event_id=%s org_id=%s producer_id=%s producer_sequence=%d",
+                    event.getEventId(), record.key(), producer, sequence);
+            return;
+        }
+        entry.dirty = true;
+        context.forward(record);
+    }
+
+    /** The stored block, every stored version merged (there is one unless a move was interrupted), or an empty one. */
+    private Held load(BlockKey key) {
+        SequenceBlock block = new SequenceBlock();
+        long storedAt = NOT_STORED;
+        try (WindowStoreIterator<SequenceBlock> versions = blocks.fetch(key.storeKey(), 0L, Long.MAX_VALUE)) {
+            while (versions.hasNext()) {
+                KeyValue<Long, SequenceBlock> version = versions.next();
+                block.addAll(version.value);
+                storedAt = Math.max(storedAt, version.key);
             }
         }
-        dedupeById(record);
+        return new Held(block, storedAt);
     }
 
     /**
-     * The commit hook: writes every window that changed since the last commit to the store, in the transaction of the
-     * commit (one RocksDB write and one changelog record per changed producer).
+     * The commit hook: writes every block that changed since the last commit at the minute of its latest event, and
+     * deletes it at the minute it was stored at before if that differs, in the transaction of the commit.
      */
-    private void writeChangedWindows() {
-        for (Map.Entry<String, Held> entry : held.entrySet()) {
-            Held window = entry.getValue();
-            if (window.dirty) {
-                windows.put(entry.getKey(), window.window);
-                window.dirty = false;
+    private void writeChangedBlocks() {
+        long grain = BLOCK_TIME_GRAIN.toMillis();
+        for (Map.Entry<BlockKey, Held> entry : held.entrySet()) {
+            Held block = entry.getValue();
+            if (!block.dirty) {
+                continue;
             }
+            String key = entry.getKey().storeKey();
+            long at = Math.floorDiv(block.block.lastSeenMs(), grain) * grain;
+            if (block.storedAt != NOT_STORED && block.storedAt != at) {
+                blocks.put(key, null, block.storedAt);
+            }
+            blocks.put(key, block.block, at);
+            block.storedAt = at;
+            block.dirty = false;
         }
     }
 
@@ -212,35 +215,11 @@ public class EventDeduplicator implements FixedKeyProcessor<String, UsageEvent, 
     }
 
     /**
-     * Deletes the windows of producers whose latest accepted event is more than the horizon behind stream time, from
-     * the store and from memory, and drops from memory the windows not used since the last run (they are in the
-     * store: a window changed since the last commit was used). Runs on the stream thread between records, so its
-     * deletes are part of the open transaction, committed with the offsets of the input it has seen.
+     * Drops from memory the blocks neither used nor changed since the last run: they are in the store (a block
+     * changed since the last commit was used), and a task would otherwise hold every block of the horizon.
      */
-    private void forgetIdleProducers(long streamTime) {
-        long before = streamTime - horizon.toMillis();
-        Set<String> idle = new HashSet<>();
-        try (KeyValueIterator<String, ReplayWindow> all = windows.all()) {
-            while (all.hasNext()) {
-                KeyValue<String, ReplayWindow> entry = all.next();
-                Held inMemory = held.get(entry.key);
-                long lastSeen = inMemory == null ? entry.value.lastSeenMs() : inMemory.window.lastSeenMs();
-                if (lastSeen < before) {
-                    idle.add(entry.key);
-                }
-            }
-        }
-        held.forEach((producer, window) -> {
-            if (window.window.lastSeenMs() < before) {
-                idle.add(producer);
-            }
-        });
-        for (String producer : idle) {
-            held.remove(producer);
-            windows.delete(producer);
-            LOG.infof("event=producer_forgotten producer_id=%s", producer);
-        }
-        held.values().removeIf(window -> !window.used && !window.dirty);
-        held.values().forEach(window -> window.used = false);
+    private void releaseUnusedBlocks() {
+        held.values().removeIf(block -> !block.used && !block.dirty);
+        held.values().forEach(block -> block.used = false);
     }
 }

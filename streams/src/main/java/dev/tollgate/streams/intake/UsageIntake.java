@@ -16,8 +16,8 @@ import org.apache.kafka.streams.kstream.Produced;
 
 import dev.tollgate.events.v1.UsageEvent;
 import dev.tollgate.schemas.Topics;
-import dev.tollgate.streams.topology.StreamsApplication;
 import dev.tollgate.streams.deadletter.DeadLetterWriter;
+import dev.tollgate.streams.topology.StreamsApplication;
 
 /**
  * The usage intake every capability counts from: {@code tollgate.usage.v1} read once, decoded, checked, dead-lettered
@@ -31,9 +31,10 @@ import dev.tollgate.streams.deadletter.DeadLetterWriter;
  *   usage-split-
  *     usage-split-rejected  usage-dlq-unwrap, usage-dlq-write  -> usage-dlq-sink -> tollgate.usage-dlq.v1
  *     usage-split-accepted  usage-unwrap
- *       usage-dedupe         [store usage-dedupe-windows: replay window per producer, written once per commit]
- *                            [store usage-dedupe-windows-commit: the commit hook that writes them, no data]
- *                            [store usage-dedupe-ids: window store, retention = dedupe horizon]
+ *       usage-dedupe         [store usage-dedupe-sequences: seen sequence numbers by producer and block of 1,024,
+ *                             window store, retention = dedupe horizon, written once per commit]
+ *                            [store usage-dedupe-sequences-commit: the commit hook that writes them, no data]
+ *                            [store usage-dedupe-ids: unstamped events' ids, window store, retention = horizon]
  *                            -> the deduplicated usage stream, keyed by org id, handed to every capability
  * </pre>
  *
@@ -56,35 +57,23 @@ public final class UsageIntake {
     public static final String DLQ_SINK = "usage-dlq-sink";
     public static final String DEDUPE = "usage-dedupe";
 
-    /**
-     * Seen event ids, a window store bounded by the dedupe horizon: events without a producer stamp, and stamped ones
-     * older than their producer's window.
-     */
+    /** Seen ids of events without a producer stamp, a window store bounded by the dedupe horizon. */
     public static final String DEDUPE_STORE = "usage-dedupe-ids";
 
-    /** The anti-replay window of each producer seen in the task within the horizon, by producer id. */
-    public static final String WINDOWS_STORE = "usage-dedupe-windows";
+    /** Seen sequence numbers of stamped events, by producer and block ({@link SequenceBlock}), for the horizon. */
+    public static final String SEQUENCES_STORE = "usage-dedupe-sequences";
 
     /**
-     * The commit hook of the dedupe ({@link dev.tollgate.streams.topology.CommitFlush}): writes the windows that changed
-     * to {@link #WINDOWS_STORE} once per commit. It holds nothing and has no changelog.
+     * The commit hook of the dedupe ({@link dev.tollgate.streams.topology.CommitFlush}): writes the blocks that
+     * changed to {@link #SEQUENCES_STORE} once per commit. It holds nothing and has no changelog.
      */
-    public static final String WINDOWS_COMMIT_HOOK = EventDeduplicator.commitHookName(WINDOWS_STORE);
-
-    /** The default of {@link IntakeConfig#replayWindow()}: 2^17, see there. */
-    public static final int DEFAULT_REPLAY_WINDOW = 131_072;
+    public static final String SEQUENCES_COMMIT_HOOK = EventDeduplicator.commitHookName(SEQUENCES_STORE);
 
     /** The internal topics the intake makes Kafka Streams create: two changelogs, no repartition topic. */
     public static final List<String> INTERNAL_TOPICS = List.of(StreamsApplication.changelogTopic(DEDUPE_STORE),
-            StreamsApplication.changelogTopic(WINDOWS_STORE));
+            StreamsApplication.changelogTopic(SEQUENCES_STORE));
 
     private UsageIntake() {
-    }
-
-    /** {@link #build(StreamsBuilder, Duration, int, Supplier)} with the default replay window. */
-    public static KStream<String, UsageEvent> build(StreamsBuilder builder, Duration dedupeHorizon,
-            Supplier<Deserializer<UsageEvent>> deserializers) {
-        return build(builder, dedupeHorizon, DEFAULT_REPLAY_WINDOW, deserializers);
     }
 
     /**
@@ -92,13 +81,11 @@ public final class UsageIntake {
      * id). Call it once per builder, before any capability.
      *
      * @param builder       the application's builder
-     * @param dedupeHorizon how long an event id, and an idle producer, is remembered, see
+     * @param dedupeHorizon how long an event id or sequence number is remembered, see
      *                      {@link IntakeConfig#dedupeHorizon()}
-     * @param replayWindow  sequence numbers per producer window, see {@link IntakeConfig#replayWindow()}
      * @param deserializers makes one value deserializer per task; each is closed with its task
-     * @throws IllegalArgumentException when {@code replayWindow} is not a multiple of 64 between 64 and 2^20
      */
-    public static KStream<String, UsageEvent> build(StreamsBuilder builder, Duration dedupeHorizon, int replayWindow,
+    public static KStream<String, UsageEvent> build(StreamsBuilder builder, Duration dedupeHorizon,
             Supplier<Deserializer<UsageEvent>> deserializers) {
         KStream<String, UsageDecoding> decoded = builder
                 .stream(Topics.USAGE, Consumed.with(Serdes.String(), Serdes.ByteArray()).withName(SOURCE))
@@ -110,7 +97,7 @@ public final class UsageIntake {
                 .defaultBranch(Branched.as(ACCEPTED));
         return branches.get(SPLIT + ACCEPTED)
                 .mapValues(decoding -> ((UsageDecoding.Accepted) decoding).event(), Named.as(UNWRAP))
-                .processValues(EventDeduplicator.supplier(DEDUPE_STORE, WINDOWS_STORE, dedupeHorizon, replayWindow),
+                .processValues(EventDeduplicator.supplier(DEDUPE_STORE, SEQUENCES_STORE, dedupeHorizon),
                         Named.as(DEDUPE));
     }
 

@@ -2,10 +2,13 @@ package dev.tollgate.streams.intake;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
 
@@ -20,8 +23,8 @@ import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.WindowStore;
+import org.apache.kafka.streams.state.WindowStoreIterator;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -35,15 +38,15 @@ import dev.tollgate.streams.topology.StreamsApplication;
 import dev.tollgate.streams.usage.UsageEvents;
 
 /**
- * The usage intake's dedupe on {@code TopologyTestDriver}: stamped events through the producers' replay windows,
- * unstamped ones and the stragglers the windows cannot judge through the event-id store.
+ * The usage intake's dedupe on {@code TopologyTestDriver}: stamped events through the producers' sequence blocks,
+ * unstamped ones through the event-id store.
  */
 class EventDeduplicatorTest {
 
     private static final String OUT = "deduplicated-event-ids";
     private static final Duration HORIZON = Duration.ofHours(1);
     private static final Instant T0 = Instant.parse("2026-11-01T10:00:00Z");
-    private static final String WINDOWS_CHANGELOG = StreamsApplication.changelogTopic(UsageIntake.WINDOWS_STORE);
+    private static final String BLOCKS_CHANGELOG = StreamsApplication.changelogTopic(UsageIntake.SEQUENCES_STORE);
 
     @TempDir
     Path stateDir;
@@ -61,9 +64,9 @@ class EventDeduplicatorTest {
         drivers.forEach(TopologyTestDriver::close);
     }
 
-    private void start(int replayWindow, Path state) {
+    private void start(Path state) {
         StreamsBuilder builder = new StreamsBuilder();
-        UsageIntake.build(builder, HORIZON, replayWindow, () -> TestSerdes.deserializer(registry))
+        UsageIntake.build(builder, HORIZON, () -> TestSerdes.deserializer(registry))
                 .mapValues(UsageEvent::getEventId, Named.as("test-event-ids"))
                 .to(OUT, Produced.with(Serdes.String(), Serdes.String()).withName("test-sink"));
         Properties config = new Properties();
@@ -78,7 +81,7 @@ class EventDeduplicatorTest {
     }
 
     private void start() {
-        start(UsageIntake.DEFAULT_REPLAY_WINDOW, stateDir);
+        start(stateDir);
     }
 
     @Test
@@ -108,51 +111,68 @@ class EventDeduplicatorTest {
     }
 
     @Test
-    void dropsACopyHundredThousandNumbersLateWithTheDefaultWindow() {
+    void dropsACopyTenMillionNumbersLateWithinTheHorizon() {
         start();
         UsageEvent early = stamped("gw-a", 7, T0);
         send(early);
         // The producer's other partitions took the numbers in between; this one saw a few of them, then the copy.
-        send(stamped("gw-a", 40_007, T0.plusSeconds(40)));
-        send(stamped("gw-a", 70_007, T0.plusSeconds(70)));
-        send(stamped("gw-a", 100_007, T0.plusSeconds(100)));
+        send(stamped("gw-a", 4_000_007, T0.plusSeconds(400)));
+        send(stamped("gw-a", 7_000_007, T0.plusSeconds(700)));
+        send(stamped("gw-a", 10_000_007, T0.plusSeconds(1_000)));
 
-        usage.pipeInput("acme", early, T0.plusSeconds(101));
+        usage.pipeInput("acme", early, T0.plusSeconds(1_001));
 
         assertThat(counted.readValuesToList()).hasSize(4).doesNotHaveDuplicates();
         WindowStore<String, Long> ids = driver.getWindowStore(UsageIntake.DEDUPE_STORE);
-        assertThat(ids.fetch(early.getEventId(), T0.toEpochMilli())).as("judged by the window, not by id").isNull();
+        assertThat(ids.fetch(early.getEventId(), T0.toEpochMilli())).as("judged by its block, not by id").isNull();
     }
 
     @Test
-    void countsAgainACopyLaterThanItsWindowBecauseTheEventIdStoreNeverSawTheOriginal() {
-        start(64, stateDir);
-        UsageEvent early = stamped("gw-a", 1, T0);
-        UsageEvent later = stamped("gw-a", 1_000, T0.plusMillis(1));
-        send(early);
-        send(later);
-
-        usage.pipeInput("acme", early, T0.plusSeconds(5));
-
-        // The documented gap (docs/streams.md): a copy older than the window goes to the event-id dedupe, which
-        // never saw the original the window accepted, so it is counted a second time.
-        assertThat(counted.readValuesToList()).containsExactly(early.getEventId(), later.getEventId(),
-                early.getEventId());
-    }
-
-    @Test
-    void acceptsNumbersWithGapsAndOutOfOrder() {
+    void dropsACopyArrivingJustUnderTheHorizonLaterAfterItsBlockLeftMemory() {
         start();
+        UsageEvent early = stamped("gw-a", 3, T0);
+        send(early);
+        // Stream time moves on with another producer: the expiry runs drop gw-a's block from memory.
+        for (int minute = 1; minute < HORIZON.toMinutes() - 1; minute += 5) {
+            send(stamped("gw-b", minute, T0.plus(Duration.ofMinutes(minute))));
+        }
+
+        usage.pipeInput("acme", early, T0.plus(HORIZON).minusSeconds(60));
+
+        assertThat(counted.readValuesToList()).doesNotHaveDuplicates().contains(early.getEventId());
+    }
+
+    @Test
+    void countsAgainACopyArrivingLaterThanTheHorizon() {
+        start();
+        UsageEvent early = stamped("gw-a", 3, T0);
+        send(early);
+        send(stamped("gw-b", 1, T0.plus(HORIZON.multipliedBy(2))));
+
+        usage.pipeInput("acme", early, T0.plus(HORIZON.multipliedBy(2)).plusSeconds(1));
+
+        // As with event ids: what is older than the horizon is forgotten, so a copy that late is counted again.
+        assertThat(counted.readValuesToList()).filteredOn(early.getEventId()::equals).hasSize(2);
+    }
+
+    @Test
+    void acceptsNumbersWithGapsOutOfOrderAndOnBothSidesOfABlockBoundary() {
+        start();
+        long last = SequenceBlock.NUMBERS - 1;
         List<UsageEvent> events = List.of(stamped("gw-a", 10, T0), stamped("gw-a", 16, T0),
-                stamped("gw-a", 13, T0), stamped("gw-a", 400, T0), stamped("gw-a", 11, T0));
+                stamped("gw-a", 13, T0), stamped("gw-a", 400, T0), stamped("gw-a", 11, T0),
+                stamped("gw-a", last + 1, T0), stamped("gw-a", last, T0));
 
         events.forEach(this::send);
+        events.forEach(this::send);
 
-        assertThat(counted.readValuesToList()).hasSize(5);
+        assertThat(counted.readValuesToList()).hasSize(7).doesNotHaveDuplicates();
+        assertThat(storedBlock("gw-a", 0).count()).isEqualTo(6);
+        assertThat(storedBlock("gw-a", 1).count()).isEqualTo(1);
     }
 
     @Test
-    void keepsTheWindowsOfTwoProducersApart() {
+    void keepsTheNumbersOfTwoProducersApart() {
         start();
         UsageEvent fromA = stamped("gw-a", 5, T0);
         UsageEvent fromB = stamped("gw-b", 5, T0);
@@ -163,35 +183,46 @@ class EventDeduplicatorTest {
         send(fromB);
 
         assertThat(counted.readValuesToList()).containsExactly(fromA.getEventId(), fromB.getEventId());
-        KeyValueStore<String, ReplayWindow> windows = driver.getKeyValueStore(UsageIntake.WINDOWS_STORE);
-        assertThat(windows.get("gw-a").highWaterMark()).isEqualTo(5);
-        assertThat(windows.get("gw-b").highWaterMark()).isEqualTo(5);
+        assertThat(storedBlock("gw-a", 0).contains(5)).isTrue();
+        assertThat(storedBlock("gw-b", 0).contains(5)).isTrue();
     }
 
     @Test
-    void writesTheChangedWindowToItsStoreAndChangelogAtEachCommitAndAnUnchangedOneNot() {
+    void writesTheChangedBlockAtEachCommitAndAnUnchangedOneNot() {
         start();
-        TestOutputTopic<String, byte[]> changelog = driver.createOutputTopic(WINDOWS_CHANGELOG,
-                new StringDeserializer(), new ByteArrayDeserializer());
+        TestOutputTopic<byte[], byte[]> changelog = driver.createOutputTopic(BLOCKS_CHANGELOG,
+                new ByteArrayDeserializer(), new ByteArrayDeserializer());
         UsageEvent first = stamped("gw-a", 5, T0);
 
         send(first); // the driver commits after every record
         send(stamped("gw-a", 9, T0.plusMillis(1)));
-        send(first); // a copy: the window does not change, so nothing is written
+        send(first); // a copy: the block does not change, so nothing is written
 
-        KeyValueStore<String, ReplayWindow> windows = driver.getKeyValueStore(UsageIntake.WINDOWS_STORE);
-        ReplayWindow stored = windows.get("gw-a");
-        assertThat(stored.highWaterMark()).isEqualTo(9);
-        assertThat(stored.size()).isEqualTo(UsageIntake.DEFAULT_REPLAY_WINDOW);
-        assertThat(stored.offer(5, 0)).as("the stored window knows 5").isEqualTo(ReplayWindow.Verdict.DUPLICATE);
-        assertThat(stored.offer(7, 0)).isEqualTo(ReplayWindow.Verdict.NEW);
-        List<TestRecord<String, byte[]>> written = changelog.readRecordsToList();
-        assertThat(written).as("one record per commit that changed the window").hasSize(2)
-                .allSatisfy(r -> assertThat(r.value()).hasSize(UsageIntake.DEFAULT_REPLAY_WINDOW / 8 + 21));
+        SequenceBlock stored = storedBlock("gw-a", 0);
+        assertThat(stored.contains(5)).isTrue();
+        assertThat(stored.contains(9)).isTrue();
+        assertThat(stored.contains(7)).isFalse();
+        List<TestRecord<byte[], byte[]>> written = changelog.readRecordsToList();
+        assertThat(written).as("one record per commit that changed the block").hasSize(2)
+                .allSatisfy(r -> assertThat(r.value()).hasSize(SequenceBlock.BYTES));
     }
 
     @Test
-    void writesNoEventIdForAStampedEventTheWindowJudged() {
+    void movesABlockToTheMinuteOfItsLatestEvent() {
+        start();
+        String key = "gw-a/0";
+        send(stamped("gw-a", 5, T0));
+        send(stamped("gw-a", 6, T0.plusSeconds(150)));
+
+        WindowStore<String, SequenceBlock> blocks = driver.getWindowStore(UsageIntake.SEQUENCES_STORE);
+        assertThat(blocks.fetch(key, T0.toEpochMilli())).as("deleted at its first minute").isNull();
+        SequenceBlock moved = blocks.fetch(key, T0.plusSeconds(120).toEpochMilli());
+        assertThat(moved).isNotNull();
+        assertThat(moved.count()).isEqualTo(2);
+    }
+
+    @Test
+    void writesNoEventIdForAStampedEvent() {
         start();
         UsageEvent event = stamped("gw-a", 1, T0);
 
@@ -202,85 +233,77 @@ class EventDeduplicatorTest {
     }
 
     @Test
-    void countsAStragglerOlderThanTheWindowOnceThroughTheEventIdDedupe() {
-        start(64, stateDir);
-        send(stamped("gw-a", 1_000, T0));
-        UsageEvent straggler = stamped("gw-a", 10, T0.plusMillis(1));
-
-        send(straggler);
-        usage.pipeInput("acme", straggler, T0.plusSeconds(5));
-
-        assertThat(counted.readValuesToList()).hasSize(2).contains(straggler.getEventId());
-        WindowStore<String, Long> ids = driver.getWindowStore(UsageIntake.DEDUPE_STORE);
-        assertThat(ids.fetch(straggler.getEventId(), straggler.getCompletedAt().toEpochMilli())).isNotNull();
-    }
-
-    @Test
     void stillDedupesEventsWithoutAStampByTheirId() {
         start();
         UsageEvent unstamped = UsageEvents.ok("acme", T0).build();
         UsageEvent onlyAnId = UsageEvents.ok("acme", T0).setProducerId("gw-a").build(); // no sequence: no stamp
+        UsageEvent negative = UsageEvents.ok("acme", T0).setProducerId("gw-a").setProducerSequence(-1L).build();
 
-        send(unstamped);
-        send(unstamped);
-        send(onlyAnId);
-        send(onlyAnId);
+        for (UsageEvent event : List.of(unstamped, unstamped, onlyAnId, onlyAnId, negative, negative)) {
+            send(event);
+        }
 
-        assertThat(counted.readValuesToList()).containsExactly(unstamped.getEventId(), onlyAnId.getEventId());
-        KeyValueStore<String, ReplayWindow> windows = driver.getKeyValueStore(UsageIntake.WINDOWS_STORE);
-        assertThat(windows.get("gw-a")).isNull();
+        assertThat(counted.readValuesToList()).containsExactly(unstamped.getEventId(), onlyAnId.getEventId(),
+                negative.getEventId());
+        WindowStore<String, SequenceBlock> blocks = driver.getWindowStore(UsageIntake.SEQUENCES_STORE);
+        try (var all = blocks.all()) {
+            assertThat(all.hasNext()).isFalse();
+        }
     }
 
     @Test
-    void aRestoredWindowStillRecognisesCopiesOfWhatItAccepted() {
+    void aRestoredBlockStillRecognisesCopiesOfWhatItAccepted() {
         start();
         UsageEvent event = stamped("gw-a", 42, T0);
         send(event);
-        send(stamped("gw-a", 48, T0.plusMillis(1)));
-        List<TestRecord<String, byte[]>> changelog = driver.createOutputTopic(WINDOWS_CHANGELOG,
-                new StringDeserializer(), new ByteArrayDeserializer()).readRecordsToList();
+        send(stamped("gw-a", 48, T0.plusSeconds(90)));
+        List<TestRecord<byte[], byte[]>> changelog = driver.createOutputTopic(BLOCKS_CHANGELOG,
+                new ByteArrayDeserializer(), new ByteArrayDeserializer()).readRecordsToList();
 
         // Another instance takes the task over: its store is rebuilt from the changelog, as Kafka Streams restores it.
-        start(UsageIntake.DEFAULT_REPLAY_WINDOW, otherStateDir);
-        KeyValueStore<String, ReplayWindow> windows = driver.getKeyValueStore(UsageIntake.WINDOWS_STORE);
-        changelog.forEach(r -> windows.put(r.key(), ReplayWindow.serde().deserializer().deserialize(WINDOWS_CHANGELOG,
-                r.value())));
-        usage.pipeInput("acme", event, T0.plusSeconds(10));
-        send(stamped("gw-a", 45, T0.plusSeconds(10)));
+        start(otherStateDir);
+        WindowStore<String, SequenceBlock> blocks = driver.getWindowStore(UsageIntake.SEQUENCES_STORE);
+        changelog.forEach(r -> restore(blocks, r));
+        usage.pipeInput("acme", event, T0.plusSeconds(100));
+        send(stamped("gw-a", 45, T0.plusSeconds(100)));
 
-        assertThat(changelog).isNotEmpty().allSatisfy(r -> assertThat(r.key()).isEqualTo("gw-a"));
+        assertThat(changelog).as("written, moved (a delete and a write)").hasSize(3);
         assertThat(counted.readValuesToList()).as("only the new number 45").hasSize(1);
     }
 
     @Test
-    void stillDropsACopyOfAProducerIdleForSomeMinutesWhoseWindowLeftMemory() {
-        start();
-        UsageEvent event = stamped("gw-a", 5, T0);
-        send(event);
-        // Another producer moves stream time on: two expiry runs, after which gw-a's window is read from the store.
-        send(stamped("gw-b", 1, T0.plus(EventDeduplicator.EXPIRY_INTERVAL.multipliedBy(2))));
-        send(stamped("gw-b", 2, T0.plus(EventDeduplicator.EXPIRY_INTERVAL.multipliedBy(4))));
-
-        usage.pipeInput("acme", event, T0.plus(EventDeduplicator.EXPIRY_INTERVAL.multipliedBy(4)));
-        send(stamped("gw-a", 6, T0.plus(EventDeduplicator.EXPIRY_INTERVAL.multipliedBy(4))));
-
-        assertThat(counted.readValuesToList()).as("5, gw-b's two, and 6").hasSize(4).doesNotHaveDuplicates();
-        KeyValueStore<String, ReplayWindow> windows = driver.getKeyValueStore(UsageIntake.WINDOWS_STORE);
-        assertThat(windows.get("gw-a").highWaterMark()).isEqualTo(6);
-    }
-
-    @Test
-    void forgetsAProducerNotSeenForTheHorizon() {
+    void forgetsBlocksOlderThanTheHorizon() {
         start();
         send(stamped("gw-old", 1, T0));
         send(stamped("gw-new", 1, T0.plus(HORIZON).minusSeconds(30)));
-        KeyValueStore<String, ReplayWindow> windows = driver.getKeyValueStore(UsageIntake.WINDOWS_STORE);
-        assertThat(windows.get("gw-old")).as("idle for less than the horizon").isNotNull();
+        assertThat(storedBlock("gw-old", 0)).as("younger than the horizon").isNotNull();
 
-        send(stamped("gw-new", 2, T0.plus(HORIZON).plus(EventDeduplicator.EXPIRY_INTERVAL.multipliedBy(2))));
+        send(stamped("gw-new", 2, T0.plus(HORIZON.multipliedBy(2))));
 
-        assertThat(windows.get("gw-old")).isNull();
-        assertThat(windows.get("gw-new")).isNotNull();
+        assertThat(storedBlock("gw-old", 0)).isNull();
+        assertThat(storedBlock("gw-new", 0)).isNotNull();
+    }
+
+    private SequenceBlock storedBlock(String producer, long index) {
+        WindowStore<String, SequenceBlock> blocks = driver.getWindowStore(UsageIntake.SEQUENCES_STORE);
+        SequenceBlock found = null;
+        try (WindowStoreIterator<SequenceBlock> versions = blocks.fetch(producer + "/" + index, 0L, Long.MAX_VALUE)) {
+            while (versions.hasNext()) {
+                assertThat(found).as("one stored version of a block").isNull();
+                found = versions.next().value;
+            }
+        }
+        return found;
+    }
+
+    /** Applies one changelog record of the window store: key bytes, then the window start and a sequence number. */
+    private static void restore(WindowStore<String, SequenceBlock> blocks, TestRecord<byte[], byte[]> record) {
+        byte[] key = record.key();
+        String producerBlock = new String(Arrays.copyOf(key, key.length - 12), StandardCharsets.UTF_8);
+        long windowStart = ByteBuffer.wrap(key, key.length - 12, 8).getLong();
+        SequenceBlock value = record.value() == null ? null
+                : SequenceBlock.serde().deserializer().deserialize(BLOCKS_CHANGELOG, record.value());
+        blocks.put(producerBlock, value, windowStart);
     }
 
     private static UsageEvent stamped(String producer, long sequence, Instant completedAt) {

@@ -302,18 +302,18 @@ class UsageTotalsTopologyTest {
         assertThat(description).contains(
                 UsageIntake.SOURCE, UsageIntake.DECODE, UsageIntake.DEDUPE,
                 UsageTotalsTopology.AGGREGATE, UsageIntake.DLQ_SINK);
-        // the dedupe holds the event ids, the producers' windows and their commit hook (which has no changelog)
+        // the dedupe holds the event ids, the producers' sequence blocks and their commit hook (which has no changelog)
         Matcher dedupe = Pattern.compile("Processor: " + UsageIntake.DEDUPE + " \\(stores: \\[([^]]*)\\]\\)")
                 .matcher(description);
         assertThat(dedupe.find()).isTrue();
         assertThat(dedupe.group(1).split(", ")).containsExactlyInAnyOrder(UsageIntake.DEDUPE_STORE,
-                UsageIntake.WINDOWS_STORE, UsageIntake.WINDOWS_COMMIT_HOOK);
+                UsageIntake.SEQUENCES_STORE, UsageIntake.SEQUENCES_COMMIT_HOOK);
         // the totals processor holds its store and its commit hook (which has no changelog)
         assertThat(description).containsPattern("Processor: " + UsageTotalsTopology.AGGREGATE + " \\(stores: \\[("
                 + UsageTotalsTopology.TOTALS_STORE + ", " + OrgTotalsAggregator.COMMIT_HOOK + "|"
                 + OrgTotalsAggregator.COMMIT_HOOK + ", " + UsageTotalsTopology.TOTALS_STORE + ")\\]\\)");
         assertThat(UsageIntake.INTERNAL_TOPICS).containsExactly("tollgate-streams-usage-dedupe-ids-changelog",
-                "tollgate-streams-usage-dedupe-windows-changelog");
+                "tollgate-streams-usage-dedupe-sequences-changelog");
         assertThat(UsageTotalsTopology.INTERNAL_TOPICS).containsExactly("tollgate-streams-usage-totals-by-org-changelog");
     }
 
