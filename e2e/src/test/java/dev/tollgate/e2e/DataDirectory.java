@@ -1,12 +1,10 @@
 package dev.tollgate.e2e;
 
+import dev.tollgate.local.Directories;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.TestWatcher;
@@ -57,18 +55,10 @@ final class DataDirectory implements TestWatcher, AfterAllCallback {
     }
 
     private static void delete(Path dir) {
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(DataDirectory::deleteOne);
-        } catch (IOException | UncheckedIOException e) {
-            System.err.println("could not delete the data directory " + dir + ": " + e);
-        }
-    }
-
-    private static void deleteOne(Path file) {
         try {
-            Files.deleteIfExists(file);
+            Directories.deleteTree(dir);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            System.err.println("could not delete the data directory " + dir + ": " + e);
         }
     }
 }

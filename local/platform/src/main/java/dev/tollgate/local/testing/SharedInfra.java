@@ -1,16 +1,14 @@
 package dev.tollgate.local.testing;
 
+import dev.tollgate.local.Directories;
 import dev.tollgate.local.kafka.KafkaBroker;
 import dev.tollgate.local.postgres.LocalPostgres;
 import dev.tollgate.local.registry.ApicurioRegistry;
 import dev.tollgate.schemas.Topics;
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 /**
  * The real servers of one test JVM, started on first use and stopped when the JVM exits. Sharing them keeps
@@ -66,8 +64,8 @@ public final class SharedInfra {
                 }
             }
         }
-        try (Stream<Path> files = Files.walk(workDir)) {
-            files.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+        try {
+            Directories.deleteTree(workDir);
         } catch (IOException | UncheckedIOException e) {
             System.err.println("could not delete " + workDir + ": " + e);
         }
