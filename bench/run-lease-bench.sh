@@ -24,7 +24,8 @@
 # leases, not against the baseline.
 #
 # Knobs (environment): RATE (1000), DURATION (20s per target), ROUNDS (4), WARMUP (8s per round), JIT_WARMUP (30s),
-# CONNECTIONS (64), WAITS (20), LIMIT_MICROS (20000), BASELINE_REF (3d868f3, main before leases), SKIP_BUILD=1,
+# TODAY_FIRST=1 (measure today's admission first in each round of the leases/today pair, to see what the order
+# costs the first target), CONNECTIONS (64), WAITS (20), LIMIT_MICROS (20000), BASELINE_REF (3d868f3, main before leases), SKIP_BUILD=1,
 # MVN_FLAGS (e.g. -o), PORT_BASE (19300). Reports land in bench/target/lease-bench/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -136,7 +137,12 @@ lease_metrics() { # label: replica 1's lease figures so far (answers to its asks
     END {printf "%s: lease answers=%d p50=%.0f ms p99=%.0f ms (last ~2 min); requests that waited so far=%d\n", label, n, p50, p99, w}'
 }
 lease_metrics "after the JIT warm-up" | tee "$OUT/lease-metrics.txt" >&2
-pair leases "$GATEWAY" today "$BASELINE"
+if [[ "${TODAY_FIRST:-0}" == 1 ]]; then
+  pair today "$BASELINE" leases "$GATEWAY"
+  mv "$OUT/today+leases.json" "$OUT/leases+today.json"  # the report's name; its lines are in measured order
+else
+  pair leases "$GATEWAY" today "$BASELINE"
+fi
 lease_metrics "after leases vs today" | tee -a "$OUT/lease-metrics.txt" >&2
 pair direct "$DIRECT" leases-vs-direct "$GATEWAY"
 lease_metrics "after direct vs leases" | tee -a "$OUT/lease-metrics.txt" >&2

@@ -33,10 +33,16 @@ CREATE TABLE IF NOT EXISTS tollgate.usage_events (
     ttft_ms           Nullable(Int64),
     started_at        DateTime64(3, 'UTC'),
     completed_at      DateTime64(3, 'UTC'),
-    budget_leases     Map(String, String)
+    budget_leases     Map(String, String),
+    cache_hit         Bool DEFAULT false,
+    cost_saved_micros Int64 DEFAULT 0
 ) ENGINE = ReplacingMergeTree
 PARTITION BY toYYYYMM(completed_at)
 ORDER BY (org_id, event_id);
+
+-- Tables created before the response cache (docs/cache.md) lack its two fields; the sink does not alter tables.
+ALTER TABLE tollgate.usage_events ADD COLUMN IF NOT EXISTS cache_hit Bool DEFAULT false;
+ALTER TABLE tollgate.usage_events ADD COLUMN IF NOT EXISTS cost_saved_micros Int64 DEFAULT 0;
 
 -- A window is republished each time it changes; its request count only grows, so the row with the most requests is
 -- the latest value.

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tollgate.events.v1.BudgetLeaseGrant;
 import dev.tollgate.events.v1.BudgetLeaseStatus;
 import dev.tollgate.events.v1.UsageEvent;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,6 +20,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue #18 on the whole local platform with four gateway replicas ({@code ./tollgate-local --gateway-replicas 4}):
@@ -52,9 +52,12 @@ class BudgetLeasesIT {
     /** The streams app as the owner-kill test started it again, for the tests after it; stopped at the end. */
     private static Process restartedStreams;
 
+    @RegisterExtension
+    static final DataDirectory DATA = new DataDirectory("tollgate-four-replicas");
+
     @BeforeAll
     static void startFourReplicas() throws Exception {
-        dataDir = Files.createTempDirectory("tollgate-four-replicas");
+        dataDir = DATA.create();
         ports = TwoGatewayReplicasIT.portsWithReplicaRoom(REPLICAS);
         List<String> args = LocalPlatformIT.args(ports);
         args.addAll(List.of("--gateway-replicas", Integer.toString(REPLICAS), "--no-watch"));

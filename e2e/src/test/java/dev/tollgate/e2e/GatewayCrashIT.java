@@ -45,6 +45,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue #23: the gateway is killed with {@code kill -9} under load and restarted on the same event journal. The
@@ -72,9 +73,12 @@ class GatewayCrashIT {
     private static int streamsPort;
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
+    @RegisterExtension
+    static final DataDirectory DATA = new DataDirectory("tollgate-gateway-crash");
+
     @BeforeAll
     static void startPlatform() throws Exception {
-        work = Files.createTempDirectory("tollgate-gateway-crash");
+        work = DATA.create();
         installation = LocalInstallation.fromBuild();
         int[] ports = Ports.freePorts(4);
         postgres = LocalPostgres.start(ports[0], work.resolve("postgres"), false);

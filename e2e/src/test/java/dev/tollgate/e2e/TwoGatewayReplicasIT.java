@@ -7,7 +7,6 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -22,6 +21,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Two gateway replicas on the whole local platform ({@code ./tollgate-local --gateway-replicas 2}), as the README's
@@ -50,9 +50,12 @@ class TwoGatewayReplicasIT {
     private static String key;
     private static List<String> gateways;
 
+    @RegisterExtension
+    static final DataDirectory DATA = new DataDirectory("tollgate-two-replicas");
+
     @BeforeAll
     static void startTwoReplicas() throws Exception {
-        dataDir = Files.createTempDirectory("tollgate-two-replicas");
+        dataDir = DATA.create();
         ports = portsWithReplicaRoom(2);
         List<String> args = LocalPlatformIT.args(ports);
         args.addAll(List.of("--gateway-replicas", "2"));

@@ -1,5 +1,6 @@
 package dev.tollgate.local.launcher;
 
+import dev.tollgate.local.Directories;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.PrintStream;
@@ -139,10 +140,8 @@ public final class LaunchCommand implements Callable<Integer> {
     }
 
     private static void prepareDataDir(LaunchOptions options) throws Exception {
-        if (!options.keepData() && Files.exists(options.dataDir())) {
-            try (var paths = Files.walk(options.dataDir())) {
-                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+        if (!options.keepData()) {
+            Directories.deleteTree(options.dataDir());
         }
         Files.createDirectories(options.dataDir().resolve("logs"));
     }

@@ -1,5 +1,6 @@
 package dev.tollgate.local.testing;
 
+import dev.tollgate.local.Directories;
 import dev.tollgate.local.kafka.KafkaBroker;
 import dev.tollgate.local.postgres.LocalPostgres;
 import dev.tollgate.local.registry.ApicurioRegistry;
@@ -29,7 +30,6 @@ public final class SharedInfra {
         if (kafka == null) {
             kafka = new KafkaBroker(KafkaBroker.Config.ephemeral(workDir().resolve("kafka"))).start();
             kafka.createTopics(Topics.all());
-            Runtime.getRuntime().addShutdownHook(new Thread(kafka::close, "stop-shared-kafka"));
         }
         return kafka;
     }
@@ -38,7 +38,6 @@ public final class SharedInfra {
     public static synchronized ApicurioRegistry registry() {
         if (registry == null) {
             registry = new ApicurioRegistry(ApicurioRegistry.Config.ephemeral(workDir().resolve("registry"))).start();
-            Runtime.getRuntime().addShutdownHook(new Thread(registry::close, "stop-shared-registry"));
         }
         return registry;
     }
@@ -47,15 +46,36 @@ public final class SharedInfra {
     public static synchronized LocalPostgres postgres() {
         if (postgres == null) {
             postgres = LocalPostgres.start(0, workDir().resolve("postgres"), false);
-            Runtime.getRuntime().addShutdownHook(new Thread(postgres::close, "stop-shared-postgres"));
         }
         return postgres;
+    }
+
+    /**
+     * Stops what was started, then deletes the servers' directory (about 30 MB per test JVM, mostly PostgreSQL's):
+     * one hook, so that nothing is deleted under a server that is still stopping.
+     */
+    private static synchronized void stopAndDelete() {
+        for (AutoCloseable server : new AutoCloseable[] {kafka, registry, postgres}) {
+            if (server != null) {
+                try {
+                    server.close();
+                } catch (Exception e) {
+                    System.err.println("could not stop " + server + ": " + e);
+                }
+            }
+        }
+        try {
+            Directories.deleteTree(workDir);
+        } catch (IOException | UncheckedIOException e) {
+            System.err.println("could not delete " + workDir + ": " + e);
+        }
     }
 
     private static Path workDir() {
         if (workDir == null) {
             try {
                 workDir = Files.createTempDirectory("tollgate-it-");
+                Runtime.getRuntime().addShutdownHook(new Thread(SharedInfra::stopAndDelete, "stop-shared-infra"));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
