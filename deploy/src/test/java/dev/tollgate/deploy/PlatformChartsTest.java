@@ -107,7 +107,8 @@ class PlatformChartsTest {
         assertThat(Yaml.list(streams, "volumeMounts")).anySatisfy(m -> assertThat(m)
                 .containsEntry("name", "state").containsEntry("mountPath", "/var/lib/tollgate/streams"));
         assertThat(javaOptions).contains("-Dkafka-streams.state.dir=/var/lib/tollgate/streams",
-                "-Dkafka-streams.num.standby.replicas=1", "-Dkafka-streams.commit.interval.ms=100");
+                "-Dkafka-streams.num.standby.replicas=1", "-Dkafka-streams.commit.interval.ms=1000",
+                "-Dkafka-streams.tollgate.live.commit.interval.ms=100");
     }
 
     @Test

@@ -1,7 +1,9 @@
 package dev.tollgate.streams.app;
 
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
@@ -11,6 +13,8 @@ import jakarta.inject.Singleton;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.KStream;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
 import dev.tollgate.events.v1.UsageEvent;
@@ -20,6 +24,7 @@ import dev.tollgate.streams.intake.UsageIntake;
 import dev.tollgate.streams.serde.RegistrySerdes;
 import dev.tollgate.streams.serde.UsageEventDeserializers;
 import dev.tollgate.streams.topology.Intake;
+import dev.tollgate.streams.topology.LiveCommits;
 import dev.tollgate.streams.topology.StreamsCapability;
 
 /**
@@ -42,6 +47,9 @@ public class TopologyProducer {
     @Singleton
     Topology topology(Instance<StreamsCapability> capabilities, IntakeConfig intake,
             UsageEventDeserializers deserializers, RegistrySerdes serdes) {
+        LiveCommits.Settings cadence = liveCommits(ConfigProvider.getConfig());
+        LOG.infof("event=commit_cadence live_interval_ms=%d live_max_lag_ms=%d", cadence.intervalMs(),
+                cadence.maxLagMs());
         StreamsBuilder builder = new StreamsBuilder();
         LOG.infof("event=intake_added dedupe_horizon=%s internal_topics=%s", intake.dedupeHorizon(),
                 UsageIntake.INTERNAL_TOPICS);
@@ -52,6 +60,18 @@ public class TopologyProducer {
         LOG.infof("event=topology_built capabilities=%s", ordered(all).stream().map(StreamsCapability::name).toList());
         LOG.debugf("event=topology_description description=%s", topology.describe());
         return topology;
+    }
+
+    /**
+     * The live commit cadence as the processors will read it from Kafka Streams' configuration, checked here so that a
+     * bad value stops the app at start rather than each stream thread when its tasks start.
+     */
+    static LiveCommits.Settings liveCommits(Config config) {
+        Map<String, String> streamsConfig = new HashMap<>();
+        for (String key : List.of(LiveCommits.INTERVAL_CONFIG, LiveCommits.MAX_LAG_CONFIG)) {
+            config.getOptionalValue("kafka-streams." + key, String.class).ifPresent(v -> streamsConfig.put(key, v));
+        }
+        return LiveCommits.Settings.from(streamsConfig);
     }
 
     /** Adds every capability, in its {@link StreamsCapability#order order}, to the builder of {@code intake}. */

@@ -20,16 +20,17 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.jboss.logging.Logger;
 
-import dev.tollgate.schemas.CalendarPeriods;
 import dev.tollgate.events.v1.BudgetEnforcement;
 import dev.tollgate.events.v1.BudgetLeaseGrant;
 import dev.tollgate.events.v1.BudgetLeaseRequest;
 import dev.tollgate.events.v1.BudgetState;
 import dev.tollgate.events.v1.BudgetThresholdCrossed;
 import dev.tollgate.events.v1.UsageEvent;
+import dev.tollgate.schemas.CalendarPeriods;
 import dev.tollgate.schemas.Topics;
-import dev.tollgate.streams.topology.CommitFlush;
 import dev.tollgate.streams.serde.RegistryUnavailableException;
+import dev.tollgate.streams.topology.CommitFlush;
+import dev.tollgate.streams.topology.LiveCommits;
 
 /**
  * Counts each deduplicated usage event's cost against every budget that applies to it (its org's budget, its
@@ -79,6 +80,7 @@ public class BudgetSpendProcessor implements Processor<String, BudgetInput, Stri
     /** The count of definition changes when {@link #rulesByOrg} was last emptied. */
     private long changesSeen = -1;
     private ProcessorContext<String, BudgetOutput> context;
+    private LiveCommits liveCommits;
     private KeyValueStore<String, BudgetRule> definitions;
     private KeyValueStore<String, BudgetSpend> spend;
     /** Definitions by org id, read since the last change of the definitions store. */
@@ -128,6 +130,7 @@ public class BudgetSpendProcessor implements Processor<String, BudgetInput, Stri
         CommitFlush.HookStore hook = context.getStateStore(BudgetTopology.COMMIT_HOOK);
         hook.onCommit(this::commit);
         context.schedule(terms.sweepEvery(), PunctuationType.WALL_CLOCK_TIME, this::sweep);
+        liveCommits = LiveCommits.schedule(context);
     }
 
     @Override
@@ -136,6 +139,7 @@ public class BudgetSpendProcessor implements Processor<String, BudgetInput, Stri
         if (record.value() instanceof BudgetInput.Usage usage) {
             process(record, usage.event());
         } else if (record.value() instanceof BudgetInput.LeaseRequest lease) {
+            liveCommits.sawLive(); // a gateway request waits for the grant, whatever the backlog of usage
             process(lease.request());
         }
     }

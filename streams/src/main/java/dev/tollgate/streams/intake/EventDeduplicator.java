@@ -20,6 +20,7 @@ import org.jboss.logging.Logger;
 
 import dev.tollgate.events.v1.UsageEvent;
 import dev.tollgate.streams.topology.CommitFlush;
+import dev.tollgate.streams.topology.LiveCommits;
 
 /**
  * Forwards the first copy of each usage event and drops later copies. Two ways, by what the event carries:
@@ -73,6 +74,7 @@ public class EventDeduplicator implements FixedKeyProcessor<String, UsageEvent, 
     private WindowStore<String, Long> seen;
     private WindowStore<String, SequenceBlock> blocks;
     private FixedKeyProcessorContext<String, UsageEvent> context;
+    private LiveCommits liveCommits;
 
     /** One block of one producer. */
     record BlockKey(String producer, long index) {
@@ -145,10 +147,13 @@ public class EventDeduplicator implements FixedKeyProcessor<String, UsageEvent, 
         CommitFlush.HookStore hook = context.getStateStore(commitHookName(blockStoreName));
         hook.onCommit(this::writeChangedBlocks);
         context.schedule(EXPIRY_INTERVAL, PunctuationType.STREAM_TIME, now -> releaseUnusedBlocks());
+        // Every usage event passes here first: the intake sets its task's commit cadence for all capabilities.
+        liveCommits = LiveCommits.schedule(context);
     }
 
     @Override
     public void process(FixedKeyRecord<String, UsageEvent> record) {
+        liveCommits.saw(record.timestamp());
         UsageEvent event = record.value();
         String producer = event.getProducerId();
         Long sequence = event.getProducerSequence();
