@@ -5,7 +5,7 @@
 # the local platform), a backlog of EVENTS Avro usage events with realistic variety on tollgate.usage.v1, and a
 # budget definition per org (plus key budgets) on tollgate.budgets.v1. Then, in one run:
 #   (a) a plain KafkaConsumer with the same Apicurio Avro deserializer reads the backlog (events/s);
-#   (a') floors: a Kafka Streams app with the app's settings (exactly_once_v2, 100 ms commits, one thread) doing only
+#   (a') floors: a Kafka Streams app with the app's settings (exactly_once_v2, its backlog commit cadence, one thread) doing only
 #        the decode (cold, then warm: after one unmeasured pass), then only the app's intake (decode + dedupe),
 #        each from scratch on the app's jars (events/s);
 #   (b) the real streams app (quarkus-run.jar, all capabilities, exactly_once_v2) processes it from scratch
@@ -15,7 +15,8 @@
 # Knobs (environment): EVENTS (1000000), ORGS (300), LIVE_RATE (5000), LIVE_SECONDS (60), STREAMS_HEAP (1g),
 # STREAMS_OPTS (extra -D settings for the app, space separated, e.g. "kafka-streams.commit.interval.ms=100"),
 # STREAMS_JVM_OPTS (extra JVM options for the app, e.g. a JFR recording), FLOORS (decode,warm-decode,intake; empty
-# for none), SKIP_BUILD=1, MVN_FLAGS (e.g. -o).
+# for none), FLOOR_COMMIT_MS (1000: the app's backlog commit cadence, which the floors use), SKIP_BUILD=1,
+# MVN_FLAGS (e.g. -o).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -39,7 +40,7 @@ for o in ${STREAMS_JVM_OPTS:-}; do opts+=(--streams-jvm-opt "$o"); done
 opts+=("--floors=${FLOORS-decode,warm-decode,intake}")
 
 echo "== machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
-java -Xms1g -Xmx2g -XX:+UseParallelGC -cp "$BENCH_CP" dev.tollgate.bench.streams.StreamsBench \
+java -Xms1g -Xmx2g -XX:+UseParallelGC -Dfloor.commit.interval.ms="${FLOOR_COMMIT_MS:-1000}" -cp "$BENCH_CP" dev.tollgate.bench.streams.StreamsBench \
   --events "$EVENTS" --orgs "$ORGS" --live-rate "$LIVE_RATE" --live-seconds "$LIVE_SECONDS" \
   --streams-heap "$STREAMS_HEAP" --work-dir "$OUT/work" --report "$OUT/report.json" "${opts[@]}"
 echo "== report: $OUT/report.json; app log: $OUT/work/streams.log" >&2

@@ -283,7 +283,8 @@ public final class StreamsBench implements Callable<Integer> {
                 Path.of(StreamsBench.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString(),
                 app.resolve("app").resolve("*").toString(), app.resolve("lib").resolve("boot").resolve("*").toString(),
                 app.resolve("lib").resolve("main").resolve("*").toString());
-        List<String> jvmArgs = List.of("-Xmx" + streamsHeap, "-XX:+UseParallelGC");
+        List<String> jvmArgs = List.of("-Xmx" + streamsHeap, "-XX:+UseParallelGC",
+                "-Dfloor.commit.interval.ms=" + Integer.getInteger("floor.commit.interval.ms", 1000));
         List<String> args = List.of(stage, kafka.bootstrapServers(), registryUrl,
                 workDir.resolve("floor-state-" + stage).toString());
         try (ChildJvm floor = ChildJvm.start(new ChildJvm.Spec("floor-" + stage, jvmArgs,
