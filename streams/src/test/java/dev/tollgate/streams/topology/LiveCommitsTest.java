@@ -136,7 +136,7 @@ class LiveCommitsTest {
         assertThatThrownBy(() -> LiveCommits.Settings.from(Map.of(LiveCommits.MAX_LAG_CONFIG, "-5")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("negative");
         assertThatThrownBy(() -> LiveCommits.Settings.from(Map.of(LiveCommits.MAX_LAG_CONFIG, "0")))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("never count as live");
+                .isInstanceOf(ConfigException.class).hasMessageContaining("no record would ever count as live");
         assertThat(LiveCommits.Settings.from(Map.of())).isEqualTo(new LiveCommits.Settings(100, 2_000));
     }
 }
