@@ -34,6 +34,14 @@ public enum Granularity {
         return Math.floorDiv(timestampMs, size.toMillis()) * size.toMillis();
     }
 
+    /**
+     * Whether the window that contains {@code timestampMs} still takes events when the stream time is
+     * {@code streamTimeMs}: as the DSL judges it, until the stream time reaches the window's end plus the grace.
+     */
+    public boolean isOpen(long timestampMs, long streamTimeMs, Duration grace) {
+        return streamTimeMs < windowStart(timestampMs) + size.toMillis() + grace.toMillis();
+    }
+
     /** The granularity labelled {@code label}, if any. */
     public static Optional<Granularity> ofLabel(String label) {
         return Arrays.stream(values()).filter(g -> g.label.equals(label)).findFirst();

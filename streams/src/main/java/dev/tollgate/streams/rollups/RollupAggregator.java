@@ -24,7 +24,8 @@ import dev.tollgate.streams.topology.CommitFlush;
  * <p>Why a processor over window stores rather than three windowed DSL aggregations per key: the three org
  * dimensions would each need a re-key and so a repartition topic, although all three are already partitioned by
  * org. Here one processor, in the org's task, writes all of them, with grace applied the way the DSL does: an
- * event is dropped once the task's stream time is more than the grace past its window's end.
+ * event is dropped once the task's stream time is more than the grace past its window's end. The endpoint group
+ * takes the org tasks' judgement carried by each partial ({@link RollupPartial#onTime()}).
  *
  * <p>Why samples are buffered until the task commits ({@link CommitFlush}): each window holds two latency sketches,
  * and decoding, updating and re-encoding them for every event and window dominated the app's cost. The samples of
@@ -50,11 +51,22 @@ public abstract class RollupAggregator<V> implements Processor<String, V, String
         this.grace = grace;
     }
 
+    /** How late an event may be for the windows of {@code granularity}. */
+    Duration grace(Granularity granularity) {
+        return grace.get(granularity);
+    }
+
     /** The rollup keys {@code value}, received under {@code recordKey}, counts towards. */
     abstract List<String> keys(String recordKey, V value);
 
     /** The time that places {@code value} in its windows. */
     abstract long windowTime(V value, long recordTimestamp);
+
+    /**
+     * Whether {@code value} still counts in its window of {@code granularity}, the task's stream time being
+     * {@code streamTime}.
+     */
+    abstract boolean onTime(V value, Granularity granularity, long at, long streamTime);
 
     /** Adds {@code value} to what one of its windows has pending. */
     abstract void addTo(Pending pending, V value);
@@ -87,6 +99,11 @@ public abstract class RollupAggregator<V> implements Processor<String, V, String
         }
 
         @Override
+        boolean onTime(RollupSample sample, Granularity granularity, long at, long streamTime) {
+            return granularity.isOpen(at, streamTime, grace(granularity));
+        }
+
+        @Override
         void addTo(Pending pending, RollupSample sample) {
             pending.samples.add(sample);
         }
@@ -108,6 +125,12 @@ public abstract class RollupAggregator<V> implements Processor<String, V, String
         @Override
         long windowTime(RollupPartial partial, long recordTimestamp) {
             return partial.minuteStartMs();
+        }
+
+        /** Judged by the org task that made the partial, against its own stream time ({@link RollupPartial}). */
+        @Override
+        boolean onTime(RollupPartial partial, Granularity granularity, long at, long streamTime) {
+            return partial.countsIn(granularity);
         }
 
         @Override
@@ -137,8 +160,7 @@ public abstract class RollupAggregator<V> implements Processor<String, V, String
         List<String> keys = keys(record.key(), record.value());
         for (Granularity granularity : Granularity.values()) {
             long start = granularity.windowStart(at);
-            long closesAt = start + granularity.size().toMillis() + grace.get(granularity).toMillis();
-            if (streamTime >= closesAt) {
+            if (!onTime(record.value(), granularity, at, streamTime)) {
                 LOG.debugf("event=rollup_late_event_dropped group=%s granularity=%s timestamp=%d stream_time=%d",
                         group, granularity.label(), at, streamTime);
                 continue;

@@ -20,10 +20,10 @@ import org.apache.kafka.streams.state.Stores;
 
 import dev.tollgate.events.v1.UsageEvent;
 import dev.tollgate.schemas.Topics;
+import dev.tollgate.streams.serde.JsonStoreSerde;
 import dev.tollgate.streams.topology.CommitFlush;
 import dev.tollgate.streams.topology.ProcessorWithStores;
 import dev.tollgate.streams.topology.StreamsApplication;
-import dev.tollgate.streams.serde.JsonStoreSerde;
 
 /**
  * The rollups sub-topology: tumbling 1-minute, 1-hour and 1-day windows of the deduplicated usage stream.
@@ -79,19 +79,26 @@ public final class RollupTopology {
         KStream<String, RollupSample> samples = usage.mapValues(RollupSample::of, Named.as(SAMPLE));
         aggregate(samples, RollupGroup.ORG, config, RollupAggregator.OfSamples::new);
         KStream<String, RollupPartial> byEndpoint = samples
-                .process(EndpointPartials.supplier(), Named.as(ENDPOINT_PARTIAL))
+                .process(EndpointPartials.supplier(grace(config)), Named.as(ENDPOINT_PARTIAL))
                 .repartition(Repartitioned.with(Serdes.String(), RollupPartialSerde.create())
                         .withName(ENDPOINT_REPARTITION));
         aggregate(byEndpoint, RollupGroup.ENDPOINT, config, RollupAggregator.OfPartials::new);
     }
 
+    private static Map<Granularity, Duration> grace(RollupConfig config) {
+        Map<Granularity, Duration> grace = new EnumMap<>(Granularity.class);
+        for (Granularity granularity : Granularity.values()) {
+            grace.put(granularity, config.grace(granularity));
+        }
+        return grace;
+    }
+
     private static <V> void aggregate(KStream<String, V> input, RollupGroup group, RollupConfig config,
             Function<Map<Granularity, Duration>, RollupAggregator<V>> aggregator) {
-        Map<Granularity, Duration> grace = new EnumMap<>(Granularity.class);
+        Map<Granularity, Duration> grace = grace(config);
         Set<StoreBuilder<?>> stores = new HashSet<>();
         stores.add(CommitFlush.store(group.commitHookName()));
         for (Granularity granularity : Granularity.values()) {
-            grace.put(granularity, config.grace(granularity));
             stores.add(Stores.windowStoreBuilder(
                     Stores.persistentWindowStore(group.storeName(granularity), config.retention(granularity),
                             granularity.size(), false),

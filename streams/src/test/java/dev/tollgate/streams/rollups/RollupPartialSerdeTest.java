@@ -9,6 +9,8 @@ import java.util.List;
 import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
 
+import dev.tollgate.streams.sketch.BinaryCodec;
+
 class RollupPartialSerdeTest {
 
     @Test
@@ -24,6 +26,34 @@ class RollupPartialSerdeTest {
         assertThat(RollupSerde.encode(read.rollup())).isEqualTo(RollupSerde.encode(rollup));
         assertThat(read.rollup().errorsByStatus()).containsEntry("502", 1L);
         assertThat(read.rollup().ttftSketch().totalCount()).isEqualTo(1);
+    }
+
+    @Test
+    void keepsTheWindowSizesAPartialCountsIn() {
+        int hourAndDay = RollupPartial.ALL & ~(1 << Granularity.MINUTE.ordinal());
+
+        RollupPartial read = RollupPartialSerde.decode(RollupPartialSerde.encode(
+                new RollupPartial(60_000, Rollup.empty(), hourAndDay)));
+
+        assertThat(read.countsIn(Granularity.MINUTE)).isFalse();
+        assertThat(read.countsIn(Granularity.HOUR)).isTrue();
+        assertThat(read.countsIn(Granularity.DAY)).isTrue();
+    }
+
+    @Test
+    void readsAPartialOfTheFirstFormatAsCountingInEverySize() {
+        // format 0x01: the minute, then the rollup, with no window-size byte between them
+        BinaryCodec.Writer head = new BinaryCodec.Writer(16);
+        head.writeByte(RollupPartialSerde.FORMAT_V1);
+        head.writeVarLong(60_000);
+        byte[] rollup = RollupSerde.encode(Rollup.empty());
+        byte[] v1 = Arrays.copyOf(head.toByteArray(), head.toByteArray().length + rollup.length);
+        System.arraycopy(rollup, 0, v1, head.toByteArray().length, rollup.length);
+
+        RollupPartial read = RollupPartialSerde.decode(v1);
+
+        assertThat(read.minuteStartMs()).isEqualTo(60_000);
+        assertThat(read.onTime()).isEqualTo(RollupPartial.ALL);
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
@@ -24,12 +25,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.tollgate.events.v1.UsageEvent;
 import dev.tollgate.schemas.Topics;
-import dev.tollgate.streams.topology.StreamsApplication;
+import dev.tollgate.streams.intake.UsageIntake;
 import dev.tollgate.streams.serde.InMemoryRegistry;
 import dev.tollgate.streams.serde.JsonStoreSerde;
 import dev.tollgate.streams.serde.TestSerdes;
+import dev.tollgate.streams.topology.StreamsApplication;
 import dev.tollgate.streams.usage.UsageEvents;
-import dev.tollgate.streams.intake.UsageIntake;
 
 class RollupTopologyTest {
 
@@ -169,6 +170,27 @@ class RollupTopologyTest {
         Rollup hour = rollup("rollups-endpoint-1h", RollupKey.endpoint("e1"), T0.toEpochMilli());
         assertThat(hour.requests()).isEqualTo(5);
         assertThat(hour.latencySketch().totalCount()).isEqualTo(5);
+    }
+
+    @Test
+    void countsAPartialFromALaggingOrgTaskThatItsOwnTaskFoundOnTime() {
+        // Two org tasks at different stream times, as while a backlog is worked off: the endpoint task has seen a
+        // partial ten minutes later than the one that now arrives from a task that is behind.
+        TestInputTopic<String, RollupPartial> partials = driver.createInputTopic(StreamsApplication.APPLICATION_ID
+                + "-" + RollupTopology.ENDPOINT_REPARTITION + "-repartition", new StringSerializer(),
+                RollupPartialSerde.create().serializer());
+        Rollup one = Rollup.empty().addAll(List.of(RollupSample.of(UsageEvents.ok("acme", T0).build())));
+        long later = T0.plus(Duration.ofMinutes(10)).toEpochMilli();
+        partials.pipeInput("e1", new RollupPartial(later, one), later);
+
+        partials.pipeInput("e1", new RollupPartial(T0.toEpochMilli(), one), T0.toEpochMilli());
+        int notTheMinute = RollupPartial.ALL & ~(1 << Granularity.MINUTE.ordinal());
+        partials.pipeInput("e1", new RollupPartial(T0.toEpochMilli(), one, notTheMinute), T0.toEpochMilli());
+
+        assertThat(rollup("rollups-endpoint-1m", RollupKey.endpoint("e1"), T0.toEpochMilli()).requests())
+                .as("on time in its own task, whatever the endpoint task's clock").isEqualTo(1);
+        assertThat(rollup("rollups-endpoint-1h", RollupKey.endpoint("e1"), T0.toEpochMilli()).requests())
+                .isEqualTo(3);
     }
 
     @Test
