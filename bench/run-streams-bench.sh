@@ -10,12 +10,18 @@
 #        each from scratch on the app's jars (events/s);
 #   (b) the real streams app (quarkus-run.jar, all capabilities, exactly_once_v2) processes it from scratch
 #       (events/s, until its group's committed offsets reach the end of the usage and repartition topics);
+#   (d) only with SCALE_OUT=1, between (b) and (c): two app JVMs (same jar, heap and options, a fresh application
+#       id, their own state directories and ports) in one group work through the same backlog from scratch; their
+#       combined rate (measured like (b)), the usage partitions each owned, and whether the last value of every key
+#       of the budget states, threshold events, rollups (each granularity), usage totals and budget spend they
+#       produced equals (b)'s (report: scale_out; the script fails if not identical);
 #   (c) live traffic at LIVE_RATE events/s: publish -> committed budget state / rollup record lag, p50/p99.
 #
 # Knobs (environment): EVENTS (1000000), ORGS (300), LIVE_RATE (5000), LIVE_SECONDS (60), STREAMS_HEAP (1g),
 # STREAMS_OPTS (extra -D settings for the app, space separated, e.g. "kafka-streams.commit.interval.ms=100"),
 # STREAMS_JVM_OPTS (extra JVM options for the app, e.g. a JFR recording), FLOORS (decode,warm-decode,intake; empty
-# for none), SKIP_BUILD=1, MVN_FLAGS (e.g. -o).
+# for none), SCALE_OUT=1 (phase (d); off by default so runs without it stay comparable), SKIP_BUILD=1, MVN_FLAGS
+# (e.g. -o).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -37,9 +43,10 @@ opts=()
 for o in $STREAMS_OPTS; do opts+=(--streams-opt "$o"); done
 for o in ${STREAMS_JVM_OPTS:-}; do opts+=(--streams-jvm-opt "$o"); done
 opts+=("--floors=${FLOORS-decode,warm-decode,intake}")
+if [[ "${SCALE_OUT:-0}" == 1 ]]; then opts+=(--scale-out); fi
 
 echo "== machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 java -Xms1g -Xmx2g -XX:+UseParallelGC -cp "$BENCH_CP" dev.tollgate.bench.streams.StreamsBench \
   --events "$EVENTS" --orgs "$ORGS" --live-rate "$LIVE_RATE" --live-seconds "$LIVE_SECONDS" \
   --streams-heap "$STREAMS_HEAP" --work-dir "$OUT/work" --report "$OUT/report.json" "${opts[@]}"
-echo "== report: $OUT/report.json; app log: $OUT/work/streams.log" >&2
+echo "== report: $OUT/report.json; app log: $OUT/work/streams.log (scale-out: $OUT/work/scale-out-*.log)" >&2
