@@ -57,6 +57,7 @@ import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
 import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -80,6 +81,10 @@ import picocli.CommandLine.Option;
  *   <li>(c) Live traffic at {@code --live-rate} events/s: the lag from each event's publish (its record timestamp,
  *       which the app keeps on its outputs) to the committed budget state and rollup records it produces, read
  *       with {@code read_committed}.</li>
+ *   <li>(e) With {@code --gateway-seconds}: the real gateway and the vLLM simulator beside them, at the gateway's
+ *       maximum closed-loop rate; budget freshness per usage event during the load, the time the app takes to
+ *       catch up after it, and the gateway's CPU per request next to the app's CPU per event
+ *       ({@link GatewayLoadPhase}).</li>
  * </ol>
  *
  * Both rates count from the first record each reader got, so neither includes JVM start-up or group joins; the
@@ -140,6 +145,9 @@ public final class StreamsBench implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     List<String> floors = List.of();
 
+    @Mixin
+    GatewayLoadPhase.Options gateway = new GatewayLoadPhase.Options();
+
     @Option(names = "--work-dir", required = true, description = "Where the broker, registry and app keep data and logs.")
     Path workDir;
 
@@ -174,6 +182,9 @@ public final class StreamsBench implements Callable<Integer> {
                 report.put("streams_to_plain_ratio", round((double) streamsRate / plainRate, 3));
                 System.out.printf(Locale.ROOT, "streams/plain: %.1f %%%n", 100.0 * streamsRate / plainRate);
                 live(kafka.bootstrapServers(), registry.url(), streams);
+                if (gateway.seconds > 0) {
+                    new GatewayLoadPhase(gateway, kafka, registry.url(), streams, APPLICATION_ID, workDir, report).run();
+                }
             }
         }
         machine("after");
