@@ -57,6 +57,7 @@ import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
 import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -85,6 +86,10 @@ import picocli.CommandLine.Option;
  *   <li>(c) Live traffic at {@code --live-rate} events/s: the lag from each event's publish (its record timestamp,
  *       which the app keeps on its outputs) to the committed budget state and rollup records it produces, read
  *       with {@code read_committed}.</li>
+ *   <li>(e) With {@code --gateway-seconds}: the real gateway and the vLLM simulator beside them, at the gateway's
+ *       maximum closed-loop rate; budget freshness per usage event during the load, the time the app takes to
+ *       catch up after it, and the gateway's CPU per request next to the app's CPU per event
+ *       ({@link GatewayLoadPhase}).</li>
  * </ol>
  *
  * Both rates count from the first record each reader got, so neither includes JVM start-up or group joins; the
@@ -148,6 +153,9 @@ public final class StreamsBench implements Callable<Integer> {
             + "the backlog, and their final outputs are compared with (b)'s (default: off).")
     boolean scaleOut;
 
+    @Mixin
+    GatewayLoadPhase.Options gateway = new GatewayLoadPhase.Options();
+
     @Option(names = "--work-dir", required = true, description = "Where the broker, registry and app keep data and logs.")
     Path workDir;
 
@@ -186,6 +194,9 @@ public final class StreamsBench implements Callable<Integer> {
                 // Before (c): live traffic would add events that (b)'s outputs do not count.
                 scaledOutAsOne = !scaleOut || new ScaleOutPhase(this, kafka, registry.url()).run(streamsRate, streams);
                 live(kafka.bootstrapServers(), registry.url(), streams);
+                if (gateway.seconds > 0) {
+                    new GatewayLoadPhase(gateway, kafka, registry.url(), streams, APPLICATION_ID, workDir, report).run();
+                }
             }
         }
         machine("after");
