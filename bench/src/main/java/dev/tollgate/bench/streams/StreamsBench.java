@@ -57,6 +57,7 @@ import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
 import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -77,9 +78,18 @@ import picocli.CommandLine.Option;
  *   <li>(b) The streams app starts from scratch (fresh state, fresh group) and works through it; the rate is
  *       measured from its consumer group's committed offsets, until they reach the end of the usage topic and of
  *       the endpoint repartition topic.</li>
+ *   <li>(d) With {@code --scale-out}, before (c): {@link ScaleOutPhase}. Two instances of the app (separate JVMs,
+ *       one fresh group) work through the same backlog from scratch; their combined rate, measured like (b), the
+ *       usage partitions each owned, and whether the last value of every key of their budget states, threshold
+ *       events, rollups, usage totals and budget spend equals (b)'s. The bench exits with 1 if it does not, or if
+ *       an instance owned no usage partition.</li>
  *   <li>(c) Live traffic at {@code --live-rate} events/s: the lag from each event's publish (its record timestamp,
  *       which the app keeps on its outputs) to the committed budget state and rollup records it produces, read
  *       with {@code read_committed}.</li>
+ *   <li>(e) With {@code --gateway-seconds}: the real gateway and the vLLM simulator beside them, at the gateway's
+ *       maximum closed-loop rate; budget freshness per usage event during the load, the time the app takes to
+ *       catch up after it, and the gateway's CPU per request next to the app's CPU per event
+ *       ({@link GatewayLoadPhase}).</li>
  * </ol>
  *
  * Both rates count from the first record each reader got, so neither includes JVM start-up or group joins; the
@@ -94,9 +104,8 @@ public final class StreamsBench implements Callable<Integer> {
      * The app's own names, compile-time constants that javac copies here: this JVM runs without the streams app on
      * its class path, so nothing may load a streams class at run time.
      */
-    private static final String APPLICATION_ID = StreamsApplication.APPLICATION_ID;
-    private static final String REPARTITION_TOPIC =
-            StreamsApplication.APPLICATION_ID + "-" + RollupTopology.ENDPOINT_REPARTITION + "-repartition";
+    static final String APPLICATION_ID = StreamsApplication.APPLICATION_ID;
+    private static final String REPARTITION_TOPIC = repartitionTopic(APPLICATION_ID);
     /** By name: this JVM has no Kafka Streams, so it must not load {@link StreamsFloor}, only start it. */
     static final String FLOOR_MAIN = "dev.tollgate.bench.streams.StreamsFloor";
 
@@ -140,13 +149,22 @@ public final class StreamsBench implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     List<String> floors = List.of();
 
+    @Option(names = "--scale-out", description = "After (b), run (d): two app JVMs in one fresh group work through "
+            + "the backlog, and their final outputs are compared with (b)'s (default: off).")
+    boolean scaleOut;
+
+    @Mixin
+    GatewayLoadPhase.Options gateway = new GatewayLoadPhase.Options();
+
     @Option(names = "--work-dir", required = true, description = "Where the broker, registry and app keep data and logs.")
     Path workDir;
 
     @Option(names = "--report", description = "Also write the figures as JSON here.")
     Path reportFile;
 
-    private final Map<String, Object> report = new LinkedHashMap<>();
+    final Map<String, Object> report = new LinkedHashMap<>();
+    /** False when (d) found two instances' outputs differ from one's, or one instance got no partition. */
+    private boolean scaledOutAsOne = true;
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new StreamsBench()).execute(args));
@@ -173,7 +191,12 @@ public final class StreamsBench implements Callable<Integer> {
                 long streamsRate = streamsBacklog(kafka, streams);
                 report.put("streams_to_plain_ratio", round((double) streamsRate / plainRate, 3));
                 System.out.printf(Locale.ROOT, "streams/plain: %.1f %%%n", 100.0 * streamsRate / plainRate);
+                // Before (c): live traffic would add events that (b)'s outputs do not count.
+                scaledOutAsOne = !scaleOut || new ScaleOutPhase(this, kafka, registry.url()).run(streamsRate, streams);
                 live(kafka.bootstrapServers(), registry.url(), streams);
+                if (gateway.seconds > 0) {
+                    new GatewayLoadPhase(gateway, kafka, registry.url(), streams, APPLICATION_ID, workDir, report).run();
+                }
             }
         }
         machine("after");
@@ -181,7 +204,7 @@ public final class StreamsBench implements Callable<Integer> {
             Files.createDirectories(reportFile.toAbsolutePath().getParent());
             Files.writeString(reportFile, toJson(report) + "\n");
         }
-        return 0;
+        return scaledOutAsOne ? 0 : 1;
     }
 
     /** Publishes the budgets and the backlog; returns the number of distinct event ids in the backlog. */
@@ -256,21 +279,40 @@ public final class StreamsBench implements Callable<Integer> {
 
     private ChildJvm startStreams(String bootstrap, String registryUrl) {
         int port = Ports.freePort();
+        ChildJvm app = launchStreams("streams", bootstrap, registryUrl, port, List.of());
+        report.put("streams_jvm", "-Xmx" + streamsHeap + " -XX:+UseParallelGC");
+        report.put("streams_options", streamsOptions);
+        awaitReady(app, port);
+        return app;
+    }
+
+    /**
+     * Starts the streams app in a child JVM named {@code name}, with the bench's heap, options and JVM options, its
+     * state in {@code <work-dir>/<name>-state} and its log in {@code <work-dir>/<name>.log}; does not wait for it.
+     */
+    ChildJvm launchStreams(String name, String bootstrap, String registryUrl, int port, List<String> settings) {
         List<String> jvmArgs = new ArrayList<>(List.of("-Xmx" + streamsHeap, "-XX:+UseParallelGC",
                 "-Dkafka.bootstrap.servers=" + bootstrap,
                 "-Dtollgate.registry.url=" + registryUrl,
                 "-Dquarkus.http.port=" + port,
-                "-Dkafka-streams.state.dir=" + workDir.resolve("streams-state"),
+                "-Dkafka-streams.state.dir=" + workDir.resolve(name + "-state"),
                 "-Dkafka-streams.num.standby.replicas=0"));
+        settings.forEach(setting -> jvmArgs.add("-D" + setting));
         streamsOptions.forEach(option -> jvmArgs.add("-D" + option));
         jvmArgs.addAll(streamsJvmOptions);
         Path runner = LocalInstallation.fromBuild().quarkusApp("streams");
-        ChildJvm app = ChildJvm.start(new ChildJvm.Spec("streams", jvmArgs, List.of("-jar", runner.toString()),
-                List.of(), workDir.resolve("streams.log"), Map.of()));
-        report.put("streams_jvm", String.join(" ", jvmArgs.subList(0, 2)));
-        report.put("streams_options", streamsOptions);
+        return ChildJvm.start(new ChildJvm.Spec(name, jvmArgs, List.of("-jar", runner.toString()), List.of(),
+                workDir.resolve(name + ".log"), Map.of()));
+    }
+
+    /** Waits until the app started by {@link #launchStreams} on {@code port} reports ready. */
+    static void awaitReady(ChildJvm app, int port) {
         app.awaitReady(Duration.ofSeconds(120), () -> Http.answers200("http://127.0.0.1:" + port + "/q/health/ready"));
-        return app;
+    }
+
+    /** The endpoint rollups' repartition topic, which Kafka Streams names after the application id. */
+    static String repartitionTopic(String applicationId) {
+        return applicationId + "-" + RollupTopology.ENDPOINT_REPARTITION + "-repartition";
     }
 
     /**
@@ -290,7 +332,7 @@ public final class StreamsBench implements Callable<Integer> {
         try (ChildJvm floor = ChildJvm.start(new ChildJvm.Spec("floor-" + stage, jvmArgs,
                 List.of("-cp", classPath, FLOOR_MAIN), args,
                 workDir.resolve("floor-" + stage + ".log"), Map.of()))) {
-            Backlog backlog = followBacklog(kafka, StreamsFloor.APPLICATION_ID_PREFIX + stage, floor, null);
+            Backlog backlog = followBacklog(kafka, StreamsFloor.APPLICATION_ID_PREFIX + stage, List.of(floor), null);
             String prefix = "floor_" + stage.replace('-', '_') + "_";
             boolean warm = stage.startsWith(StreamsFloor.WARM);
             report.put(prefix + "events_per_second", backlog.rate());
@@ -311,7 +353,7 @@ public final class StreamsBench implements Callable<Integer> {
      * moment its committed offsets reach the end of the usage topic and of its repartition topic.
      */
     private long streamsBacklog(KafkaBroker kafka, ChildJvm streams) throws Exception {
-        Backlog backlog = followBacklog(kafka, APPLICATION_ID, streams, REPARTITION_TOPIC);
+        Backlog backlog = followBacklog(kafka, APPLICATION_ID, List.of(streams), REPARTITION_TOPIC);
         report.put("streams_events_per_second", backlog.rate());
         report.put("streams_seconds_from_first_commit", round(backlog.seconds(), 2));
         report.put("streams_usage_topic_done_seconds", round(backlog.usageDoneSeconds(), 2));
@@ -326,17 +368,18 @@ public final class StreamsBench implements Callable<Integer> {
     }
 
     /**
-     * How one Kafka Streams app worked through the backlog.
+     * How one Kafka Streams app (one or more instances in one group) worked through the backlog.
      *
      * @param events           events counted: from the first committed offset to the end of the usage topic
      * @param seconds          from the first committed offset until done
      * @param usageDoneSeconds from the first committed offset until the usage topic alone was done
      * @param wallSeconds      from the start of the watch (the app ready) until done
-     * @param cpuSeconds       the app's CPU over the watch
+     * @param cpuSeconds       the app's CPU over the watch, all instances together
      * @param cpuByThread      the same, in milliseconds by kind of thread ({@link ThreadCpu})
+     * @param cpuSecondsByApp  the CPU of each instance over the watch, in the order they were given
      */
-    private record Backlog(long events, double seconds, double usageDoneSeconds, double wallSeconds,
-            double cpuSeconds, Map<String, Long> cpuByThread) {
+    record Backlog(long events, double seconds, double usageDoneSeconds, double wallSeconds,
+            double cpuSeconds, Map<String, Long> cpuByThread, List<Double> cpuSecondsByApp) {
 
         long rate() {
             return Math.round(events / seconds);
@@ -344,11 +387,11 @@ public final class StreamsBench implements Callable<Integer> {
     }
 
     /**
-     * Watches the committed offsets of {@code group} every 50 ms until they reach the end of the usage topic and,
-     * when given, of {@code repartitionTopic}; the app's transactions commit offsets together with its outputs, so
-     * a committed offset is work done.
+     * Watches the committed offsets of {@code group}, whose members run in {@code apps}, every 50 ms until they
+     * reach the end of the usage topic and, when given, of {@code repartitionTopic}; the app's transactions commit
+     * offsets together with its outputs, so a committed offset is work done.
      */
-    private static Backlog followBacklog(KafkaBroker kafka, String group, ChildJvm app, String repartitionTopic)
+    static Backlog followBacklog(KafkaBroker kafka, String group, List<ChildJvm> apps, String repartitionTopic)
             throws Exception {
         long processStart = System.nanoTime();
         try (Admin admin = kafka.admin()) {
@@ -357,11 +400,13 @@ public final class StreamsBench implements Callable<Integer> {
             long firstAt = 0;
             long firstCommitted = 0;
             long usageDoneAt = 0;
-            long cpuBefore = ThreadCpu.processMillis(app.pid());
-            Map<String, Long> threadsBefore = ThreadCpu.snapshot(app.pid());
+            List<Long> cpuBefore = apps.stream().map(app -> ThreadCpu.processMillis(app.pid())).toList();
+            List<Map<String, Long>> threadsBefore = apps.stream().map(app -> ThreadCpu.snapshot(app.pid())).toList();
             while (true) {
-                if (!app.isAlive()) {
-                    throw new IllegalStateException(app.name() + " died:\n" + app.logTail(40));
+                for (ChildJvm app : apps) {
+                    if (!app.isAlive()) {
+                        throw new IllegalStateException(app.name() + " died:\n" + app.logTail(40));
+                    }
                 }
                 Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
                         .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
@@ -379,15 +424,21 @@ public final class StreamsBench implements Callable<Integer> {
                     break;
                 }
                 if (now - processStart > TimeUnit.MINUTES.toNanos(30)) {
-                    throw new IllegalStateException(app.name() + " did not process the backlog within 30 minutes");
+                    throw new IllegalStateException(group + " did not process the backlog within 30 minutes");
                 }
                 Thread.sleep(50);
             }
             long doneAt = System.nanoTime();
-            long cpu = ThreadCpu.processMillis(app.pid()) - cpuBefore;
-            Map<String, Long> byThread = ThreadCpu.between(threadsBefore, ThreadCpu.snapshot(app.pid()));
+            List<Double> cpuByApp = new ArrayList<>();
+            Map<String, Long> byThread = new HashMap<>();
+            for (int i = 0; i < apps.size(); i++) {
+                cpuByApp.add((ThreadCpu.processMillis(apps.get(i).pid()) - cpuBefore.get(i)) / 1000.0);
+                ThreadCpu.between(threadsBefore.get(i), ThreadCpu.snapshot(apps.get(i).pid()))
+                        .forEach((kind, millis) -> byThread.merge(kind, millis, Long::sum));
+            }
             return new Backlog(total - firstCommitted, (doneAt - firstAt) / 1e9, (usageDoneAt - firstAt) / 1e9,
-                    (doneAt - processStart) / 1e9, cpu / 1000.0, byThread);
+                    (doneAt - processStart) / 1e9, cpuByApp.stream().mapToDouble(Double::doubleValue).sum(),
+                    ThreadCpu.between(Map.of(), byThread), cpuByApp);
         }
     }
 
@@ -481,7 +532,7 @@ public final class StreamsBench implements Callable<Integer> {
         return new KafkaProducer<>(config, new StringSerializer(), serializer);
     }
 
-    private static KafkaConsumer<String, byte[]> outputConsumer(String bootstrap) {
+    static KafkaConsumer<String, byte[]> outputConsumer(String bootstrap) {
         return new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
@@ -490,7 +541,7 @@ public final class StreamsBench implements Callable<Integer> {
                 new ByteArrayDeserializer());
     }
 
-    private static Map<TopicPartition, Long> endOffsets(Admin admin, String topic) throws Exception {
+    static Map<TopicPartition, Long> endOffsets(Admin admin, String topic) throws Exception {
         List<TopicPartition> partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS)
                 .get(topic).partitions().stream().map(p -> new TopicPartition(topic, p.partition())).toList();
         return admin.listOffsets(partitions.stream().collect(Collectors.toMap(p -> p, p -> OffsetSpec.latest())))
