@@ -289,6 +289,7 @@ public class BudgetSpendProcessor implements Processor<String, BudgetInput, Stri
 
     /** Writes and publishes the spend of every budget that changed since the last commit; runs at the commit. */
     private void commit() {
+        liveCommits.committed();
         long changesNow = changes.count();
         if (changesNow != changesSeen) {
             rulesByOrg.clear();

@@ -145,7 +145,7 @@ public class EventDeduplicator implements FixedKeyProcessor<String, UsageEvent, 
         // A revived task runs init again: what was held belonged to the aborted transaction; the store is restored.
         held.clear();
         CommitFlush.HookStore hook = context.getStateStore(commitHookName(blockStoreName));
-        hook.onCommit(this::writeChangedBlocks);
+        hook.onCommit(this::onCommit);
         context.schedule(EXPIRY_INTERVAL, PunctuationType.STREAM_TIME, now -> releaseUnusedBlocks());
         // Every usage event passes here first: the intake sets its task's commit cadence for all capabilities.
         liveCommits = LiveCommits.schedule(context);
@@ -186,8 +186,14 @@ public class EventDeduplicator implements FixedKeyProcessor<String, UsageEvent, 
         return new Held(block, storedAt);
     }
 
+    /** The commit hook: the blocks changed since the last commit go into this one, and the cadence learns of it. */
+    private void onCommit() {
+        writeChangedBlocks();
+        liveCommits.committed();
+    }
+
     /**
-     * The commit hook: writes every block that changed since the last commit at the minute of its latest event, and
+     * Writes every block that changed since the last commit at the minute of its latest event, and
      * deletes it at the minute it was stored at before if that differs, in the transaction of the commit.
      */
     private void writeChangedBlocks() {

@@ -95,6 +95,33 @@ class LiveCommitsTest {
     }
 
     @Test
+    void asksNoSoonerThanAnIntervalAfterTheThreadCommittedForAnotherTask() {
+        MockProcessorContext<Void, Void> context = context(Map.of());
+        Telling processor = started(context);
+        processor.process(new Record<>("org", "usage", NOW.toEpochMilli()));
+        processor.cadence.committed(); // another task asked, and the thread committed every task, this one too
+        processor.process(new Record<>("org", "usage", NOW.toEpochMilli()));
+
+        context.scheduledPunctuators().forEach(p -> p.getPunctuator().punctuate(NOW.plusMillis(60).toEpochMilli()));
+        assertThat(context.committed()).as("60 ms after that commit").isFalse();
+
+        context.scheduledPunctuators().forEach(p -> p.getPunctuator().punctuate(NOW.plusMillis(100).toEpochMilli()));
+        assertThat(context.committed()).as("an interval after it").isTrue();
+    }
+
+    @Test
+    void forgetsWhatACommitCoveredUntilTheNextLiveRecord() {
+        MockProcessorContext<Void, Void> context = context(Map.of());
+        Telling processor = started(context);
+        processor.process(new Record<>("org", "usage", NOW.toEpochMilli()));
+        processor.cadence.committed();
+
+        context.scheduledPunctuators().forEach(p -> p.getPunctuator().punctuate(NOW.plusSeconds(1).toEpochMilli()));
+
+        assertThat(context.committed()).isFalse();
+    }
+
+    @Test
     void treatsARecordLiveByNatureAsLiveWhateverItsTimestamp() {
         MockProcessorContext<Void, Void> context = context(Map.of());
         Telling processor = started(context);
