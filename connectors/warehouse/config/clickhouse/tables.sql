@@ -35,7 +35,9 @@ CREATE TABLE IF NOT EXISTS tollgate.usage_events (
     completed_at      DateTime64(3, 'UTC'),
     budget_leases     Map(String, String),
     cache_hit         Bool DEFAULT false,
-    cost_saved_micros Int64 DEFAULT 0
+    cost_saved_micros Int64 DEFAULT 0,
+    producer_id       Nullable(String),
+    producer_sequence Nullable(Int64)
 ) ENGINE = ReplacingMergeTree
 PARTITION BY toYYYYMM(completed_at)
 ORDER BY (org_id, event_id);
@@ -43,6 +45,9 @@ ORDER BY (org_id, event_id);
 -- Tables created before the response cache (docs/cache.md) lack its two fields; the sink does not alter tables.
 ALTER TABLE tollgate.usage_events ADD COLUMN IF NOT EXISTS cache_hit Bool DEFAULT false;
 ALTER TABLE tollgate.usage_events ADD COLUMN IF NOT EXISTS cost_saved_micros Int64 DEFAULT 0;
+-- Tables created before the producer stamp (docs/streams.md#seen-sequence-numbers-of-a-producer) lack its two fields.
+ALTER TABLE tollgate.usage_events ADD COLUMN IF NOT EXISTS producer_id Nullable(String);
+ALTER TABLE tollgate.usage_events ADD COLUMN IF NOT EXISTS producer_sequence Nullable(Int64);
 
 -- A window is republished each time it changes; its request count only grows, so the row with the most requests is
 -- the latest value.
