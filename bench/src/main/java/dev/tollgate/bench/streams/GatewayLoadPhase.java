@@ -2,19 +2,6 @@ package dev.tollgate.bench.streams;
 
 import static dev.tollgate.bench.ReportJson.round;
 
-import dev.tollgate.bench.LoadGenerator;
-import dev.tollgate.bench.LoadResult;
-import dev.tollgate.bench.LoadSpec;
-import dev.tollgate.bench.ThreadCpu;
-import dev.tollgate.local.LocalInstallation;
-import dev.tollgate.local.kafka.KafkaBroker;
-import dev.tollgate.local.postgres.LocalPostgres;
-import dev.tollgate.local.process.ChildJvm;
-import dev.tollgate.local.process.Http;
-import dev.tollgate.local.process.Ports;
-import dev.tollgate.local.vllm.SimulatorConfig;
-import dev.tollgate.local.vllm.VllmSimulator;
-import dev.tollgate.schemas.Topics;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -34,11 +21,25 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.HdrHistogram.Histogram;
+
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+
+import dev.tollgate.bench.LoadGenerator;
+import dev.tollgate.bench.LoadResult;
+import dev.tollgate.bench.LoadSpec;
+import dev.tollgate.bench.ThreadCpu;
+import dev.tollgate.local.LocalInstallation;
+import dev.tollgate.local.kafka.KafkaBroker;
+import dev.tollgate.local.postgres.LocalPostgres;
+import dev.tollgate.local.process.ChildJvm;
+import dev.tollgate.local.process.Http;
+import dev.tollgate.local.process.Ports;
+import dev.tollgate.local.vllm.SimulatorConfig;
+import dev.tollgate.local.vllm.VllmSimulator;
+import dev.tollgate.schemas.Topics;
 import picocli.CommandLine.Option;
 
 /**
@@ -332,8 +333,8 @@ final class GatewayLoadPhase {
         e.put("streams_cpu_seconds", round(appCpuMillis / 1000.0, 1));
         e.put("streams_cpu_micros_per_event", round(appCpuMicros, 1));
         e.put("streams_max_lag_events_during_load", maxLag);
-        e.put("budget_freshness_per_event_ms", percentiles(freshness.perEvent()));
-        e.put("budget_state_record_lag_ms", percentiles(freshness.perRecord()));
+        e.put("budget_freshness_per_event_ms", StreamsBench.percentiles(freshness.perEvent()));
+        e.put("budget_state_record_lag_ms", StreamsBench.percentiles(freshness.perRecord()));
         e.put("budget_freshness_unmatched_events", freshness.unmatched());
         e.put("lag_under_1s_of_events_after_ms", recovery.underOneSecondMs());
         e.put("lag_zero_after_ms", recovery.caughtUpMs());
@@ -541,16 +542,6 @@ final class GatewayLoadPhase {
             throw new IllegalStateException("timed out waiting for: " + what);
         }
         Thread.sleep(100);
-    }
-
-    static Map<String, Object> percentiles(Histogram histogram) {
-        Map<String, Object> values = new LinkedHashMap<>();
-        values.put("count", histogram.getTotalCount());
-        values.put("p50", histogram.getValueAtPercentile(50));
-        values.put("p99", histogram.getValueAtPercentile(99));
-        values.put("p999", histogram.getValueAtPercentile(99.9));
-        values.put("max", histogram.getMaxValue());
-        return values;
     }
 
     private static String random() {

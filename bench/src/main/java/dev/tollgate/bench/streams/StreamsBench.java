@@ -597,7 +597,8 @@ public final class StreamsBench implements Callable<Integer> {
         }
     }
 
-    private static Map<String, Object> percentiles(Histogram histogram) {
+    /** Count, p50, p99, p99.9 and max of a lag histogram, as every phase reports them. */
+    static Map<String, Object> percentiles(Histogram histogram) {
         Map<String, Object> values = new LinkedHashMap<>();
         values.put("count", histogram.getTotalCount());
         values.put("p50", histogram.getValueAtPercentile(50));
