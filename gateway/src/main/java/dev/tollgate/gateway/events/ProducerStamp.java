@@ -9,13 +9,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code producer_sequence}), set once when the event is built and before it is journaled, so a journal replay by a
  * later process or a re-publish after a Kafka outage carries the number the event was first given.
  *
- * <p>Why: the streams app deduplicates stamped events with one small anti-replay window per producer (a high-water
- * mark and a bitmap of recent numbers, as IPsec does), written about once per commit, instead of one store write and
- * one changelog record per event id (docs/streams.md, docs/decisions/0025-anti-replay-dedupe.md).
+ * <p>Why: the streams app deduplicates stamped events with one bit per number per producer (in blocks of 1,024,
+ * as an IPsec anti-replay window keeps its bitmap), written once per commit, instead of one store write and one
+ * changelog record per event id (docs/streams.md, docs/decisions/0025-anti-replay-dedupe.md).
  *
  * <p>Why a new id per process rather than a stable replica name: the counter starts again at every start, and the
  * same id with a restarted counter would make the new events look like replays of the old ones. Numbers an event
- * never used (an event refused by a full buffer) leave a gap, which the window accepts.
+ * never used (an event refused by a full buffer) leave a gap, which costs the streams app nothing.
  */
 public final class ProducerStamp {
 

@@ -40,8 +40,8 @@ import io.restassured.path.json.JsonPath;
  * output still counts each distinct event exactly once. The backlog holds re-deliveries of early events at its end,
  * so the dedupe state must survive the crash too. The events are stamped as two gateways would stamp them (producer
  * id and sequence number), except one in ten left unstamped as an older gateway's: the copies are judged by the
- * producers' replay windows (restored from their changelog after the kill; each copy is up to 27,000 numbers late,
- * within the default window) and by the event-id store.
+ * producers' seen-number blocks (restored from their changelog after the kill; each copy is up to 27,000 numbers
+ * late, many blocks behind its producer's latest) and by the event-id store.
  *
  * <p>Its own broker: the app under test must be the only member of the {@code tollgate-streams} group, and the
  * {@code @QuarkusTest} ITs of this module run one in the test JVM against the shared broker.
