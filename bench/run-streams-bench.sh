@@ -6,8 +6,8 @@
 # budget definition per org (plus key budgets) on tollgate.budgets.v1. Then, in one run:
 #   (a) a plain KafkaConsumer with the same Apicurio Avro deserializer reads the backlog (events/s);
 #   (a') floors: a Kafka Streams app with the app's settings (exactly_once_v2, its backlog commit cadence, one thread) doing only
-#        the decode (cold, then warm: after one unmeasured pass), then only the app's intake (decode + dedupe),
-#        each from scratch on the app's jars (events/s);
+#        the decode (cold, then warm: after one unmeasured pass), then only the app's intake (decode + dedupe), or
+#        the intake and the rollups (rollups), each from scratch on the app's jars (events/s);
 #   (b) the real streams app (quarkus-run.jar, all capabilities, exactly_once_v2) processes it from scratch
 #       (events/s, until its group's committed offsets reach the end of the usage and repartition topics);
 #   (d) only with SCALE_OUT=1, between (b) and (c): two app JVMs (same jar, heap and options, a fresh application
@@ -28,7 +28,7 @@
 #
 # Knobs (environment): EVENTS (1000000), ORGS (300), LIVE_RATE (5000), LIVE_SECONDS (60), STREAMS_HEAP (1g),
 # STREAMS_OPTS (extra -D settings for the app, space separated, e.g. "kafka-streams.commit.interval.ms=100"),
-# STREAMS_JVM_OPTS (extra JVM options for the app, e.g. a JFR recording), FLOORS (decode,warm-decode,intake; empty
+# STREAMS_JVM_OPTS (extra JVM options for the app, e.g. a JFR recording), FLOORS (decode,warm-decode,intake; also rollups; empty
 # for none), FLOOR_COMMIT_MS (1000: the app's backlog commit cadence, which the floors use), SCALE_OUT=1 (phase (d);
 # off by default so runs without it stay comparable), GATEWAY_SECONDS (0: phase (e) off, so that runs without it
 # stay comparable; 60 for target 2), GATEWAY_WARMUP (30), GATEWAY_WARMUP_MAX (180), GATEWAY_CONNECTIONS (64),

@@ -84,6 +84,20 @@ final class ScaleOutPhase {
             new Output("budget_events", Topics.BUDGET_EVENTS, Topics.BUDGET_EVENTS),
             new Output("rollups", Topics.ROLLUPS, Topics.ROLLUPS));
 
+    /**
+     * Where (b)'s records begin on each output topic (b) shares with other writers: a floor stage may have written
+     * to them before (the rollups floor publishes to {@code tollgate.rollups.v1}).
+     */
+    static Map<TopicPartition, Long> sharedOutputsEnd(String bootstrap) {
+        Map<TopicPartition, Long> end = new HashMap<>();
+        for (Output output : OUTPUTS) {
+            if (output.shared()) {
+                end.putAll(FinalValues.read(bootstrap, output.single(), Map.of()).end());
+            }
+        }
+        return end;
+    }
+
     private final StreamsBench bench;
     private final KafkaBroker kafka;
     private final String registryUrl;
@@ -108,7 +122,8 @@ final class ScaleOutPhase {
         String bootstrap = kafka.bootstrapServers();
         Map<String, FinalValues> single = new LinkedHashMap<>();
         for (Output output : OUTPUTS) {
-            single.put(output.name(), FinalValues.read(bootstrap, output.single(), Map.of()));
+            single.put(output.name(), FinalValues.read(bootstrap, output.single(),
+                    output.shared() ? bench.outputsBeforeApp : Map.of()));
         }
         report.put("application_id", APPLICATION_ID);
         report.put("instances", INSTANCES.size());

@@ -153,6 +153,9 @@ public final class StreamsBench implements Callable<Integer> {
             + "the backlog, and their final outputs are compared with (b)'s (default: off).")
     boolean scaleOut;
 
+    /** Where (b) began on the output topics it shares with the floors (set before (b) when scaling out). */
+    Map<TopicPartition, Long> outputsBeforeApp = Map.of();
+
     @Mixin
     GatewayLoadPhase.Options gateway = new GatewayLoadPhase.Options();
 
@@ -187,6 +190,7 @@ public final class StreamsBench implements Callable<Integer> {
                     floor(kafka, registry.url(), stage.strip(), plainRate);
                 }
             }
+            outputsBeforeApp = scaleOut ? ScaleOutPhase.sharedOutputsEnd(kafka.bootstrapServers()) : Map.of();
             try (ChildJvm streams = startStreams(kafka.bootstrapServers(), registry.url())) {
                 long streamsRate = streamsBacklog(kafka, streams);
                 report.put("streams_to_plain_ratio", round((double) streamsRate / plainRate, 3));

@@ -33,6 +33,8 @@ import dev.tollgate.schemas.Topics;
 import dev.tollgate.streams.intake.RequestRecordDecoder;
 import dev.tollgate.streams.intake.UsageIntake;
 import dev.tollgate.streams.intake.UsageRecordDecoder;
+import dev.tollgate.streams.rollups.RollupConfig;
+import dev.tollgate.streams.rollups.RollupTopology;
 import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
 
 /**
@@ -47,6 +49,10 @@ import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
  *   <li>{@value #INTAKE}: the app's own shared intake, {@link UsageIntake#build}: decode, the
  *       dead-letter split and the dedupe by event id (a RocksDB window store with its changelog), which every
  *       capability needs before it may count an event exactly once;</li>
+ *   <li>{@value #ROLLUPS}: the intake and then the app's rollups ({@link RollupTopology}, with its default grace and
+ *       retention): the org and endpoint windows, their stores, changelogs and output records on
+ *       {@code tollgate.rollups.v1}, the endpoint repartition; what lies between this floor and the app is the other
+ *       capabilities (totals, budgets, evals, alerts);</li>
  *   <li>{@value #REQUESTS}: reads {@code tollgate.requests.v1} and decodes each value with the app's own
  *       {@link RequestRecordDecoder}, nothing more: the floor of the evals benchmark, whose scoring topology starts
  *       from that decode.</li>
@@ -62,6 +68,8 @@ public final class StreamsFloor {
     public static final String DECODE = "decode";
     /** Source, decode, dead-letter split and dedupe: the app's shared intake. */
     public static final String INTAKE = "intake";
+    /** The intake and the rollups capability, nothing else. */
+    public static final String ROLLUPS = "rollups";
     /** Source and decode of the requests topic only. */
     public static final String REQUESTS = "requests";
 
@@ -84,7 +92,8 @@ public final class StreamsFloor {
     public static void main(String[] args) throws Exception {
         if (args.length != 4) {
             throw new IllegalArgumentException(
-                    "usage: StreamsFloor [warm-]decode|[warm-]intake|[warm-]requests BOOTSTRAP REGISTRY_URL STATE_DIR");
+                    "usage: StreamsFloor [warm-]decode|[warm-]intake|[warm-]rollups|[warm-]requests BOOTSTRAP REGISTRY_URL "
+                            + "STATE_DIR");
         }
         String stage = args[0].toLowerCase(Locale.ROOT);
         String topologyStage = stage.startsWith(WARM) ? stage.substring(WARM.length()) : stage;
@@ -151,16 +160,55 @@ public final class StreamsFloor {
                     .stream(Topics.USAGE, Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("floor-source"))
                     .processValues(() -> new UsageRecordDecoder(deserializers.get()), Named.as("floor-decode"));
             case INTAKE -> UsageIntake.build(builder, Duration.ofHours(24), deserializers);
+            case ROLLUPS -> {
+                KStream<String, UsageEvent> usage = UsageIntake.build(builder, Duration.ofHours(24), deserializers);
+                RollupTopology.contribute(usage, DEFAULT_ROLLUPS);
+                yield usage;
+            }
             case REQUESTS -> builder
                     .stream(Topics.REQUESTS, Consumed.with(Serdes.String(), Serdes.ByteArray())
                             .withName("floor-requests-source"))
                     .processValues(() -> new RequestRecordDecoder(requestDeserializer(registryUrl)),
                             Named.as("floor-requests-decode"));
-            default -> throw new IllegalArgumentException("unknown stage " + stage + ": decode, intake or requests");
+            default -> throw new IllegalArgumentException("unknown stage " + stage
+                    + ": decode, intake, rollups or requests");
         };
         last.foreach((orgId, value) -> { }, Named.as("floor-end"));
         return builder.build();
     }
+
+    /** The rollups' defaults, as {@code RollupConfig}'s {@code @WithDefault}s give them to the app. */
+    private static final RollupConfig DEFAULT_ROLLUPS = new RollupConfig() {
+        @Override
+        public Duration minuteGrace() {
+            return Duration.ofMinutes(5);
+        }
+
+        @Override
+        public Duration hourGrace() {
+            return Duration.ofHours(1);
+        }
+
+        @Override
+        public Duration dayGrace() {
+            return Duration.ofHours(6);
+        }
+
+        @Override
+        public Duration minuteRetention() {
+            return Duration.ofDays(2);
+        }
+
+        @Override
+        public Duration hourRetention() {
+            return Duration.ofDays(35);
+        }
+
+        @Override
+        public Duration dayRetention() {
+            return Duration.ofDays(400);
+        }
+    };
 
     private static Deserializer<RequestEvent> requestDeserializer(String registryUrl) {
         AvroKafkaDeserializer<RequestEvent> deserializer = new AvroKafkaDeserializer<>();
