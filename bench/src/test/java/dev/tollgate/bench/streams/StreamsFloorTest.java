@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.tollgate.schemas.Topics;
 import dev.tollgate.streams.intake.UsageIntake;
+import dev.tollgate.streams.rollups.RollupTopology;
 
 /** The floors measure what they say: the app's own decode, and the app's own intake, and nothing more. */
 class StreamsFloorTest {
@@ -27,6 +28,14 @@ class StreamsFloorTest {
     }
 
     @Test
+    void rollupsStageRunsTheIntakeAndTheAppsRollupsAndNoOtherCapability() {
+        String description = StreamsFloor.topology(StreamsFloor.ROLLUPS, REGISTRY).describe().toString();
+
+        assertThat(description).contains(UsageIntake.DEDUPE, RollupTopology.ENDPOINT_PARTIAL,
+                RollupTopology.ENDPOINT_REPARTITION, Topics.ROLLUPS).doesNotContain("budgets", "usage-totals");
+    }
+
+    @Test
     void decodeStageDecodesWithoutStoreOrDedupe() {
         String description = StreamsFloor.topology(StreamsFloor.DECODE, REGISTRY).describe().toString();
 
@@ -37,7 +46,7 @@ class StreamsFloorTest {
     @Test
     void rejectsAnUnknownStage() {
         assertThatThrownBy(() -> StreamsFloor.topology("budgets", REGISTRY))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("decode, intake or requests");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("decode, intake, rollups or requests");
     }
 
     @Test
