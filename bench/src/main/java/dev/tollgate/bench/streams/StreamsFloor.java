@@ -162,7 +162,7 @@ public final class StreamsFloor {
             case INTAKE -> UsageIntake.build(builder, Duration.ofHours(24), deserializers);
             case ROLLUPS -> {
                 KStream<String, UsageEvent> usage = UsageIntake.build(builder, Duration.ofHours(24), deserializers);
-                RollupTopology.contribute(usage, DEFAULT_ROLLUPS);
+                RollupTopology.contribute(usage, RollupConfig.DEFAULTS);
                 yield usage;
             }
             case REQUESTS -> builder
@@ -176,39 +176,6 @@ public final class StreamsFloor {
         last.foreach((orgId, value) -> { }, Named.as("floor-end"));
         return builder.build();
     }
-
-    /** The rollups' defaults, as {@code RollupConfig}'s {@code @WithDefault}s give them to the app. */
-    private static final RollupConfig DEFAULT_ROLLUPS = new RollupConfig() {
-        @Override
-        public Duration minuteGrace() {
-            return Duration.ofMinutes(5);
-        }
-
-        @Override
-        public Duration hourGrace() {
-            return Duration.ofHours(1);
-        }
-
-        @Override
-        public Duration dayGrace() {
-            return Duration.ofHours(6);
-        }
-
-        @Override
-        public Duration minuteRetention() {
-            return Duration.ofDays(2);
-        }
-
-        @Override
-        public Duration hourRetention() {
-            return Duration.ofDays(35);
-        }
-
-        @Override
-        public Duration dayRetention() {
-            return Duration.ofDays(400);
-        }
-    };
 
     private static Deserializer<RequestEvent> requestDeserializer(String registryUrl) {
         AvroKafkaDeserializer<RequestEvent> deserializer = new AvroKafkaDeserializer<>();

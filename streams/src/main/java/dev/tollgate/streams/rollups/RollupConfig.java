@@ -13,6 +13,43 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "tollgate.streams.rollups")
 public interface RollupConfig {
 
+    /**
+     * The settings with their defaults, for code that builds the rollups without Quarkus: the topology tests and the
+     * streams benchmark's rollups floor. One copy here, beside the {@code @WithDefault}s it restates, which
+     * {@code RollupConfigTest} holds it to.
+     */
+    RollupConfig DEFAULTS = new RollupConfig() {
+        @Override
+        public Duration minuteGrace() {
+            return Duration.ofMinutes(5);
+        }
+
+        @Override
+        public Duration hourGrace() {
+            return Duration.ofHours(1);
+        }
+
+        @Override
+        public Duration dayGrace() {
+            return Duration.ofHours(6);
+        }
+
+        @Override
+        public Duration minuteRetention() {
+            return Duration.ofDays(2);
+        }
+
+        @Override
+        public Duration hourRetention() {
+            return Duration.ofDays(35);
+        }
+
+        @Override
+        public Duration dayRetention() {
+            return Duration.ofDays(400);
+        }
+    };
+
     /** Grace of 1-minute windows. */
     @WithDefault("PT5M")
     Duration minuteGrace();

@@ -30,8 +30,8 @@ import dev.tollgate.streams.evals.EvalsCapability;
 import dev.tollgate.streams.evals.EvalsTopology;
 import dev.tollgate.streams.intake.RequestIntake;
 import dev.tollgate.streams.intake.UsageIntake;
+import dev.tollgate.streams.rollups.RollupConfig;
 import dev.tollgate.streams.rollups.RollupTopology;
-import dev.tollgate.streams.rollups.RollupTopologyTestConfig;
 import dev.tollgate.streams.rollups.RollupsCapability;
 import dev.tollgate.streams.serde.InMemoryRegistry;
 import dev.tollgate.streams.serde.RegistryConfig;
@@ -122,7 +122,7 @@ class ComposedTopologyTest {
                 }),
                 new BudgetsCapability(serdes, LEASES),
                 new EvalsCapability(serdes, new SimpleMeterRegistry()),
-                new RollupsCapability(RollupTopologyTestConfig.DEFAULTS),
+                new RollupsCapability(RollupConfig.DEFAULTS),
                 new UsageTotalsCapability()));
     }
 

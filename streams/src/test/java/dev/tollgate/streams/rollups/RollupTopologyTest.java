@@ -48,7 +48,7 @@ class RollupTopologyTest {
     void start() {
         StreamsBuilder builder = new StreamsBuilder();
         RollupTopology.contribute(UsageIntake.build(builder, Duration.ofHours(1),
-                () -> TestSerdes.deserializer(registry)), RollupTopologyTestConfig.DEFAULTS);
+                () -> TestSerdes.deserializer(registry)), RollupConfig.DEFAULTS);
         Properties config = new Properties();
         config.put(StreamsConfig.APPLICATION_ID_CONFIG, StreamsApplication.APPLICATION_ID);
         config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
