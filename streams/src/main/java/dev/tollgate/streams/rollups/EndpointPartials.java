@@ -1,11 +1,8 @@
 package dev.tollgate.streams.rollups;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 
 import org.apache.kafka.streams.processor.api.Processor;
@@ -35,7 +32,8 @@ final class EndpointPartials implements Processor<String, RollupSample, String, 
     static final String COMMIT_HOOK = "rollups-endpoint-partials" + CommitFlush.HOOK_SUFFIX;
 
     private final Map<Granularity, Duration> grace;
-    private final Map<MinuteOfEndpoint, Pending> pending = new LinkedHashMap<>();
+    /** The running sums per endpoint id since the last commit ({@link KeyMinutes}), in the order first touched. */
+    private final Map<String, KeyMinutes> pending = new LinkedHashMap<>();
     private CommitFlush.Forwarder<String, RollupPartial> forwarder;
     private ProcessorContext<String, RollupPartial> context;
 
@@ -71,53 +69,19 @@ final class EndpointPartials implements Processor<String, RollupSample, String, 
             return;
         }
         context.recordMetadata().ifPresent(forwarder::processing);
-        long minute = Granularity.MINUTE.windowStart(record.timestamp());
-        pending.computeIfAbsent(new MinuteOfEndpoint(sample.endpointId(), minute, onTime), k -> new Pending())
-                .add(sample, record.timestamp());
+        // Events of one minute that arrive before and after its 1-minute window closed go in two partials.
+        pending.computeIfAbsent(sample.endpointId(), KeyMinutes::new)
+                .at(Granularity.MINUTE.windowStart(record.timestamp()), onTime).add(sample, record.timestamp());
     }
 
     private void forwardPartials() {
-        for (Map.Entry<MinuteOfEndpoint, Pending> entry : pending.entrySet()) {
-            MinuteOfEndpoint at = entry.getKey();
-            Pending samples = entry.getValue();
-            forwarder.forward(new Record<>(at.endpointId(),
-                    new RollupPartial(at.minuteStartMs(), Rollup.empty().addAll(samples.samples), at.onTime()),
-                    samples.latestTimestamp));
+        for (KeyMinutes endpoint : pending.values()) {
+            for (KeyMinutes.Minute minute : endpoint.minutes()) {
+                forwarder.forward(new Record<>(endpoint.key(),
+                        new RollupPartial(minute.startMs(), minute.rollup(), minute.openWindows()),
+                        minute.latestTimestamp()));
+            }
         }
         pending.clear();
-    }
-
-    /**
-     * One endpoint's minute, and the window sizes its events are on time for (events of one minute that arrive
-     * before and after its 1-minute window closed go in two partials); equality written out, as it is looked up per
-     * event (see {@code RollupAggregator}).
-     */
-    private record MinuteOfEndpoint(String endpointId, long minuteStartMs, int onTime) {
-
-        @Override
-        public boolean equals(Object other) {
-            if (!(other instanceof MinuteOfEndpoint)) {
-                return false;
-            }
-            MinuteOfEndpoint that = (MinuteOfEndpoint) other;
-            return minuteStartMs == that.minuteStartMs && onTime == that.onTime
-                    && Objects.equals(endpointId, that.endpointId);
-        }
-
-        @Override
-        public int hashCode() {
-            return 31 * (31 * Objects.hashCode(endpointId) + Long.hashCode(minuteStartMs)) + onTime;
-        }
-    }
-
-    /** The samples of one endpoint minute since the last commit, and the newest record timestamp among them. */
-    private static final class Pending {
-        private final List<RollupSample> samples = new ArrayList<>(8);
-        private long latestTimestamp = Long.MIN_VALUE;
-
-        void add(RollupSample sample, long timestamp) {
-            samples.add(sample);
-            latestTimestamp = Math.max(latestTimestamp, timestamp);
-        }
     }
 }

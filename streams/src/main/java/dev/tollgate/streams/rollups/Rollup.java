@@ -62,8 +62,12 @@ public record Rollup(
         return sum.rollup();
     }
 
-    /** A rollup being added to: a copy of one, so that rollups themselves never change. */
-    private static final class Sum {
+    /**
+     * A rollup being added to: a copy of one, so that rollups themselves never change. The rollups keep one per
+     * rollup key and minute between commits ({@link KeyMinutes}), so that an event is added once, not once per
+     * window.
+     */
+    static final class Sum {
         private long requests;
         private long errors;
         private Map<String, Long> errorsByStatus;
@@ -74,6 +78,12 @@ public record Rollup(
         private final LatencySketch latency;
         private LatencySketch ttft;
 
+        /** Nothing counted yet. */
+        Sum() {
+            this(empty());
+        }
+
+        /** {@code start}, copied. */
         Sum(Rollup start) {
             requests = start.requests();
             errors = start.errors();
@@ -133,6 +143,7 @@ public record Rollup(
             return ttft;
         }
 
+        /** What was counted; the rollup shares this sum's sketches, so the sum must not be added to afterwards. */
         Rollup rollup() {
             return new Rollup(requests, errors, errorsByStatus, promptTokens, completionTokens, costMicros, latency,
                     ttft);

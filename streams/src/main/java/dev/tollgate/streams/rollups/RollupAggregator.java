@@ -3,7 +3,7 @@ package dev.tollgate.streams.rollups;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -27,12 +27,20 @@ import dev.tollgate.streams.topology.CommitFlush;
  * event is dropped once the task's stream time is more than the grace past its window's end. The endpoint group
  * takes the org tasks' judgement carried by each partial ({@link RollupPartial#onTime()}).
  *
- * <p>Why samples are buffered until the task commits ({@link CommitFlush}): each window holds two latency sketches,
- * and decoding, updating and re-encoding them for every event and window dominated the app's cost. The samples of
- * a window are kept in memory and applied, written and published once per commit, inside the commit's
- * transaction; so the stores and {@code tollgate.rollups.v1} carry each dirty window once per commit interval, with
- * its latest value, like a DSL aggregation behind its record cache. Interactive queries see a window's new value
- * once the commit that applies it has run (within {@code commit.interval.ms}).
+ * <p>Why records are summed in memory until the task commits ({@link CommitFlush}): each window holds two latency
+ * sketches, and decoding, updating and re-encoding them for every event and window dominated the app's cost. A
+ * record is added once per rollup key, to a running sum of its minute ({@link KeyMinutes}); at commit each window is
+ * assembled from its minutes, merged into its stored value, written and published, inside the commit's transaction.
+ * So the stores and {@code tollgate.rollups.v1} carry each dirty window once per commit interval, with its latest
+ * value, like a DSL aggregation behind its record cache. Interactive queries see a window's new value once the
+ * commit that applies it has run (within {@code commit.interval.ms}).
+ *
+ * <p>Why the keys stay in memory between commits, with the value each one's newest window of each size had when it
+ * was last written ({@link KeyMinutes#written}): the 1-hour and 1-day windows, and the minute of live traffic, change
+ * at nearly every commit, and reading each back from RocksDB and decoding its sketches cost as much as writing it.
+ * Only this processor writes its stores, and a revived task runs {@link #init} again, which forgets them; so a kept
+ * value is always the stored one. A key is forgotten after {@link KeyMinutes#KEEP_IDLE_COMMITS} commits that wrote
+ * other keys only, which bounds them by the keys of those commits.
  */
 public abstract class RollupAggregator<V> implements Processor<String, V, String, RollupView> {
 
@@ -41,8 +49,8 @@ public abstract class RollupAggregator<V> implements Processor<String, V, String
     private final RollupGroup group;
     private final Map<Granularity, Duration> grace;
     private final Map<Granularity, WindowStore<String, Rollup>> stores = new EnumMap<>(Granularity.class);
-    /** Samples not yet applied, per window, in the order their windows were first touched since the last commit. */
-    private final Map<WindowKey, Pending> pending = new LinkedHashMap<>();
+    /** The keys that received something since the last commit, in the order first touched. */
+    private final List<KeyMinutes> pending = new ArrayList<>();
     private ProcessorContext<String, RollupView> context;
     private CommitFlush.Forwarder<String, RollupView> forwarder;
 
@@ -51,25 +59,31 @@ public abstract class RollupAggregator<V> implements Processor<String, V, String
         this.grace = grace;
     }
 
-    /** How late an event may be for the windows of {@code granularity}. */
-    Duration grace(Granularity granularity) {
-        return grace.get(granularity);
-    }
-
-    /** The rollup keys {@code value}, received under {@code recordKey}, counts towards. */
-    abstract List<String> keys(String recordKey, V value);
-
-    /** The time that places {@code value} in its windows. */
-    abstract long windowTime(V value, long recordTimestamp);
+    /**
+     * The window sizes {@code value} still counts in, a bit per {@link Granularity#ordinal()}, the task's stream time
+     * being {@code streamTime}.
+     */
+    abstract int openWindows(V value, long recordTimestamp, long streamTime);
 
     /**
-     * Whether {@code value} still counts in its window of {@code granularity}, the task's stream time being
-     * {@code streamTime}.
+     * Adds {@code value}, received under {@code recordKey}, to the running sums of its rollup keys (through
+     * {@link #minute}), for the window sizes {@code openWindows}.
      */
-    abstract boolean onTime(V value, Granularity granularity, long at, long streamTime);
+    abstract void collect(String recordKey, V value, long recordTimestamp, int openWindows);
 
-    /** Adds {@code value} to what one of its windows has pending. */
-    abstract void addTo(Pending pending, V value);
+    /** Forgets the keys for which {@link KeyMinutes#retire} says so; runs after each commit that wrote anything. */
+    abstract void retireKeys();
+
+    /** Forgets every key: the task is (re)initialised. */
+    abstract void forgetKeys();
+
+    /** The running sum of {@code key}'s minute {@code minuteStartMs} for {@code openWindows}, to add a record to. */
+    final KeyMinutes.Minute minute(KeyMinutes key, long minuteStartMs, int openWindows) {
+        if (key.idle()) {
+            pending.add(key);
+        }
+        return key.at(minuteStartMs, openWindows);
+    }
 
     /**
      * The org group: (org), (org, model), (org, key) and, for a key with a team, (org, team); one sample per usage
@@ -77,66 +91,105 @@ public abstract class RollupAggregator<V> implements Processor<String, V, String
      */
     public static final class OfSamples extends RollupAggregator<RollupSample> {
 
+        /** The keys in memory by org id, so that an event's rollup keys are looked up without being built. */
+        private final Map<String, OrgKeys> orgs = new HashMap<>();
+
         /** @param grace how late an event may be per window size */
         public OfSamples(Map<Granularity, Duration> grace) {
             super(RollupGroup.ORG, grace);
         }
 
         @Override
-        List<String> keys(String orgId, RollupSample sample) {
-            String org = RollupKey.org(sample.orgId());
-            String model = RollupKey.withModel(org, sample.model());
-            String key = RollupKey.withKey(org, sample.keyId());
+        int openWindows(RollupSample sample, long recordTimestamp, long streamTime) {
+            return RollupPartial.openWindows(recordTimestamp, streamTime, grace());
+        }
+
+        @Override
+        void collect(String orgId, RollupSample sample, long recordTimestamp, int openWindows) {
+            long minute = Granularity.MINUTE.windowStart(recordTimestamp);
+            OrgKeys org = orgs.computeIfAbsent(sample.orgId(), id -> new OrgKeys(new KeyMinutes(RollupKey.org(id))));
+            String orgKey = org.total.key();
+            minute(org.total, minute, openWindows).add(sample, recordTimestamp);
+            KeyMinutes model = org.models.computeIfAbsent(sample.model(),
+                    id -> new KeyMinutes(RollupKey.withModel(orgKey, id)));
+            minute(model, minute, openWindows).add(sample, recordTimestamp);
+            KeyMinutes key = org.keys.computeIfAbsent(sample.keyId(),
+                    id -> new KeyMinutes(RollupKey.withKey(orgKey, id)));
+            minute(key, minute, openWindows).add(sample, recordTimestamp);
             // A team is a fourth key of the same org task: no re-key, no repartition topic, no new store; only the
             // events of keys that have a team pay for it.
-            return sample.teamId() == null ? List.of(org, model, key)
-                    : List.of(org, model, key, RollupKey.withTeam(org, sample.teamId()));
+            if (sample.teamId() != null) {
+                KeyMinutes team = org.teams.computeIfAbsent(sample.teamId(),
+                        id -> new KeyMinutes(RollupKey.withTeam(orgKey, id)));
+                minute(team, minute, openWindows).add(sample, recordTimestamp);
+            }
+        }
+
+        /** Every event of an org adds to its total, so an org whose total retires has no key left to keep. */
+        @Override
+        void retireKeys() {
+            orgs.values().removeIf(org -> {
+                org.models.values().removeIf(KeyMinutes::retire);
+                org.keys.values().removeIf(KeyMinutes::retire);
+                org.teams.values().removeIf(KeyMinutes::retire);
+                return org.total.retire();
+            });
         }
 
         @Override
-        long windowTime(RollupSample sample, long recordTimestamp) {
-            return recordTimestamp;
+        void forgetKeys() {
+            orgs.clear();
         }
 
-        @Override
-        boolean onTime(RollupSample sample, Granularity granularity, long at, long streamTime) {
-            return granularity.isOpen(at, streamTime, grace(granularity));
-        }
+        /** One org's pending keys: the org itself and its models, API keys and teams by id. */
+        private static final class OrgKeys {
+            private final KeyMinutes total;
+            private final Map<String, KeyMinutes> models = new HashMap<>();
+            private final Map<String, KeyMinutes> keys = new HashMap<>();
+            private final Map<String, KeyMinutes> teams = new HashMap<>();
 
-        @Override
-        void addTo(Pending pending, RollupSample sample) {
-            pending.samples.add(sample);
+            OrgKeys(KeyMinutes total) {
+                this.total = total;
+            }
         }
     }
 
     /** The endpoint group: (endpoint), from the partials of the org tasks, keyed by endpoint id. */
     public static final class OfPartials extends RollupAggregator<RollupPartial> {
 
+        private final Map<String, KeyMinutes> endpoints = new HashMap<>();
+
         /** @param grace how late an event may be per window size */
         public OfPartials(Map<Granularity, Duration> grace) {
             super(RollupGroup.ENDPOINT, grace);
         }
 
-        @Override
-        List<String> keys(String endpointId, RollupPartial partial) {
-            return List.of(RollupKey.endpoint(endpointId));
-        }
-
-        @Override
-        long windowTime(RollupPartial partial, long recordTimestamp) {
-            return partial.minuteStartMs();
-        }
-
         /** Judged by the org task that made the partial, against its own stream time ({@link RollupPartial}). */
         @Override
-        boolean onTime(RollupPartial partial, Granularity granularity, long at, long streamTime) {
-            return partial.countsIn(granularity);
+        int openWindows(RollupPartial partial, long recordTimestamp, long streamTime) {
+            return partial.onTime();
         }
 
         @Override
-        void addTo(Pending pending, RollupPartial partial) {
-            pending.partials.add(partial.rollup());
+        void collect(String endpointId, RollupPartial partial, long recordTimestamp, int openWindows) {
+            KeyMinutes endpoint = endpoints.computeIfAbsent(endpointId, id -> new KeyMinutes(RollupKey.endpoint(id)));
+            minute(endpoint, partial.minuteStartMs(), openWindows).merge(partial.rollup(), recordTimestamp);
         }
+
+        @Override
+        void retireKeys() {
+            endpoints.values().removeIf(KeyMinutes::retire);
+        }
+
+        @Override
+        void forgetKeys() {
+            endpoints.clear();
+        }
+    }
+
+    /** How late an event may be, per window size. */
+    Map<Granularity, Duration> grace() {
+        return grace;
     }
 
     @Override
@@ -145,8 +198,10 @@ public abstract class RollupAggregator<V> implements Processor<String, V, String
         for (Granularity granularity : Granularity.values()) {
             stores.put(granularity, context.getStateStore(group.storeName(granularity)));
         }
-        // A revived task runs init again: what was buffered belonged to the aborted transaction.
+        // A revived task runs init again: what was buffered belonged to the aborted transaction, and its stores were
+        // restored from their changelogs.
         pending.clear();
+        forgetKeys();
         forwarder = CommitFlush.forwarder(context);
         CommitFlush.HookStore hook = context.getStateStore(group.commitHookName());
         hook.onCommit(this::applyPending);
@@ -154,84 +209,56 @@ public abstract class RollupAggregator<V> implements Processor<String, V, String
 
     @Override
     public void process(Record<String, V> record) {
-        long at = windowTime(record.value(), record.timestamp());
         long streamTime = context.currentStreamTimeMs();
-        context.recordMetadata().ifPresent(forwarder::processing);
-        List<String> keys = keys(record.key(), record.value());
-        for (Granularity granularity : Granularity.values()) {
-            long start = granularity.windowStart(at);
-            if (!onTime(record.value(), granularity, at, streamTime)) {
-                LOG.debugf("event=rollup_late_event_dropped group=%s granularity=%s timestamp=%d stream_time=%d",
-                        group, granularity.label(), at, streamTime);
-                continue;
+        int open = openWindows(record.value(), record.timestamp(), streamTime);
+        if (open != RollupPartial.ALL) {
+            logLate(record.timestamp(), streamTime, open);
+            if (open == 0) {
+                return;
             }
-            for (String key : keys) {
-                Pending window = pending.computeIfAbsent(new WindowKey(granularity, key, start), w -> new Pending());
-                addTo(window, record.value());
-                window.latestTimestamp = Math.max(window.latestTimestamp, record.timestamp());
+        }
+        context.recordMetadata().ifPresent(forwarder::processing);
+        collect(record.key(), record.value(), record.timestamp(), open);
+    }
+
+    private void logLate(long timestamp, long streamTime, int open) {
+        for (Granularity granularity : Granularity.values()) {
+            if ((open & (1 << granularity.ordinal())) == 0) {
+                LOG.debugf("event=rollup_late_event_dropped group=%s granularity=%s timestamp=%d stream_time=%d",
+                        group, granularity.label(), timestamp, streamTime);
             }
         }
     }
 
-    /** Applies, stores and publishes every buffered window; runs when the task commits. */
+    /** Assembles, stores and publishes every window that received something; runs when the task commits. */
     private void applyPending() {
         if (pending.isEmpty()) {
             return;
         }
-        for (Map.Entry<WindowKey, Pending> entry : pending.entrySet()) {
-            WindowKey window = entry.getKey();
-            WindowStore<String, Rollup> store = stores.get(window.granularity());
-            Rollup current = store.fetch(window.key(), window.start());
-            Rollup next = entry.getValue().applyTo(current == null ? Rollup.empty() : current);
-            store.put(window.key(), next, window.start());
-            forwarder.forward(new Record<>(window.granularity().label() + "/" + window.start() + "/" + window.key(),
-                    RollupView.of(window.granularity(), window.key(), window.start(), next),
-                    entry.getValue().latestTimestamp));
+        for (KeyMinutes key : pending) {
+            for (Granularity granularity : Granularity.values()) {
+                for (KeyMinutes.WindowDelta delta : key.windows(granularity)) {
+                    write(key, granularity, delta);
+                }
+            }
+            key.clearMinutes();
         }
         pending.clear();
+        retireKeys();
     }
 
-    /**
-     * One window of one rollup key.
-     *
-     * @param granularity its size
-     * @param key         the rollup key
-     * @param start       its start, epoch milliseconds
-     */
-    private record WindowKey(Granularity granularity, String key, long start) {
-
-        /**
-         * Mixed explicitly: the record's default combination of similar rollup-key strings and window starts piled
-         * thousands of pending windows into few hash buckets (the profile showed the map's tree bins).
-         */
-        @Override
-        public int hashCode() {
-            long h = key.hashCode() * 0x9E3779B97F4A7C15L + start * 0xC2B2AE3D27D4EB4FL + granularity.ordinal();
-            h ^= h >>> 29;
-            h *= 0xBF58476D1CE4E5B9L;
-            return (int) (h ^ (h >>> 32));
+    /** Adds {@code delta} to the stored value of its window of {@code key}, then stores and publishes the sum. */
+    private void write(KeyMinutes key, Granularity granularity, KeyMinutes.WindowDelta delta) {
+        WindowStore<String, Rollup> store = stores.get(granularity);
+        long start = delta.startMs();
+        Rollup current = key.written(granularity, start);
+        if (current == null) {
+            current = store.fetch(key.key(), start);
         }
-
-        /** Written out, like the hash: the record's generated method-handle equality showed in the profile. */
-        @Override
-        public boolean equals(Object other) {
-            if (!(other instanceof WindowKey)) {
-                return false;
-            }
-            WindowKey that = (WindowKey) other;
-            return start == that.start && granularity == that.granularity && key.equals(that.key);
-        }
-    }
-
-    /** What one window received since the last commit, and the newest record timestamp in it. */
-    static final class Pending {
-        private final List<RollupSample> samples = new ArrayList<>(4);
-        private final List<Rollup> partials = new ArrayList<>(2);
-        private long latestTimestamp = Long.MIN_VALUE;
-
-        Rollup applyTo(Rollup current) {
-            Rollup next = samples.isEmpty() ? current : current.addAll(samples);
-            return partials.isEmpty() ? next : next.mergeAll(partials);
-        }
+        Rollup next = current == null ? delta.rollup() : current.mergeAll(List.of(delta.rollup()));
+        store.put(key.key(), next, start);
+        key.wrote(granularity, start, next);
+        forwarder.forward(new Record<>(granularity.label() + "/" + start + "/" + key.key(),
+                RollupView.of(granularity, key.key(), start, next), delta.latestTimestamp()));
     }
 }

@@ -146,6 +146,27 @@ class RollupTopologyTest {
     }
 
     @Test
+    void addsToAWindowThatEarlierCommitsWroteWhetherTheLastCommitWroteItOrNot() {
+        // The test driver commits after every record: the second event finds its windows among those the last
+        // commit wrote, the fourth finds its minute only in the store (the third commit wrote another minute).
+        send(UsageEvents.ok("acme", T0).build());
+        send(UsageEvents.ok("acme", T0.plusSeconds(10)).build());
+        send(UsageEvents.ok("acme", T0.plusSeconds(70)).build());
+        send(UsageEvents.ok("acme", T0.plusSeconds(20)).build());
+
+        assertThat(rollup("rollups-org-1m", RollupKey.org("acme"), T0.toEpochMilli()).requests()).isEqualTo(3);
+        assertThat(rollup("rollups-org-1m", RollupKey.org("acme"), T0.toEpochMilli() + 60_000).requests())
+                .isEqualTo(1);
+        Rollup hour = rollup("rollups-org-1h", RollupKey.org("acme"), T0.toEpochMilli());
+        assertThat(hour.requests()).isEqualTo(4);
+        assertThat(hour.latencySketch().totalCount()).isEqualTo(4);
+        assertThat(rollups.readKeyValuesToList()).filteredOn(kv -> kv.key.endsWith("/org=acme"))
+                .extracting(kv -> kv.value.requests())
+                .as("every commit publishes the windows it wrote, with their new values")
+                .containsExactly(1L, 1L, 1L, 2L, 2L, 2L, 1L, 3L, 3L, 3L, 4L, 4L);
+    }
+
+    @Test
     void countsALateEventWithinGraceAndDropsOneBeyondIt() {
         send(UsageEvents.ok("acme", T0).build());
         send(UsageEvents.ok("acme", T0.plus(Duration.ofMinutes(5))).build()); // stream time: 10:05
