@@ -10,6 +10,10 @@
 #        the intake and the rollups (rollups), each from scratch on the app's jars (events/s);
 #   (b) the real streams app (quarkus-run.jar, all capabilities, exactly_once_v2) processes it from scratch
 #       (events/s, until its group's committed offsets reach the end of the usage and repartition topics);
+#   (b-warm) only with WARM_APP=1: a second backlog of EVENTS events (another seed of the same workload) is published
+#       after the first, in the hour after it (the first then takes the hour before); (b) and the floors measure the
+#       first backlog only, and (b-warm) the same app JVM, warmed by the first, through the second (events/s, CPU);
+#       (d) then works through both backlogs;
 #   (d) only with SCALE_OUT=1, between (b) and (c): two app JVMs (same jar, heap and options, a fresh application
 #       id, their own state directories and ports) in one group work through the same backlog from scratch; their
 #       combined rate (measured like (b)), the usage partitions each owned, and whether the last value of every key
@@ -29,7 +33,8 @@
 # Knobs (environment): EVENTS (1000000), ORGS (300), LIVE_RATE (5000), LIVE_SECONDS (60), STREAMS_HEAP (1g),
 # STREAMS_OPTS (extra -D settings for the app, space separated, e.g. "kafka-streams.commit.interval.ms=100"),
 # STREAMS_JVM_OPTS (extra JVM options for the app, e.g. a JFR recording), FLOORS (decode,warm-decode,intake; also rollups; empty
-# for none), FLOOR_COMMIT_MS (1000: the app's backlog commit cadence, which the floors use), SCALE_OUT=1 (phase (d);
+# for none), FLOOR_COMMIT_MS (1000: the app's backlog commit cadence, which the floors use), WARM_APP=1 (phase
+# (b-warm); off by default so runs without it stay comparable), SCALE_OUT=1 (phase (d);
 # off by default so runs without it stay comparable), GATEWAY_SECONDS (0: phase (e) off, so that runs without it
 # stay comparable; 60 for target 2), GATEWAY_WARMUP (30), GATEWAY_WARMUP_MAX (180), GATEWAY_CONNECTIONS (64),
 # GATEWAY_ORGS (4), SKIP_BUILD=1, MVN_FLAGS (e.g. -o).
@@ -57,6 +62,7 @@ for o in $STREAMS_OPTS; do opts+=(--streams-opt "$o"); done
 for o in ${STREAMS_JVM_OPTS:-}; do opts+=(--streams-jvm-opt "$o"); done
 opts+=("--floors=${FLOORS-decode,warm-decode,intake}")
 if [[ "${SCALE_OUT:-0}" == 1 ]]; then opts+=(--scale-out); fi
+if [[ "${WARM_APP:-0}" == 1 ]]; then opts+=(--warm-app); fi
 
 echo "== machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 java -Xms1g -Xmx2g -XX:+UseParallelGC -Dfloor.commit.interval.ms="${FLOOR_COMMIT_MS:-1000}" -cp "$BENCH_CP" dev.tollgate.bench.streams.StreamsBench \

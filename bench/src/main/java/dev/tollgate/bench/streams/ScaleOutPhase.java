@@ -188,7 +188,7 @@ final class ScaleOutPhase {
             }
             ports.forEach(StreamsBench::awaitReady);
             Backlog backlog = StreamsBench.followBacklog(kafka, APPLICATION_ID, apps,
-                    StreamsBench.repartitionTopic(APPLICATION_ID));
+                    StreamsBench.repartitionTopic(APPLICATION_ID), 0);
             Map<String, Set<Integer>> split = usagePartitionsByInstance();
             Map<String, Double> cpu = new LinkedHashMap<>();
             for (int i = 0; i < INSTANCES.size(); i++) {

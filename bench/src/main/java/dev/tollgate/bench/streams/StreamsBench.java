@@ -25,6 +25,7 @@ import java.util.stream.Collectors;
 import org.HdrHistogram.Histogram;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -149,6 +150,14 @@ public final class StreamsBench implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     List<String> floors = List.of();
 
+    @Option(names = "--warm-app", description = "Publish a second backlog of as many events, in the hour after the "
+            + "first, and measure the app on it too, warm: (b) is then the first backlog only, and (b-warm) the "
+            + "second, on the JVM the first one warmed (default: off).")
+    boolean warmApp;
+
+    /** The sum of the usage topic's end offsets after the first backlog (the whole topic without --warm-app). */
+    private long firstBacklogEnd;
+
     @Option(names = "--scale-out", description = "After (b), run (d): two app JVMs in one fresh group work through "
             + "the backlog, and their final outputs are compared with (b)'s (default: off).")
     boolean scaleOut;
@@ -183,6 +192,9 @@ public final class StreamsBench implements Callable<Integer> {
             kafka.createTopics(Topics.all());
             Instant backlogEnd = Instant.now();
             long distinct = publishBacklog(kafka.bootstrapServers(), registry.url(), backlogEnd);
+            if (warmApp) {
+                publishSecondBacklog(kafka.bootstrapServers(), registry.url(), backlogEnd);
+            }
             report.put("distinct_events", distinct);
             long plainRate = plainConsumer(kafka.bootstrapServers(), registry.url());
             for (String stage : floors) {
@@ -192,11 +204,17 @@ public final class StreamsBench implements Callable<Integer> {
             }
             outputsBeforeApp = scaleOut ? ScaleOutPhase.sharedOutputsEnd(kafka.bootstrapServers()) : Map.of();
             try (ChildJvm streams = startStreams(kafka.bootstrapServers(), registry.url())) {
-                long streamsRate = streamsBacklog(kafka, streams);
-                report.put("streams_to_plain_ratio", round((double) streamsRate / plainRate, 3));
-                System.out.printf(Locale.ROOT, "streams/plain: %.1f %%%n", 100.0 * streamsRate / plainRate);
+                Backlog cold = streamsBacklog(kafka, streams);
+                report.put("streams_to_plain_ratio", round((double) cold.rate() / plainRate, 3));
+                System.out.printf(Locale.ROOT, "streams/plain: %.1f %%%n", 100.0 * cold.rate() / plainRate);
+                // (d) works through every backlog, so it is compared with one instance's rate over all of them.
+                long singleRate = cold.rate();
+                if (warmApp) {
+                    Backlog warm = warmStreamsBacklog(kafka, streams);
+                    singleRate = Math.round((cold.events() + warm.events()) / (cold.seconds() + warm.seconds()));
+                }
                 // Before (c): live traffic would add events that (b)'s outputs do not count.
-                scaledOutAsOne = !scaleOut || new ScaleOutPhase(this, kafka, registry.url()).run(streamsRate, streams);
+                scaledOutAsOne = !scaleOut || new ScaleOutPhase(this, kafka, registry.url()).run(singleRate, streams);
                 live(kafka.bootstrapServers(), registry.url(), streams);
                 if (gateway.seconds > 0) {
                     new GatewayLoadPhase(gateway, kafka, registry.url(), streams, APPLICATION_ID, workDir, report).run();
@@ -221,9 +239,10 @@ public final class StreamsBench implements Callable<Integer> {
                 producer.send(new ProducerRecord<>(Topics.BUDGETS, budget.getBudgetId(), budget));
             }
             producer.flush();
-            // Spread over the hour before now: 60 one-minute windows, one or two hours, one or two days.
+            // Spread over the hour before now (before the second backlog's hour with --warm-app): 60 one-minute
+            // windows, one or two hours, one or two days.
             long spanMs = Duration.ofHours(1).toMillis();
-            long startMs = end.toEpochMilli() - spanMs;
+            long startMs = end.toEpochMilli() - (warmApp ? 2 : 1) * spanMs;
             String lastId = null;
             for (int i = 0; i < events; i++) {
                 Instant at = Instant.ofEpochMilli(startMs + spanMs * i / events);
@@ -237,12 +256,37 @@ public final class StreamsBench implements Callable<Integer> {
             }
             producer.flush();
         }
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            firstBacklogEnd = endOffsets(admin, Topics.USAGE).values().stream().mapToLong(Long::longValue).sum();
+        }
         double seconds = (System.nanoTime() - started) / 1e9;
         report.put("backlog_events", events);
         report.put("backlog_publish_seconds", round(seconds, 1));
         System.out.printf(Locale.ROOT, "backlog: %,d events (%,d distinct) published in %.1f s%n", events, distinct,
                 seconds);
         return distinct;
+    }
+
+    /**
+     * With --warm-app: as many events again, from another seed of the same workload, spread over the hour before
+     * {@code end} (the first backlog then takes the hour before that), so that the app meets them in time order
+     * after the first, with the same windows open and the same lateness.
+     */
+    private void publishSecondBacklog(String bootstrap, String registryUrl, Instant end) throws Exception {
+        UsageWorkload workload = new UsageWorkload(43, orgs, keysPerOrg, duplicateShare);
+        long started = System.nanoTime();
+        try (KafkaProducer<String, SpecificRecord> producer = producer(bootstrap, registryUrl)) {
+            long spanMs = Duration.ofHours(1).toMillis();
+            long startMs = end.toEpochMilli() - spanMs;
+            for (int i = 0; i < events; i++) {
+                UsageEvent event = workload.next(Instant.ofEpochMilli(startMs + spanMs * i / events));
+                producer.send(new ProducerRecord<>(Topics.USAGE, null, event.getCompletedAt().toEpochMilli(),
+                        event.getOrgId(), event));
+            }
+            producer.flush();
+        }
+        System.out.printf(Locale.ROOT, "second backlog (--warm-app): %,d events published in %.1f s%n", events,
+                (System.nanoTime() - started) / 1e9);
     }
 
     /** (a): events/s of a plain consumer with the Avro deserializer, from its first record to the last. */
@@ -336,7 +380,8 @@ public final class StreamsBench implements Callable<Integer> {
         try (ChildJvm floor = ChildJvm.start(new ChildJvm.Spec("floor-" + stage, jvmArgs,
                 List.of("-cp", classPath, FLOOR_MAIN), args,
                 workDir.resolve("floor-" + stage + ".log"), Map.of()))) {
-            Backlog backlog = followBacklog(kafka, StreamsFloor.APPLICATION_ID_PREFIX + stage, List.of(floor), null);
+            Backlog backlog = followBacklog(kafka, StreamsFloor.APPLICATION_ID_PREFIX + stage, List.of(floor), null,
+                    firstBacklogEnd);
             String prefix = "floor_" + stage.replace('-', '_') + "_";
             boolean warm = stage.startsWith(StreamsFloor.WARM);
             report.put(prefix + "events_per_second", backlog.rate());
@@ -356,8 +401,11 @@ public final class StreamsBench implements Callable<Integer> {
      * (b): events/s of the streams app through the backlog, from the first committed offset it reports to the
      * moment its committed offsets reach the end of the usage topic and of its repartition topic.
      */
-    private long streamsBacklog(KafkaBroker kafka, ChildJvm streams) throws Exception {
-        Backlog backlog = followBacklog(kafka, APPLICATION_ID, List.of(streams), REPARTITION_TOPIC);
+    private Backlog streamsBacklog(KafkaBroker kafka, ChildJvm streams) throws Exception {
+        // With --warm-app the repartition topic keeps growing with the second backlog, so (b) ends on the usage
+        // topic alone; the endpoint partials of its last commit are still in flight then.
+        Backlog backlog = followBacklog(kafka, APPLICATION_ID, List.of(streams), warmApp ? null : REPARTITION_TOPIC,
+                firstBacklogEnd);
         report.put("streams_events_per_second", backlog.rate());
         report.put("streams_seconds_from_first_commit", round(backlog.seconds(), 2));
         report.put("streams_usage_topic_done_seconds", round(backlog.usageDoneSeconds(), 2));
@@ -367,8 +415,24 @@ public final class StreamsBench implements Callable<Integer> {
                 + "events/s (usage topic done after %.2f s; %.1f s from ready; %.1f CPU-s)%n",
                 backlog.events(), backlog.seconds(), backlog.rate(), backlog.usageDoneSeconds(),
                 backlog.wallSeconds(), backlog.cpuSeconds());
-        reportThreads(backlog.cpuByThread());
-        return backlog.rate();
+        reportThreads("streams_cpu_seconds_by_thread", backlog.cpuByThread());
+        return backlog;
+    }
+
+    /**
+     * (b-warm), with --warm-app: the same app JVM, warmed by the first backlog, through the second; from the first
+     * committed offsets seen after (b) to the end of the usage and repartition topics.
+     */
+    private Backlog warmStreamsBacklog(KafkaBroker kafka, ChildJvm streams) throws Exception {
+        Backlog backlog = followBacklog(kafka, APPLICATION_ID, List.of(streams), REPARTITION_TOPIC, 0);
+        report.put("streams_warm_events_per_second", backlog.rate());
+        report.put("streams_warm_seconds", round(backlog.seconds(), 2));
+        report.put("streams_warm_cpu_seconds", round(backlog.cpuSeconds(), 1));
+        System.out.printf(Locale.ROOT, "(b-warm) streams app, warm, second backlog: %,d events in %.2f s = %,d "
+                + "events/s (%.1f CPU-s)%n", backlog.events(), backlog.seconds(), backlog.rate(),
+                backlog.cpuSeconds());
+        reportThreads("streams_warm_cpu_seconds_by_thread", backlog.cpuByThread());
+        return backlog;
     }
 
     /**
@@ -392,15 +456,16 @@ public final class StreamsBench implements Callable<Integer> {
 
     /**
      * Watches the committed offsets of {@code group}, whose members run in {@code apps}, every 50 ms until they
-     * reach the end of the usage topic and, when given, of {@code repartitionTopic}; the app's transactions commit
-     * offsets together with its outputs, so a committed offset is work done.
+     * reach the end of the usage topic (or, when {@code until} is positive, that many usage offsets in all) and,
+     * when given, of {@code repartitionTopic}; the app's transactions commit offsets together with its outputs, so a
+     * committed offset is work done.
      */
-    static Backlog followBacklog(KafkaBroker kafka, String group, List<ChildJvm> apps, String repartitionTopic)
-            throws Exception {
+    static Backlog followBacklog(KafkaBroker kafka, String group, List<ChildJvm> apps, String repartitionTopic,
+            long until) throws Exception {
         long processStart = System.nanoTime();
         try (Admin admin = kafka.admin()) {
             Map<TopicPartition, Long> usageEnd = endOffsets(admin, Topics.USAGE);
-            long total = usageEnd.values().stream().mapToLong(Long::longValue).sum();
+            long total = until > 0 ? until : usageEnd.values().stream().mapToLong(Long::longValue).sum();
             long firstAt = 0;
             long firstCommitted = 0;
             long usageDoneAt = 0;
@@ -578,10 +643,10 @@ public final class StreamsBench implements Callable<Integer> {
      * The streams app's CPU in (b) by kind of thread: how much went to the stream thread's own work, and how much to
      * the JIT, the producer's I/O thread, GC and RocksDB, none of which a JFR profile of Java code shows.
      */
-    private void reportThreads(Map<String, Long> byThread) {
+    private void reportThreads(String reportKey, Map<String, Long> byThread) {
         Map<String, Double> seconds = new LinkedHashMap<>();
         byThread.forEach((kind, millis) -> seconds.put(kind, round(millis / 1000.0, 1)));
-        report.put("streams_cpu_seconds_by_thread", seconds);
+        report.put(reportKey, seconds);
         StringBuilder line = new StringBuilder("    CPU-s by thread:");
         seconds.entrySet().stream().limit(6)
                 .forEach(e -> line.append(' ').append(e.getKey()).append(' ').append(e.getValue()).append(','));
