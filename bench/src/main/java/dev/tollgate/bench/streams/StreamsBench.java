@@ -438,7 +438,8 @@ public final class StreamsBench implements Callable<Integer> {
     /**
      * How one Kafka Streams app (one or more instances in one group) worked through the backlog.
      *
-     * @param events           events counted: from the first committed offset to the end of the usage topic
+     * @param events           events counted: from the first committed offsets seen to the last (the usage
+     *                         topic's end, or past until)
      * @param seconds          from the first committed offset until done
      * @param usageDoneSeconds from the first committed offset until the usage topic alone was done
      * @param wallSeconds      from the start of the watch (the app ready) until done
@@ -468,6 +469,10 @@ public final class StreamsBench implements Callable<Integer> {
             long total = until > 0 ? until : usageEnd.values().stream().mapToLong(Long::longValue).sum();
             long firstAt = 0;
             long firstCommitted = 0;
+            // With until, every event committed counts, also those past until: a task runs ahead on a partition
+            // whose next records it has fetched while another partition's are still on their way, so the group
+            // reaches until having done more than until; counting only up to it understated the rate.
+            long lastCommitted = 0;
             long usageDoneAt = 0;
             List<Long> cpuBefore = apps.stream().map(app -> ThreadCpu.processMillis(app.pid())).toList();
             List<Map<String, Long>> threadsBefore = apps.stream().map(app -> ThreadCpu.snapshot(app.pid())).toList();
@@ -480,6 +485,7 @@ public final class StreamsBench implements Callable<Integer> {
                 Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
                         .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
                 long usageCommitted = sum(committed, Topics.USAGE);
+                lastCommitted = usageCommitted;
                 long now = System.nanoTime();
                 if (firstAt == 0 && usageCommitted > 0) {
                     firstAt = now;
@@ -505,7 +511,7 @@ public final class StreamsBench implements Callable<Integer> {
                 ThreadCpu.between(threadsBefore.get(i), ThreadCpu.snapshot(apps.get(i).pid()))
                         .forEach((kind, millis) -> byThread.merge(kind, millis, Long::sum));
             }
-            return new Backlog(total - firstCommitted, (doneAt - firstAt) / 1e9, (usageDoneAt - firstAt) / 1e9,
+            return new Backlog(lastCommitted - firstCommitted, (doneAt - firstAt) / 1e9, (usageDoneAt - firstAt) / 1e9,
                     (doneAt - processStart) / 1e9, cpuByApp.stream().mapToDouble(Double::doubleValue).sum(),
                     ThreadCpu.between(Map.of(), byThread), cpuByApp);
         }
