@@ -10,8 +10,8 @@ import java.util.List;
  *
  * <p>Why per minute and not per window: an event used to be added to each of its three windows (1 minute, 1 hour,
  * 1 day) of each of its four rollup keys, twelve sketch updates and twelve lookups in one large map of pending
- * windows; that was about a third of the stream thread in a backlog. Every hour and day window is a whole number of
- * minutes on the same epoch alignment, so an event is now added once per key, to its minute, and each window is
+ * windows (a sixth of the stream thread's profile samples in a backlog). Every hour and day window is a whole number
+ * of minutes on the same epoch alignment, so an event is now added once per key, to its minute, and each window is
  * assembled at commit from the few minutes that fall in it ({@link #windows}): merging a sketch of a minute costs
  * about what adding one event did, and a minute holds many events.
  *
@@ -83,7 +83,7 @@ final class KeyMinutes {
         return written[at] != null && writtenStart[at] == startMs ? written[at] : null;
     }
 
-    /** Remembers that a commit wrote {@code value} for the window of {@code granularity} starting at {@code startMs}. */
+    /** Remembers that a commit wrote {@code value} for the {@code granularity} window starting at {@code startMs}. */
     void wrote(Granularity granularity, long startMs, Rollup value) {
         int at = granularity.ordinal();
         if (written[at] == null || startMs >= writtenStart[at]) {
