@@ -233,28 +233,14 @@ public final class StreamsBench implements Callable<Integer> {
     private long publishBacklog(String bootstrap, String registryUrl, Instant end) throws Exception {
         UsageWorkload workload = new UsageWorkload(42, orgs, keysPerOrg, duplicateShare);
         long started = System.nanoTime();
-        long distinct = 0;
+        long distinct;
         try (KafkaProducer<String, SpecificRecord> producer = producer(bootstrap, registryUrl)) {
             for (BudgetDefinition budget : workload.budgets(end.minus(Duration.ofHours(2)))) {
                 producer.send(new ProducerRecord<>(Topics.BUDGETS, budget.getBudgetId(), budget));
             }
             producer.flush();
-            // Spread over the hour before now (before the second backlog's hour with --warm-app): 60 one-minute
-            // windows, one or two hours, one or two days.
-            long spanMs = Duration.ofHours(1).toMillis();
-            long startMs = end.toEpochMilli() - (warmApp ? 2 : 1) * spanMs;
-            String lastId = null;
-            for (int i = 0; i < events; i++) {
-                Instant at = Instant.ofEpochMilli(startMs + spanMs * i / events);
-                UsageEvent event = workload.next(at);
-                if (!event.getEventId().equals(lastId)) {
-                    distinct++;
-                }
-                lastId = event.getEventId();
-                producer.send(new ProducerRecord<>(Topics.USAGE, null, event.getCompletedAt().toEpochMilli(),
-                        event.getOrgId(), event));
-            }
-            producer.flush();
+            // The hour before now, or before the second backlog's hour with --warm-app.
+            distinct = sendUsageHour(producer, workload, end.minus(Duration.ofHours(warmApp ? 1 : 0)));
         }
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             firstBacklogEnd = endOffsets(admin, Topics.USAGE).values().stream().mapToLong(Long::longValue).sum();
@@ -276,17 +262,32 @@ public final class StreamsBench implements Callable<Integer> {
         UsageWorkload workload = new UsageWorkload(43, orgs, keysPerOrg, duplicateShare);
         long started = System.nanoTime();
         try (KafkaProducer<String, SpecificRecord> producer = producer(bootstrap, registryUrl)) {
-            long spanMs = Duration.ofHours(1).toMillis();
-            long startMs = end.toEpochMilli() - spanMs;
-            for (int i = 0; i < events; i++) {
-                UsageEvent event = workload.next(Instant.ofEpochMilli(startMs + spanMs * i / events));
-                producer.send(new ProducerRecord<>(Topics.USAGE, null, event.getCompletedAt().toEpochMilli(),
-                        event.getOrgId(), event));
-            }
-            producer.flush();
+            sendUsageHour(producer, workload, end);
         }
         System.out.printf(Locale.ROOT, "second backlog (--warm-app): %,d events published in %.1f s%n", events,
                 (System.nanoTime() - started) / 1e9);
+    }
+
+    /**
+     * Sends {@code --events} usage events of {@code workload}, spread evenly over the hour before {@code end} (60
+     * one-minute windows, one or two hours, one or two days), and flushes; returns the number of distinct event ids.
+     */
+    private long sendUsageHour(KafkaProducer<String, SpecificRecord> producer, UsageWorkload workload, Instant end) {
+        long spanMs = Duration.ofHours(1).toMillis();
+        long startMs = end.toEpochMilli() - spanMs;
+        long distinct = 0;
+        String lastId = null;
+        for (int i = 0; i < events; i++) {
+            UsageEvent event = workload.next(Instant.ofEpochMilli(startMs + spanMs * i / events));
+            if (!event.getEventId().equals(lastId)) {
+                distinct++;
+            }
+            lastId = event.getEventId();
+            producer.send(new ProducerRecord<>(Topics.USAGE, null, event.getCompletedAt().toEpochMilli(),
+                    event.getOrgId(), event));
+        }
+        producer.flush();
+        return distinct;
     }
 
     /** (a): events/s of a plain consumer with the Avro deserializer, from its first record to the last. */
