@@ -96,13 +96,19 @@ class ExchangeEventsIT {
     }
 
     @Test
-    void exposesGenAiMetricsInPrometheusFormat() {
+    void exposesGenAiMetricsInPrometheusFormat() throws InterruptedException {
         given().header("Authorization", "Bearer " + KEY).contentType(ContentType.JSON)
                 .body("{\"model\":\"" + VllmSimulatorResource.MODEL + "\",\"stream\":true,\"max_tokens\":4,"
                         + "\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}")
                 .post("/v1/chat/completions").then().statusCode(200);
 
+        // the meters are recorded just after the answer's last bytes are written, so the client can be first
         String scrape = prometheus.scrape();
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (!scrape.contains("gen_ai_server_time_to_first_token_seconds_bucket") && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            scrape = prometheus.scrape();
+        }
 
         assertThat(scrape).contains("gen_ai_client_operation_duration_seconds_bucket",
                 "gen_ai_server_time_to_first_token_seconds_bucket", "gen_ai_client_token_usage_tokens_bucket",
