@@ -118,7 +118,7 @@ final class KeyMinutes {
     List<WindowDelta> windows(Granularity granularity) {
         List<WindowDelta> windows = new ArrayList<>(2);
         for (Minute minute : minutes) {
-            if ((minute.openWindows & (1 << granularity.ordinal())) == 0) {
+            if (!RollupPartial.countsIn(minute.openWindows, granularity)) {
                 continue;
             }
             long start = granularity.windowStart(minute.startMs);

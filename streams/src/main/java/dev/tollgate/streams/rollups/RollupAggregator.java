@@ -223,7 +223,7 @@ public abstract class RollupAggregator<V> implements Processor<String, V, String
 
     private void logLate(long timestamp, long streamTime, int open) {
         for (Granularity granularity : Granularity.values()) {
-            if ((open & (1 << granularity.ordinal())) == 0) {
+            if (!RollupPartial.countsIn(open, granularity)) {
                 LOG.debugf("event=rollup_late_event_dropped group=%s granularity=%s timestamp=%d stream_time=%d",
                         group, granularity.label(), timestamp, streamTime);
             }

@@ -36,7 +36,12 @@ public record RollupPartial(long minuteStartMs, Rollup rollup, int onTime) {
 
     /** Whether the partial counts in the windows of {@code granularity}. */
     public boolean countsIn(Granularity granularity) {
-        return (onTime & (1 << granularity.ordinal())) != 0;
+        return countsIn(onTime, granularity);
+    }
+
+    /** Whether the window sizes {@code openWindows} (bits as in {@code onTime}) include {@code granularity}. */
+    static boolean countsIn(int openWindows, Granularity granularity) {
+        return (openWindows & (1 << granularity.ordinal())) != 0;
     }
 
     /** The {@code onTime} bits of the window sizes that are still open for {@code timestampMs} at {@code streamTimeMs}. */
