@@ -25,7 +25,6 @@ import java.util.stream.Collectors;
 import org.HdrHistogram.Histogram;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -192,6 +191,9 @@ public final class StreamsBench implements Callable<Integer> {
             kafka.createTopics(Topics.all());
             Instant backlogEnd = Instant.now();
             long distinct = publishBacklog(kafka.bootstrapServers(), registry.url(), backlogEnd);
+            try (Admin admin = kafka.admin()) {
+                firstBacklogEnd = usageEnd(admin);
+            }
             if (warmApp) {
                 publishSecondBacklog(kafka.bootstrapServers(), registry.url(), backlogEnd);
             }
@@ -241,9 +243,6 @@ public final class StreamsBench implements Callable<Integer> {
             producer.flush();
             // The hour before now, or before the second backlog's hour with --warm-app.
             distinct = sendUsageHour(producer, workload, end.minus(Duration.ofHours(warmApp ? 1 : 0)));
-        }
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            firstBacklogEnd = endOffsets(admin, Topics.USAGE).values().stream().mapToLong(Long::longValue).sum();
         }
         double seconds = (System.nanoTime() - started) / 1e9;
         report.put("backlog_events", events);
@@ -466,8 +465,7 @@ public final class StreamsBench implements Callable<Integer> {
             long until) throws Exception {
         long processStart = System.nanoTime();
         try (Admin admin = kafka.admin()) {
-            Map<TopicPartition, Long> usageEnd = endOffsets(admin, Topics.USAGE);
-            long total = until > 0 ? until : usageEnd.values().stream().mapToLong(Long::longValue).sum();
+            long total = until > 0 ? until : usageEnd(admin);
             long firstAt = 0;
             long firstCommitted = 0;
             // With until, every event committed counts, also those past until: a task runs ahead on a partition
@@ -623,6 +621,11 @@ public final class StreamsBench implements Callable<Integer> {
         return admin.listOffsets(partitions.stream().collect(Collectors.toMap(p -> p, p -> OffsetSpec.latest())))
                 .all().get(10, TimeUnit.SECONDS).entrySet().stream()
                 .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
+    }
+
+    /** How many usage events the topic holds: the sum of its partitions' end offsets. */
+    private static long usageEnd(Admin admin) throws Exception {
+        return endOffsets(admin, Topics.USAGE).values().stream().mapToLong(Long::longValue).sum();
     }
 
     /**
