@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
+import org.awaitility.Awaitility;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -207,17 +208,7 @@ class ResponseCacheIT {
 
     /** Repeats {@code probe} until it gives {@code expected} (admin state reaches the replica through Kafka). */
     private static void await(Supplier<String> probe, String expected) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        String seen = probe.get();
-        while (!expected.equals(seen) && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted");
-            }
-            seen = probe.get();
-        }
-        assertThat(seen).isEqualTo(expected);
+        Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+                .untilAsserted(() -> assertThat(probe.get()).isEqualTo(expected));
     }
 }

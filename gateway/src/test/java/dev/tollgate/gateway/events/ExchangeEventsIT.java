@@ -2,6 +2,7 @@ package dev.tollgate.gateway.events;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.tollgate.events.v1.RequestEvent;
 import dev.tollgate.events.v1.Span;
@@ -96,25 +97,18 @@ class ExchangeEventsIT {
     }
 
     @Test
-    void exposesGenAiMetricsInPrometheusFormat() throws InterruptedException {
+    void exposesGenAiMetricsInPrometheusFormat() {
         given().header("Authorization", "Bearer " + KEY).contentType(ContentType.JSON)
                 .body("{\"model\":\"" + VllmSimulatorResource.MODEL + "\",\"stream\":true,\"max_tokens\":4,"
                         + "\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}")
                 .post("/v1/chat/completions").then().statusCode(200);
 
         // the meters are recorded just after the answer's last bytes are written, so the client can be first
-        String scrape = prometheus.scrape();
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (!scrape.contains("gen_ai_server_time_to_first_token_seconds_bucket") && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-            scrape = prometheus.scrape();
-        }
-
-        assertThat(scrape).contains("gen_ai_client_operation_duration_seconds_bucket",
-                "gen_ai_server_time_to_first_token_seconds_bucket", "gen_ai_client_token_usage_tokens_bucket",
-                "gen_ai_token_type=\"input\"", "gen_ai_token_type=\"output\"", "tollgate_requests_total",
-                "tollgate_gateway_overhead_seconds_bucket", "tollgate_events_backlog",
-                "gen_ai_request_model=\"" + VllmSimulatorResource.MODEL + "\"");
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(prometheus.scrape()).contains(
+                "gen_ai_client_operation_duration_seconds_bucket", "gen_ai_server_time_to_first_token_seconds_bucket",
+                "gen_ai_client_token_usage_tokens_bucket", "gen_ai_token_type=\"input\"",
+                "gen_ai_token_type=\"output\"", "tollgate_requests_total", "tollgate_gateway_overhead_seconds_bucket",
+                "tollgate_events_backlog", "gen_ai_request_model=\"" + VllmSimulatorResource.MODEL + "\""));
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.tollgate.gateway.observability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -82,11 +83,8 @@ class AccessLogWriterTest {
         };
         try (AccessLogWriter<String> writer = new AccessLogWriter<>(10, FAST, Function.identity(), stalled)) {
             writer.offer("first");
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (writer.waiting() > 0 && System.nanoTime() < deadline) {
-                Thread.sleep(1);
-            }
-            assertThat(writer.waiting()).as("the writer took the first line and is stuck writing it").isZero();
+            await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(1)).untilAsserted(() ->
+                    assertThat(writer.waiting()).as("the writer took the first line and is stuck writing it").isZero());
 
             int accepted = 0;
             for (int i = 0; i < 15; i++) {
@@ -138,11 +136,8 @@ class AccessLogWriterTest {
                 .hasMessageContaining("at least 1");
     }
 
-    private void awaitWritten(int count) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (written.size() < count && System.nanoTime() < deadline) {
-            Thread.sleep(2);
-        }
-        assertThat(written).hasSizeGreaterThanOrEqualTo(count);
+    private void awaitWritten(int count) {
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(written).hasSizeGreaterThanOrEqualTo(count));
     }
 }

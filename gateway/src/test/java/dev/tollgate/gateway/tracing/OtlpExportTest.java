@@ -1,6 +1,7 @@
 package dev.tollgate.gateway.tracing;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.tollgate.events.v1.RequestStatus;
 import dev.tollgate.gateway.auth.Principal;
@@ -55,12 +56,8 @@ class OtlpExportTest {
         }
     }
 
-    private static void awaitPending(ExportLedger ledger) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (ledger.pending() > 0 && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        assertThat(ledger.pending()).isZero();
+    private static void awaitPending(ExportLedger ledger) {
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(ledger.pending()).isZero());
     }
 
     private static TracedRequest request(Trace trace) {

@@ -1,6 +1,7 @@
 package dev.tollgate.gateway.tracing;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.tollgate.events.v1.RequestStatus;
 import dev.tollgate.gateway.auth.Principal;
@@ -58,13 +59,11 @@ class SpanFeedTest {
 
             ledger.exported(10);
 
-            long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
-            while ((feed.waiting() > 0 || ledger.pending() > 0) && System.nanoTime() < deadline) {
-                Thread.sleep(5);
-            }
-            assertThat(feed.waiting()).isZero();
-            // the no-op tracer records nothing: the room taken is given back, as for a trace sampled out
-            assertThat(ledger.pending()).isZero();
+            await().atMost(Duration.ofSeconds(2)).untilAsserted(() -> {
+                assertThat(feed.waiting()).isZero();
+                // the no-op tracer records nothing: the room taken is given back, as for a trace sampled out
+                assertThat(ledger.pending()).isZero();
+            });
         }
     }
 
@@ -76,11 +75,7 @@ class SpanFeedTest {
             feed.offer(request(5));
             feed.offer(request(2));
 
-            long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
-            while (feed.waiting() > 0 && System.nanoTime() < deadline) {
-                Thread.sleep(5);
-            }
-            assertThat(feed.waiting()).isZero();
+            await().atMost(Duration.ofSeconds(2)).untilAsserted(() -> assertThat(feed.waiting()).isZero());
             assertThat(ledger.droppedUnbuilt()).isEqualTo(5);
         }
     }

@@ -2,6 +2,7 @@ package dev.tollgate.gateway.tracing;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.tollgate.events.v1.TraceEvent;
 import dev.tollgate.gateway.StubUpstream;
@@ -29,7 +30,6 @@ import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.BeforeEach;
@@ -204,8 +204,8 @@ class TracingIT {
                 chat(null).then().statusCode(200);
                 assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
             }
-            assertThat(awaitAtLeast(() -> export.ledger().failed(), failedBefore + 3 * 5))
-                    .isGreaterThanOrEqualTo(failedBefore + 3 * 5);
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(
+                    () -> assertThat(export.ledger().failed()).isGreaterThanOrEqualTo(failedBefore + 3 * 5));
         } finally {
             Peers.RECEIVER.refuse(false);
         }
@@ -217,18 +217,9 @@ class TracingIT {
 
         assertThat(Peers.RECEIVER.await(s -> s.traceId().equals(traceId), 1, Duration.ofSeconds(10))).hasSize(1);
         // the collector holds the spans before the exporter has read its answer and counted them
-        long exported = awaitAtLeast(() -> export.ledger().exported(), exportedBefore + 1);
-        assertThat(exported).isGreaterThan(exportedBefore);
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(export.ledger().exported()).isGreaterThan(exportedBefore));
         assertThat(prometheus.scrape()).containsPattern("tollgate_tracing_spans_exported_total [1-9]");
-    }
-
-    /** Polls a ledger count for up to ten seconds until it reaches {@code atLeast}; returns the last reading. */
-    private static long awaitAtLeast(LongSupplier count, long atLeast) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (count.getAsLong() < atLeast && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
-        return count.getAsLong();
     }
 
     @Test
